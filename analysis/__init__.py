@@ -1,0 +1,62 @@
+"""policy-news-analysis: turn news articles into evidence about policy themes.
+
+The public API is re-exported here and imported lazily, so ``import analysis`` stays cheap::
+
+    >>> import analysis
+    >>> callable(analysis.load_corpus)
+    True
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # ingest and store
+    "ingest": "analysis.ingest",
+    "load_corpus": "analysis.store",
+    "read_articles": "analysis.loaders",
+    # themes
+    "load_lexicons": "analysis.themes",
+    "score_themes": "analysis.themes",
+    "theme_hits": "analysis.themes",
+    "article_themes": "analysis.themes",
+    "evaluate": "analysis.evaluate",
+    # text utilities
+    "sentences": "analysis.text",
+    "sentence_table": "analysis.text",
+    "words": "analysis.text",
+    "ngrams": "analysis.text",
+    "kwic": "analysis.text",
+    "collocations": "analysis.text",
+    "top_terms": "analysis.text",
+    "keyness": "analysis.text",
+    "tone": "analysis.tone",
+    "quotes": "analysis.quotes",
+    "amounts": "analysis.amounts",
+    "places": "analysis.places",
+    "actors": "analysis.places",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module that owns ``name`` on first use."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """List the public API."""
+    return __all__
