@@ -1,0 +1,51 @@
+"""Sentence splitting on news copy and on the seed article."""
+from __future__ import annotations
+
+import pytest
+
+from analysis.sentences import paragraph_spans, sentence_spans, split_sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ties with the U.S. matter. U.S. authorities agreed.",
+         ["Ties with the U.S. matter.", "U.S. authorities agreed."]),
+        ("It was a delicate moment in U.S.-Mexico relations. Noem came later.",
+         ["It was a delicate moment in U.S.-Mexico relations.", "Noem came later."]),
+        ("Sen. Warren and Gov. Abbott met Gen. Milley. Dr. Fauci joined.",
+         ["Sen. Warren and Gov. Abbott met Gen. Milley.", "Dr. Fauci joined."]),
+        ("The bill passed on Jan. 5 in the Senate. It now goes to Mr. Biden.",
+         ["The bill passed on Jan. 5 in the Senate.", "It now goes to Mr. Biden."]),
+        ("Acme Inc. Chief Executive J. Smith spoke. Harvard Univ. Press agreed.",
+         ["Acme Inc. Chief Executive J. Smith spoke.", "Harvard Univ. Press agreed."]),
+        ("Troops left the U.S. The president said so.",
+         ["Troops left the U.S.", "The president said so."]),
+        ("“We will act,” she said. “Now.”", ["“We will act,” she said.", "“Now.”"]),
+        ("Growth was 3.5 percent. Prices rose!", ["Growth was 3.5 percent.", "Prices rose!"]),
+    ],
+)
+def test_news_abbreviations(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_paragraph_break_always_ends_sentence() -> None:
+    text = "A headline without a period\n\nBody starts here. And ends."
+    assert split_sentences(text) == ["A headline without a period", "Body starts here.", "And ends."]
+    assert paragraph_spans(text) == [(0, 27), (29, 56)]
+
+
+def test_offsets_round_trip() -> None:
+    text = "  One. Two?\n\n Three!  "
+    spans = sentence_spans(text)
+    assert [text[s:e] for s, e in spans] == ["One.", "Two?", "Three!"]
+
+
+def test_seed_sentences(seed_path) -> None:
+    text = seed_path.read_text(encoding="utf-8")
+    sents = split_sentences(text)
+    assert any(s.endswith("in a delicate moment in U.S.-Mexico relations.") for s in sents)
+    assert any(s.startswith("Relatives of and attorneys for the expelled Venezuelans say U.S. authorities set aside")
+               for s in sents)
+    assert "“We’re going to let the courts play out,” Noem told reporters." in sents
+    assert "It affects the United States and it affects Mexico.”" in sents
