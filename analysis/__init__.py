@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
+import types
 from typing import Any
 
 __version__ = "0.1.0"
@@ -60,3 +62,20 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     """List the public API."""
     return __all__
+
+
+class _Package(types.ModuleType):
+    """The package module: exported functions win over same-named submodules.
+
+    ``analysis.tone`` is both a module and the function it defines; importing the submodule
+    would otherwise replace the function on the package. Submodules stay importable by their
+    full name (``from analysis.tone import sentence_tone``).
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and name in _EXPORTS and value.__name__ == f"analysis.{name}":
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
