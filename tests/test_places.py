@@ -1,0 +1,123 @@
+"""Places (countries, ISO codes) and actors (people, organizations): seed, AllSides passages, rules."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.actors import actor_mentions, actors, doc_actors
+from analysis.places import doc_places, gazetteer, mention_counts, place_mentions, places
+from analysis.schema import MENTION_COLUMNS
+from analysis.sentences import documents
+
+NO_HITS = pd.DataFrame(columns=["article_id", "theme", "sentence_id"])
+
+
+@pytest.fixture(scope="module")
+def seed(seed_path: Path) -> pd.DataFrame:
+    """The seed article through the project loader."""
+    from analysis.loaders import read_articles
+
+    table, _ = read_articles([seed_path])
+    return table
+
+
+def _allsides(path: Path, *ids: str) -> pd.DataFrame:
+    """The AllSides articles with the given ids."""
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            if rec["id"] in ids:
+                rows.append({"article_id": rec["id"], "title": rec["title"], "text": rec["text"]})
+    return pd.DataFrame(rows)
+
+
+def test_seed_top_places(seed: pd.DataFrame) -> None:
+    got = places(seed, hits=NO_HITS)
+    assert list(got.columns) == MENTION_COLUMNS
+    assert set(got["kind"]) == {"place"}
+    top = got.head(6)
+    assert {"Mexico", "United States", "El Salvador", "Colombia", "Venezuela"} <= set(top["canonical"])
+    codes = dict(zip(got["canonical"], got["iso_country"]))
+    assert codes["Mexico"] == "MEX" and codes["United States"] == "USA" and codes["El Salvador"] == "SLV"
+    counts = dict(zip(got["canonical"], got["count"]))
+    assert counts["Mexico"] > counts["El Salvador"] > counts["Colombia"] == 1
+    # "Mexican", "Salvadoran", "Salvadorian" and "Venezuelan(s)" count for their countries
+    long = place_mentions(seed, hits=NO_HITS)
+    forms = set(zip(long["name"], long["canonical"]))
+    assert {("Mexican", "Mexico"), ("Salvadoran", "El Salvador"), ("Venezuelans", "Venezuela"),
+            ("U.S.", "United States")} <= forms
+    assert "Latin American" not in set(long["name"])  # a region, not the US
+
+
+def test_seed_actors(seed: pd.DataFrame) -> None:
+    got = actors(seed, hits=NO_HITS)
+    assert list(got.columns) == MENTION_COLUMNS
+    people = got[got["kind"] == "person"].set_index("canonical")["count"]
+    # Noem: title + 11 body mentions incl. "Noem’s" and "Noem-Sheinbaum"; Trump -> Donald Trump (known-people table)
+    assert people.index[:3].tolist() == ["Kristi Noem", "Claudia Sheinbaum", "Donald Trump"]
+    assert people["Kristi Noem"] >= 10 and people["Claudia Sheinbaum"] >= 8 and people["Donald Trump"] >= 8
+    orgs = set(got[got["kind"] == "org"]["canonical"])
+    assert {"Homeland Security", "Tren de Aragua"} <= orgs
+    assert not ({"Mexico", "Latin American", "Mexican"} & set(got["canonical"]))
+
+
+def test_titles_and_merging() -> None:
+    doc = ("White House Press Secretary Jay Carney spoke. Later Carney left. Suddenly Carney came back, and Sen. Rand Paul "
+           "met Mexican President Andrés Manuel López Obrador. López Obrador and Paul talked.")
+    got = [(m.kind, m.canonical) for m in doc_actors(doc)]
+    assert got == [("org", "White House"), ("person", "Jay Carney"), ("person", "Jay Carney"), ("person", "Jay Carney"),
+                   ("person", "Rand Paul"), ("person", "Andrés Manuel López Obrador"),
+                   ("person", "Andrés Manuel López Obrador"), ("person", "Rand Paul")]
+
+
+def test_place_rules() -> None:
+    doc = "New Mexico is not Mexico; Latin Americans, Britain and the U.S.-Mexico border; Mexico’s economy."
+    got = [(m[4], m[2]) for m in doc_places(doc)]
+    assert got == [("Mexico", "Mexico"), ("Britain", "United Kingdom"), ("U.S.", "United States"),
+                   ("Mexico", "Mexico"), ("Mexico", "Mexico")]
+    assert gazetteer()["Salvadorian"] == ("El Salvador", "SLV")
+
+
+def test_counts_per_theme(seed: pd.DataFrame) -> None:
+    aid = seed["article_id"].iloc[0]
+    doc = documents(seed).iloc[0]
+    # sentence 1 = "Homeland Security Secretary Kristi Noem arrived in Mexico ... U.S.-Mexico relations."
+    long = place_mentions(seed, hits=pd.DataFrame({"article_id": [aid], "theme": ["trade"], "sentence_id": [1]}))
+    counts = mention_counts(long, by="theme")
+    trade = counts[counts["group"] == "trade"].set_index("canonical")["mentions"].to_dict()
+    assert trade == {"Mexico": 2, "United States": 1}  # "in Mexico ... U.S.-Mexico relations"
+    assert doc[long["start"].iloc[0]:long["end"].iloc[0]] == "Mexican"  # headline: "meets Mexican president"
+    total = counts.groupby("canonical")["mentions"].sum()
+    assert total["Mexico"] == places(seed, hits=NO_HITS).set_index("canonical")["count"]["Mexico"]
+
+
+def test_actor_mentions_long_table(seed: pd.DataFrame) -> None:
+    long = actor_mentions(seed, hits=NO_HITS)
+    doc = documents(seed).iloc[0]
+    noem = long[long["canonical"] == "Kristi Noem"]
+    assert all(doc[s:e] in ("Kristi Noem", "Noem") for s, e in zip(noem["start"], noem["end"]))
+
+
+def test_allsides_hand_checked(allsides_path: Path) -> None:
+    arts = _allsides(allsides_path, "allsides-iK2k3Grnt0Bn9Ieh", "allsides-UMYlZtWlDceiwYJN")
+    pl = places(arts, hits=NO_HITS)
+    xi = pl[pl["article_id"] == "allsides-iK2k3Grnt0Bn9Ieh"]
+    # Reuters, SCO summit in Qingdao: China dominates; US, Russia, Iran, India, Pakistan named
+    assert xi["canonical"].iloc[0] == "China"
+    assert {"United States", "Russia", "Iran", "India", "Pakistan"} <= set(xi["canonical"])
+    ac = actors(arts, hits=NO_HITS)
+    xa = ac[ac["article_id"] == "allsides-iK2k3Grnt0Bn9Ieh"]
+    assert xa["canonical"].iloc[0] == "Xi Jinping"  # "Chinese President Xi Jinping" then "Xi" x6
+    assert "Donald Trump" in set(xa["canonical"])
+    assert "Shanghai Cooperation Organisation" in set(xa[xa["kind"] == "org"]["canonical"])
+    npr = ac[ac["article_id"] == "allsides-UMYlZtWlDceiwYJN"]
+    # NPR: "House Speaker John Boehner, R-Ohio", "Rep. Don Young, R-Alaska", later "Young", "Boehner"
+    people = npr[npr["kind"] == "person"].set_index("canonical")["count"]
+    assert people.index[0] == "Don Young" and people["John Boehner"] >= 3
+    assert "Barack Obama" in people.index  # "President Obama"
+    np_places = pl[pl["article_id"] == "allsides-UMYlZtWlDceiwYJN"]
+    assert {"United States", "Mexico"} <= set(np_places["canonical"])  # "U.S. House", "Mexicans"
