@@ -1,0 +1,76 @@
+"""Code the articles of the store for policy themes (dictionary lexicons, or a trained --model).
+
+Writes theme_scores.parquet, theme_hits.parquet and article_themes.parquet next to the article
+table (recomputed only when the articles or lexicons changed) and prints the theme counts.
+With --model FILE the supervised model's predictions go to article_themes_model.parquet.
+"""
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from pathlib import Path
+
+from analysis import config
+from analysis.errors import LexiconError, ModelMismatchError, UsageError
+
+MODEL_OUTPUT = "article_themes_model.parquet"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's options."""
+    parser.add_argument("--store", help="store folder (default: data/processed)")
+    parser.add_argument("--lexicons", help="folder of theme lexicon YAML files (default: shipped)")
+    parser.add_argument("--model", help="score with this trained model file instead of the lexicons")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+
+
+def _load_articles(store: Path):
+    """Load the article table of the store or raise UsageError."""
+    try:
+        from analysis.store import load_corpus
+    except ImportError as exc:  # pragma: no cover - the store module ships with the package
+        raise UsageError(f"the article store is not available: {exc}") from None
+    try:
+        return load_corpus(store=store)
+    except FileNotFoundError:
+        raise UsageError(f"no article table in {store}; run `python -m analysis ingest PATH --store DIR` first") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Score the store and print a summary."""
+    store = config.store_dir(args.store)
+    if args.workers < 1:
+        raise UsageError("--workers must be >= 1")
+    articles = _load_articles(store)
+    if args.model:
+        try:
+            from analysis.model import predict_themes
+        except ImportError as exc:
+            raise UsageError(f"the supervised model is not available in this installation: {exc}") from None
+        model_path = Path(args.model)
+        if not model_path.exists():
+            raise UsageError(f"model file not found: {model_path}")
+        try:
+            pred = predict_themes(model_path, articles)
+        except ModelMismatchError as exc:
+            raise UsageError(str(exc)) from None
+        pred.to_parquet(store / MODEL_OUTPUT, index=False)
+        counts = Counter(pred["primary_theme"].astype(str))
+        print(f"scored {len(pred)} articles with model {model_path.name} -> {store / MODEL_OUTPUT}")
+    else:
+        from analysis.scores_store import load_scores
+
+        if args.lexicons and not Path(args.lexicons).exists():
+            raise UsageError(f"lexicon folder not found: {args.lexicons}")
+        try:
+            out = load_scores(store, lexicons=args.lexicons, articles=articles, workers=args.workers)
+        except LexiconError as exc:
+            raise UsageError(str(exc)) from None
+        at = out["article_themes"]
+        counts = Counter(at["primary_theme"].astype(str))
+        state = "recomputed" if out["recomputed"] else "up to date"
+        print(f"scored {len(at)} articles ({state}): {len(out['hits'])} hits, "
+              f"{int(out['scores']['present'].sum())} article-theme pairs present -> {store}")
+    for theme, n in counts.most_common():
+        print(f"  {theme:20s} {n:7d}")
+    return 0

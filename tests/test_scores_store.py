@@ -1,0 +1,84 @@
+"""Tests for the cached theme scores next to the article store."""
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+
+from analysis import config
+from analysis.scores_store import load_scores
+
+
+def _articles(extra: str = "") -> pd.DataFrame:
+    """A small article table."""
+    return pd.DataFrame({"article_id": ["a", "b"],
+                         "title": ["Tariffs on steel", "Migrants at the border"],
+                         "text": ["The trade war grew." + extra, "Deportations rose and asylum claims fell."]})
+
+
+def test_cache_written_and_reused(tmp_path):
+    store = tmp_path / "store"
+    first = load_scores(store, articles=_articles())
+    assert first["recomputed"]
+    for name in (config.THEME_SCORES_FILE, config.THEME_HITS_FILE, config.ARTICLE_THEMES_FILE):
+        assert (store / name).exists()
+    second = load_scores(store, articles=_articles())
+    assert not second["recomputed"]
+    pd.testing.assert_frame_equal(first["scores"], second["scores"])
+    pd.testing.assert_frame_equal(first["hits"], second["hits"])
+    assert second["article_themes"]["primary_theme"].tolist() == ["trade", "migration"]
+    assert second["article_themes"]["themes"].tolist() == first["article_themes"]["themes"].tolist()
+
+
+def test_recomputed_when_articles_change(tmp_path):
+    load_scores(tmp_path, articles=_articles())
+    again = load_scores(tmp_path, articles=_articles(" Tariffs again."))
+    assert again["recomputed"]
+    row = again["scores"].query("article_id == 'a' and theme == 'trade'").iloc[0]
+    assert row.hits == 4
+
+
+def test_recomputed_when_lexicons_change(tmp_path):
+    lex = tmp_path / "lex"
+    shutil.copytree(config.LEXICON_DIR, lex)
+    first = load_scores(tmp_path / "s", lexicons=lex, articles=_articles())
+    assert not load_scores(tmp_path / "s", lexicons=lex, articles=_articles())["recomputed"]
+    path = lex / "trade.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  - steel\n", "  - steel\n  - grew\n"), encoding="utf-8")
+    changed = load_scores(tmp_path / "s", lexicons=lex, articles=_articles())
+    assert changed["recomputed"] and changed["fingerprint"] != first["fingerprint"]
+    assert "grew" in set(changed["hits"]["term"]) and "grew" not in set(first["hits"]["term"])
+
+
+def _run_score(argv: list[str]) -> int:
+    """Run the score command through its own argument parser."""
+    import argparse
+
+    from analysis.commands import score
+
+    p = argparse.ArgumentParser()
+    score.add_arguments(p)
+    return score.run(p.parse_args(argv))
+
+
+def test_score_command_on_ingested_seed(seed_path, tmp_path, capsys):
+    from analysis.ingest import ingest
+
+    store = tmp_path / "store"
+    ingest([seed_path], store=store, progress=False)
+    assert _run_score(["--store", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert "recomputed" in out
+    at = pd.read_parquet(store / config.ARTICLE_THEMES_FILE)
+    assert len(at) == 1 and {"trade", "migration", "security_crime", "foreign_affairs"} <= set(at["themes"].iloc[0])
+    assert _run_score(["--store", str(store)]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_score_command_without_store_is_a_usage_error(tmp_path):
+    import pytest
+
+    from analysis.errors import UsageError
+
+    with pytest.raises(UsageError, match="ingest"):
+        _run_score(["--store", str(tmp_path / "empty")])
