@@ -1,0 +1,67 @@
+"""Normalization: decoding, NFC, whitespace, dates, word counts, ids (analysis.clean)."""
+from __future__ import annotations
+
+import unicodedata
+
+import pandas as pd
+import pytest
+
+from analysis import clean
+
+
+def test_decode_utf8_bom_utf16_cp1252() -> None:
+    text = "Le ministre a dit « café » — “quoted” ’"
+    assert clean.decode_bytes(text.encode("utf-8"))[0] == text
+    assert clean.decode_bytes(b"\xef\xbb\xbf" + text.encode("utf-8")) == (text, "utf-8 (BOM)")
+    assert clean.decode_bytes(text.encode("utf-16"))[0] == text
+    assert clean.decode_bytes(text.encode("utf-16-le"))[0] == text      # no BOM: sniffed
+    assert clean.decode_bytes("café “x” naïve".encode("cp1252")) == ("café “x” naïve", "cp1252")
+    assert clean.decode_bytes("Ångström".encode("latin-1"))[0] == "Ångström"
+
+
+@pytest.mark.parametrize("data,reason", [(b"", "empty"), (b"  \n\n ", "empty"),
+                                         (bytes(range(256)) * 20, "binary"), (b"\x89PNG\r\n\x1a\n\x00\x00", "binary")])
+def test_decode_rejects_empty_and_binary(data: bytes, reason: str) -> None:
+    with pytest.raises(clean.InputError, match=reason):
+        clean.decode_bytes(data)
+
+
+def test_clean_text_nfc_whitespace_paragraphs() -> None:
+    raw = "  Cafe\u0301\u00a0 au  lait\u200b.\r\n\r\n\r\n“We’re  here,” she said.\n  \nLast  "
+    out = clean.clean_text(raw)
+    assert out == "Café au lait.\n\n“We’re here,” she said.\n\nLast"
+    assert unicodedata.is_normalized("NFC", out)
+    assert clean.clean_text("line one\nline two") == "line one\n\nline two"      # no blank lines: one per line
+    assert clean.clean_text("wrapped\nline\n\nnext") == "wrapped line\n\nnext"   # blank lines: re-join blocks
+
+
+def test_word_count_is_regex_based() -> None:
+    assert clean.word_count("“We’re going to let the courts play out,” Noem told reporters.") == 11
+    assert clean.word_count("U.S.-Mexico 25% tariff") == 5
+    assert clean.word_count("") == 0
+
+
+def test_parse_dates_never_invents() -> None:
+    values = pd.Series(["2020-02-29", "2021-02-30", "", None, "March 3, 2019", "2019-03-03T23:30:00-05:00",
+                        "March 2019", "tomorrow-ish", "0001-11-30", "2050-01-01", "3 March 2019"])
+    dates, problems = clean.parse_dates(values)
+    got = [None if pd.isna(d) else d.strftime("%Y-%m-%d") for d in dates]
+    assert got == ["2020-02-29", None, None, None, "2019-03-03", "2019-03-03", None, None, None, None, "2019-03-03"]
+    assert dates.dtype == "datetime64[ns]"
+    assert problems.isna().tolist() == [True, False, True, True, True, True, False, False, False, False, True]
+    assert "impossible" in problems[1] and "incomplete" in problems[6] and "impossible" in problems[9]
+
+
+def test_stable_id_is_deterministic() -> None:
+    assert clean.stable_id("a", "b") == clean.stable_id("a", "b") != clean.stable_id("ab")
+    assert len(clean.stable_id("x")) == 16
+
+
+def test_clean_articles_pure_frame() -> None:
+    raw = pd.DataFrame({"title": [" T\u00a0one ", "T2"], "text": ["a  b", "c"], "raw_date": ["2020-01-01", "x"],
+                        "origin": ["f:1", "f:2"], "topic": ["trade", "crime"]})
+    out, problems = clean.clean_articles(raw)
+    assert out.columns[:11].tolist() == clean.ARTICLE_COLUMNS and "topic" in out.columns
+    assert out["title"].tolist() == ["T one", "T2"] and out["n_words"].tolist() == [2, 1]
+    assert problems.to_dict("records") == [{"origin": "f:2", "reason": "unparseable date 'x'"}]
+    assert raw["title"][0] == " T\u00a0one "          # input untouched
