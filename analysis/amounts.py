@@ -209,7 +209,14 @@ def doc_amounts(doc: str) -> list[Amount]:
 
 
 def amounts(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Money, percentages and counts per article (AMOUNT_COLUMNS) with object and themes."""
+    """Money, percentages and counts per article (AMOUNT_COLUMNS) with object and themes.
+
+    >>> import pandas as pd
+    >>> arts = pd.DataFrame({"article_id": ["a1"], "title": [""],
+    ...                      "text": ["Trump announced a 25% tariff and sent 10,000 troops."]})
+    >>> amounts(arts)[["value", "unit", "object"]].values.tolist()
+    [[25.0, 'percent', 'tariff'], [10000.0, 'count', 'troops']]
+    """
     index = theme_index(resolve_hits(articles, hits))
     rows = []
     for aid, doc in iter_documents(articles):

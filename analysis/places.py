@@ -142,7 +142,14 @@ def mention_counts(long: pd.DataFrame, by: str = "theme") -> pd.DataFrame:
 
 
 def actors(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:
-    """People and organizations per article; see ``analysis.actors.actors``."""
+    """People and organizations per article; see ``analysis.actors.actors``.
+
+    >>> import pandas as pd
+    >>> arts = pd.DataFrame({"article_id": ["a1"], "title": [""],
+    ...     "text": ["President Claudia Sheinbaum met Kristi Noem. Sheinbaum spoke first."]})
+    >>> actors(arts).query("kind == 'person'")[["canonical", "count"]].values.tolist()
+    [['Claudia Sheinbaum', 2], ['Kristi Noem', 1]]
+    """
     from analysis.actors import actors as _actors
 
     return _actors(articles, hits)

@@ -182,7 +182,14 @@ def doc_quotes(doc: str) -> list[tuple[Quote, str | None, str | None]]:
 
 
 def quotes(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Direct quotations of each article (QUOTE_COLUMNS) with speaker, verb, offsets and themes."""
+    """Direct quotations of each article (QUOTE_COLUMNS) with speaker, verb, offsets and themes.
+
+    >>> import pandas as pd
+    >>> arts = pd.DataFrame({"article_id": ["a1"], "title": ["Tariff talks"],
+    ...                      "text": ["“Any tariff will hurt us,” Sheinbaum said."]})
+    >>> quotes(arts)[["speaker", "verb", "quote"]].values.tolist()
+    [['Claudia Sheinbaum', 'said', 'Any tariff will hurt us']]
+    """
     index = theme_index(resolve_hits(articles, hits))
     rows = []
     for aid, doc in iter_documents(articles):
