@@ -30,6 +30,12 @@ _EXPORTS: dict[str, str] = {
     "theme_hits": "analysis.themes",
     "article_themes": "analysis.themes",
     "evaluate": "analysis.evaluate",
+    "sentence_themes": "analysis.themes",
+    "load_scores": "analysis.scores_store",
+    "fit_model": "analysis.model",
+    "save_model": "analysis.model",
+    "load_model": "analysis.model",
+    "predict_themes": "analysis.model",
     # text utilities
     "sentences": "analysis.text",
     "sentence_table": "analysis.text",
@@ -44,6 +50,12 @@ _EXPORTS: dict[str, str] = {
     "amounts": "analysis.amounts",
     "places": "analysis.places",
     "actors": "analysis.places",
+    # aggregations and charts
+    "count_theme_periods": "analysis.aggregate",
+    "theme_share": "analysis.aggregate",
+    "share_with_ci": "analysis.aggregate",
+    "wilson_interval": "analysis.aggregate",
+    "save_chart": "analysis.charts",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -10,7 +10,7 @@ import importlib
 import logging
 import sys
 
-from analysis.errors import UsageError
+from analysis.errors import LexiconError, ModelMismatchError, UsageError
 
 # command -> one-line help; the module analysis.commands.<command> implements it
 COMMANDS: dict[str, str] = {
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return int(args._module.run(args) or 0)
-    except UsageError as exc:
+    except (UsageError, LexiconError, ModelMismatchError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

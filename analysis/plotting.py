@@ -64,7 +64,18 @@ class Chart(NamedTuple):
 
 
 def save_chart(fig: plt.Figure, data: pd.DataFrame, stem: str | Path) -> dict[str, Path]:
-    """Write ``stem.png``, ``stem.svg`` and ``stem.csv`` (the plotted numbers); return the paths."""
+    """Write ``stem.png``, ``stem.svg`` and ``stem.csv`` (the plotted numbers); return the paths.
+
+    >>> import pathlib, tempfile
+    >>> import matplotlib.pyplot as plt, pandas as pd
+    >>> data = pd.DataFrame({"month": ["2025-01", "2025-02"], "share": [0.2, 0.4]})
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot(data["month"], data["share"])
+    >>> paths = save_chart(fig, data, pathlib.Path(tempfile.mkdtemp()) / "trade_share")
+    >>> sorted(p.name for p in paths.values())
+    ['trade_share.csv', 'trade_share.png', 'trade_share.svg']
+    >>> plt.close(fig)
+    """
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = {ext: stem.with_name(stem.name + "." + ext) for ext in ("png", "svg", "csv")}

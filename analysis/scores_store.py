@@ -83,6 +83,16 @@ def load_scores(store: Any = None, lexicons: Any = None, articles: pd.DataFrame 
     ``articles`` defaults to the whole store (:func:`analysis.store.load_corpus`); ``lexicons``
     is a folder, loaded lexicons, or None for the shipped ones. The result also says whether it
     was ``"recomputed"`` and gives the ``"fingerprint"``.
+
+    >>> import pandas as pd, tempfile
+    >>> arts = pd.DataFrame({"article_id": ["a1"], "title": ["New tariffs on steel imports"],
+    ...                      "text": ["The tariffs hit exports. Trade talks stalled."]})
+    >>> store = tempfile.mkdtemp()
+    >>> first = load_scores(store, articles=arts)
+    >>> first["recomputed"], load_scores(store, articles=arts)["recomputed"]
+    (True, False)
+    >>> first["article_themes"]["primary_theme"].tolist()
+    ['trade']
     """
     folder = config.store_dir(store)
     if articles is None:

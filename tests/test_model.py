@@ -1,0 +1,140 @@
+"""Tests of the supervised theme model (analysis.model, analysis.model_file, `train` command)."""
+from __future__ import annotations
+
+import json
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analysis import model_file, schema
+from analysis.errors import ModelMismatchError, UsageError
+from analysis.evaluate import read_labelled, select_split
+from analysis.model import core_macro_f1, fit_model, load_model, predict_themes, save_model
+
+
+@pytest.fixture(scope="module")
+def nyt_items(nyt_path: Path, nyt_map: Path):
+    """A deterministic 30 % sample of the NYT dev set (headline + summary, cap_major labels)."""
+    return select_split(read_labelled(nyt_path, "cap_major", nyt_map), "all", sample_frac=0.3)
+
+
+@pytest.fixture(scope="module")
+def trained(nyt_items, tmp_path_factory) -> tuple[Path, object]:
+    """A model fitted on the tune part of the sample and saved; returns (path, in-memory model)."""
+    tune = nyt_items[~nyt_items["article_id"].isin(select_split(nyt_items, "holdout")["article_id"])]
+    model = fit_model(tune, tune["label"].tolist(), label_map=dict(zip(tune["label"], tune["gold"])),
+                      cv=2, c_grid=(1.0,), char_ngrams=None)
+    path = save_model(model, tmp_path_factory.mktemp("model") / "nyt.model")
+    return path, model
+
+
+def _rewrite_header(src: Path, dst: Path, **changes) -> None:
+    """Copy a model file with some header fields changed (payload untouched)."""
+    raw = src.read_bytes()
+    start = len(model_file.MAGIC)
+    size = int.from_bytes(raw[start:start + 8], "big")
+    header = json.loads(raw[start + 8:start + 8 + size])
+    header.update(changes)
+    new = json.dumps(header).encode("utf-8")
+    dst.write_bytes(model_file.MAGIC + len(new).to_bytes(8, "big") + new + raw[start + 8 + size:])
+
+
+def test_train_cli_writes_model_with_cv_scores(nyt_path, nyt_map, cli_env, python, tmp_path):
+    out = tmp_path / "cli.model"
+    proc = subprocess.run(
+        [python, "-m", "analysis", "train", str(nyt_path), "--label-field", "cap_major", "--label-map",
+         str(nyt_map), "--output", str(out), "--sample-frac", "0.1", "--cv", "2", "--c-grid", "0.5,1",
+         "--no-char"], env=cli_env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "2-fold cross-validation" in proc.stdout and "<- chosen" in proc.stdout
+    meta = model_file.read_header(out)
+    assert meta["label_field"] == "cap_major" and meta["training_size"] > 2000
+    assert set(meta["themes"]) <= set(schema.ALL_THEMES) | {schema.NO_THEME}
+    assert set(meta["cv"]["macro_f1_core"]) == {"0.5", "1.0"} and len(meta["cv"]["macro_f1_core"]["1.0"]) == 2
+    assert meta["cv"]["mean_macro_f1_core"] > 0.5
+    for key in ("package_version", "sklearn_version", "created", "labels", "feature_config"):
+        assert meta[key]
+    assert load_model(out).metadata["C"] in (0.5, 1.0)
+
+
+def test_train_cli_bad_input_is_usage_error(nyt_path, nyt_map, cli_env, python, tmp_path):
+    proc = subprocess.run(
+        [python, "-m", "analysis", "train", str(nyt_path), "--label-field", "no_such_field", "--label-map",
+         str(nyt_map), "--output", str(tmp_path / "x.model")], env=cli_env, capture_output=True, text=True)
+    assert proc.returncode == 2 and "no_such_field" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "x.model").exists()
+
+
+def test_roundtrip_gives_identical_predictions(trained, nyt_items):
+    path, model = trained
+    sample = nyt_items.head(300)
+    loaded = load_model(path)
+    a, b = predict_themes(model, sample), predict_themes(loaded, sample)
+    assert a["primary_theme"].tolist() == b["primary_theme"].tolist()
+    assert np.allclose(a["score"], b["score"])
+    by_path = predict_themes(str(path), sample)  # the evaluate/score commands pass a path
+    assert list(by_path.columns[:2]) == ["article_id", "primary_theme"]
+    assert by_path["article_id"].tolist() == sample["article_id"].tolist()
+    assert loaded.metadata["training_size"] == model.metadata["training_size"]
+    assert loaded.metadata["cv"]["folds"] == 2
+
+
+def test_beats_majority_baseline_on_held_out_items(trained, nyt_items):
+    path, _ = trained
+    test = select_split(nyt_items, "holdout")
+    pred = predict_themes(path, test)["primary_theme"].to_numpy()
+    gold = test["gold"].to_numpy()
+    majority = Counter(select_split(nyt_items, "tune")["gold"]).most_common(1)[0][0]
+    base = np.full(len(gold), majority, dtype=object)
+    assert core_macro_f1(gold, pred) > core_macro_f1(gold, base) + 0.4
+    assert np.mean(pred == gold) > np.mean(base == gold) + 0.3
+
+
+def test_tampered_version_is_clear_error(trained, tmp_path):
+    path, _ = trained
+    bad = tmp_path / "old.model"
+    _rewrite_header(path, bad, package_version="0.0.1")
+    with pytest.raises(ModelMismatchError, match=r"package_version 0\.0\.1 .* installed.*retrain"):
+        load_model(bad)
+    _rewrite_header(path, bad, sklearn_version="0.24.2")
+    with pytest.raises(ModelMismatchError, match="sklearn_version 0.24.2"):
+        predict_themes(bad, read_labelled_stub())
+
+
+def read_labelled_stub():
+    """A one-row article table."""
+    import pandas as pd
+
+    return pd.DataFrame({"article_id": ["x"], "title": ["Senate votes on tariffs"], "text": [""]})
+
+
+def test_label_set_mismatch_is_clear_error(trained):
+    path, model = trained
+    assert load_model(path, expected_labels=model.themes).themes == model.themes
+    with pytest.raises(ModelMismatchError, match=r"label set mismatch.*requested but not in the model: \['piracy'\]"):
+        load_model(path, expected_labels=["trade", "piracy"])
+
+
+def test_non_model_and_corrupt_files_are_clear_errors(trained, nyt_path, tmp_path):
+    path, _ = trained
+    with pytest.raises(ModelMismatchError, match="not a theme model file"):
+        load_model(nyt_path)
+    truncated = tmp_path / "cut.model"
+    truncated.write_bytes(path.read_bytes()[:-100])
+    with pytest.raises(ModelMismatchError, match="corrupt model file"):
+        load_model(truncated)
+    with pytest.raises(UsageError, match="not found"):
+        load_model(tmp_path / "missing.model")
+
+
+def test_source_labels_map_to_themes_on_allsides(allsides_path, allsides_map):
+    items = select_split(read_labelled(allsides_path, "topic", allsides_map), "all", sample_frac=0.1)
+    model = fit_model(items, items["label"], label_map=dict(zip(items["label"], items["gold"])), cv=0,
+                      char_ngrams=None, lexicon_features=False)
+    assert "immigration" in model.metadata["labels"] and "migration" in model.themes
+    pred = predict_themes(model, items.head(50))
+    assert set(pred["primary_theme"]) <= set(model.themes)
+    assert all(model.label_to_theme[lab] == th for lab, th in zip(pred["label"], pred["primary_theme"]))
