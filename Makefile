@@ -29,6 +29,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/themes.py
 	$(BIN)/python bench/text.py
+	$(BIN)/python bench/model.py
+	$(BIN)/python bench/report.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -1,0 +1,179 @@
+"""Run the parameterized notebooks with papermill and render self-contained HTML reports.
+
+Default set: the corpus overview, one theme report per --themes entry, the article brief of the
+sample article and the outlet comparison. Every parameter is checked before a kernel starts
+(exit 2 on a mistake); a failed notebook gives exit 1 and leaves reports/latest where it was.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from analysis import config
+from analysis import fingerprints as fp
+from analysis import reports
+from analysis.errors import UsageError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the options of ``python -m analysis report``."""
+    parser.add_argument("--themes", default=",".join(reports.DEFAULT_THEMES),
+                        help="comma-separated theme ids, one theme report each "
+                             "(default: %(default)s)")
+    parser.add_argument("--corpus", "--store", dest="store", type=Path, default=None,
+                        help="article store folder (default: the configured store)")
+    parser.add_argument("--start", help="first day, YYYY-MM-DD")
+    parser.add_argument("--end", help="last day, YYYY-MM-DD")
+    parser.add_argument("--outlets", help="comma-separated outlet names (default: all)")
+    parser.add_argument("--jobs", type=int, default=2, help="parallel notebooks (default: 2)")
+    parser.add_argument("--timeout", type=float, default=600.0,
+                        help="seconds allowed per notebook (default: 600)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="reports folder (default: the configured reports folder)")
+    parser.add_argument("--show-code", action="store_true", help="show code cells in the HTML")
+    parser.add_argument("--force", action="store_true",
+                        help="run even if nothing changed since reports/latest")
+    parser.add_argument("-p", "--param", action="append", default=[], metavar="[NB:]NAME=VALUE",
+                        help="set a notebook parameter (optionally only for notebook NB)")
+    parser.add_argument("--notebooks", type=Path, default=None,
+                        help="folder with the notebook templates (default: notebooks/)")
+    parser.add_argument("--keep", type=int, default=0, metavar="N",
+                        help="after the run, delete all but the N newest runs (default: keep all)")
+    parser.add_argument("--only", metavar="NAMES",
+                        help="run only these notebooks (comma-separated, e.g. 02-theme-report)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="validate and print the plan without running anything")
+
+
+def _split(text: str | None) -> list[str]:
+    """Split a comma-separated option."""
+    return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def plan_from_args(args: argparse.Namespace) -> tuple[list[reports.Job], dict[str, Any]]:
+    """Validate the command line against the corpus and notebooks; return jobs and context."""
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    problems: list[str] = []
+
+    def check(fn, *a):  # noqa: ANN001, ANN202 - collect every mistake, report them together
+        try:
+            return fn(*a)
+        except UsageError as exc:
+            problems.append(str(exc))
+            return None
+
+    valid = reports.valid_themes()
+    themes = _split(args.themes)
+    bad = [t for t in themes if t not in valid]
+    if bad:
+        hints = "; ".join(f"{t!r}{reports.did_you_mean(t, valid)}" for t in bad)
+        problems.append(f"unknown theme(s): {hints}. Valid themes: {', '.join(valid)}")
+    start = check(reports.parse_date, args.start, "--start")
+    end = check(reports.parse_date, args.end, "--end")
+    outlets = _split(args.outlets)
+    store = config.store_dir(args.store)
+    index = fp.read_corpus_index(store)
+    if index.empty:
+        raise UsageError("\n".join(problems + [
+            f"no articles in the store {store}; "
+            f"run `python -m analysis ingest data/sample` first or pass --corpus"]))
+    corpus = fp.corpus_summary(index)
+    check(reports.check_dates, start, end, corpus)
+    check(reports.check_outlets, outlets, corpus)
+    window = fp.corpus_summary(index, start, end, outlets)
+    if (start is not None or end is not None or outlets) and window["n_articles"] == 0 \
+            and not problems:
+        problems.append(f"empty selection: no articles between {args.start or 'the start'} and "
+                        f"{args.end or 'the end'}"
+                        f"{' for ' + ', '.join(outlets) if outlets else ''}")
+    common = {"store": str(store), "out_dir": ".",
+              "start": start.date().isoformat() if start is not None else None,
+              "end": end.date().isoformat() if end is not None else None,
+              "outlets": outlets or None}
+    plan = [t for t in themes if t in valid]
+    jobs = check(reports.select_jobs, reports.plan_jobs(plan, args.notebooks), _split(args.only))
+    if jobs is not None:
+        jobs = check(reports.resolve_jobs, jobs, common,
+                     reports.parse_assignments(args.param), valid)
+    if problems:
+        raise UsageError("\n".join(problems))
+    assert jobs is not None
+    context = {"store": store, "index": index, "corpus": corpus, "window": window,
+               "options": {"themes": themes, "store": str(store), "start": common["start"],
+                           "end": common["end"], "outlets": outlets, "jobs": args.jobs,
+                           "timeout": args.timeout, "show_code": args.show_code,
+                           "params": args.param, "only": args.only, "notebooks": str(args.notebooks or
+                                                                  config.NOTEBOOKS_DIR)}}
+    return jobs, context
+
+
+class Progress:
+    """Per-notebook progress: tqdm bars on a terminal, plain lines otherwise."""
+
+    def __init__(self, specs_total: int) -> None:
+        self.total = specs_total
+        self.tty = sys.stderr.isatty()
+        self.bars: dict[str, Any] = {}
+        self.started = 0
+
+    def __call__(self, kind: str, spec: dict[str, Any], info: dict[str, Any]) -> None:
+        """Handle one scheduler event (start, progress, done)."""
+        key = spec["key"]
+        if kind == "start":
+            self.started += 1
+            if self.tty:
+                from tqdm import tqdm
+
+                self.bars[key] = tqdm(total=1, desc=spec["label"], unit="cell", leave=True,
+                                      position=len(self.bars), file=sys.stderr, ncols=90)
+            else:
+                print(f"[{self.started}/{self.total}] running {spec['label']}", file=sys.stderr)
+        elif kind == "progress" and key in self.bars:
+            i, n = info["cell"]
+            bar = self.bars[key]
+            if n and (bar.total != n or bar.n != i):
+                bar.total, bar.n = n, i
+                bar.refresh()
+        elif kind == "done":
+            line = f"{spec['label']}: {info['status']} in {info.get('duration_s') or 0:.1f} s"
+            if key in self.bars:
+                bar = self.bars[key]
+                bar.n = bar.total
+                bar.set_postfix_str(info["status"])
+                bar.close()
+            else:
+                print(line, file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate, then run (or skip) the report; print a summary."""
+    import logging
+
+    from analysis.runs import prune_runs, run_report
+
+    logging.getLogger("papermill").setLevel(logging.WARNING)  # "Input Notebook: ..." per inspect
+    jobs, ctx = plan_from_args(args)
+    out_dir = (args.out or config.REPORTS_DIR).resolve()
+    if args.dry_run:
+        for job in jobs:
+            print(f"{job.label}: {job.notebook} {job.parameters}")
+        return 0
+    result = run_report(jobs, out_dir, ctx["store"], ctx["corpus"], ctx["index"],
+                        ctx["options"], n_jobs=args.jobs, timeout=args.timeout,
+                        show_code=args.show_code, force=args.force,
+                        on_event=Progress(len(jobs)))
+    for gone in prune_runs(out_dir, args.keep):
+        print(f"removed old run {gone.name}")
+    if result.status == "skipped":
+        print(f"skipped: {result.message}")
+    elif result.status == "ok":
+        print(result.message)
+        print(f"open {result.run_dir / 'index.html'}")
+    else:
+        print(result.message, file=sys.stderr)
+    return result.exit_code
