@@ -242,3 +242,17 @@ def test_json_shapes(tmp_path: Path) -> None:
     assert sorted(df["title"]) == ["A", "B", "Solo"]
     reasons = _reasons(skipped)
     assert reasons["many.json#1"] == "not a JSON object" and "without article fields" in reasons["map.json"]
+
+
+def test_sample_corpus_has_no_site_boilerplate_left() -> None:
+    """Newsletter, email and preference prompts of the bundled sample never reach ``text``."""
+    from analysis import config
+    from analysis.loaders import read_articles
+
+    df, skipped = read_articles([config.SAMPLE_DIR])
+    assert skipped == []
+    assert len(df) == 51
+    paragraphs = [p.lower() for t in df["text"].dropna() for p in t.split("\n\n")]
+    for prompt in ["manage preferences", "enter your email address", "morning briefing in your inbox",
+                   "leave a reply", "required fields are marked"]:
+        assert not any(prompt in p for p in paragraphs), prompt
