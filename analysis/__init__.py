@@ -5,6 +5,10 @@ The public API is re-exported here and imported lazily, so ``import analysis`` s
     >>> import analysis
     >>> callable(analysis.load_corpus)
     True
+
+Where a module and the function it exports share a name (``tone``, ``quotes``, ``amounts``,
+``places``, ``ingest``, ``evaluate``), ``analysis.<name>`` is always the function; reach the module
+with ``from analysis.tone import sentence_tone`` or ``importlib.import_module("analysis.tone")``.
 """
 from __future__ import annotations
 

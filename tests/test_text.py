@@ -194,7 +194,8 @@ socket.create_connection = _no_net
 import nltk
 nltk.data.path[:] = [{str(empty)!r}]
 import pandas as pd
-import analysis.text as T, analysis.logodds as K, analysis.tone as O, analysis.vader as V
+import importlib
+T, K, O, V = (importlib.import_module('analysis.' + n) for n in ('text', 'logodds', 'tone', 'vader'))
 for m in (T, K, O, V):
     r = doctest.testmod(m)
     assert r.failed == 0 and r.attempted > 0, (m.__name__, r)

@@ -1,0 +1,211 @@
+"""The Dask engine gives the pandas path's results, on the shared corpora, with a real 2-worker cluster."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import aggregate, themes
+from analysis import distributed as dx
+from analysis import distributed_ingest as di
+from analysis.errors import UsageError
+from analysis.ingest import ingest
+from analysis.store import load_corpus
+from analysis.term_counts import term_counts_table, top_terms_from_counts
+
+pytest.importorskip("distributed")
+
+ALLSIDES_LINES = 1200
+NYT_LINES = 4000
+
+
+def _norm(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Sort rows by ``keys`` (the only order difference allowed) and reset the index."""
+    return df.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A real LocalCluster on 127.0.0.1: 2 worker processes, one thread each."""
+    c = dx.client("local", n_workers=2, processes=True, quiet=True)
+    assert len(c.scheduler_info()["workers"]) == 2
+    assert c.dashboard_link.startswith("http://127.0.0.1")
+    yield c
+    cluster = c.cluster
+    c.close()
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory, allsides_path: Path, nyt_path: Path, client) -> dict:
+    """The first records of both shared corpora, ingested by the pandas path and by the Dask path."""
+    root = tmp_path_factory.mktemp("dask")
+    (root / "input").mkdir()
+    inputs = []
+    for path, n in ((allsides_path, ALLSIDES_LINES), (nyt_path, NYT_LINES)):
+        with open(path, encoding="utf-8") as fh:
+            head = [next(fh) for _ in range(n)]
+        inputs.append(root / "input" / path.name)
+        inputs[-1].write_text("".join(head), encoding="utf-8")
+    rp = ingest(inputs, store=root / "pandas", progress=False)
+    rd = di.ingest(inputs, store=root / "dask", client=client, block_lines=1000, progress=False)
+    return {"pandas": root / "pandas", "dask": root / "dask", "rp": rp, "rd": rd}
+
+
+@pytest.fixture(scope="module")
+def corpus(stores) -> pd.DataFrame:
+    """The pandas store's article table."""
+    return load_corpus(stores["pandas"])
+
+
+@pytest.fixture(scope="module")
+def pandas_scores(corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Theme scores and hits by the pandas path."""
+    return themes.analyze(corpus)
+
+
+def test_ingest_same_rows_and_report(stores, corpus):
+    got = load_corpus(stores["dask"])
+    assert len(got) == len(corpus) > 5000
+    pd.testing.assert_frame_equal(_norm(got, ["article_id"]), _norm(corpus, ["article_id"]))
+    assert got["dup_of"].notna().sum() == corpus["dup_of"].notna().sum() > 0
+    rp, rd = stores["rp"], stores["rd"]
+    assert rd["blocks"] > 2
+    for key in ("articles_loaded", "articles_new", "already_in_store", "duplicates", "without_date",
+                "new_without_date", "store_rows", "files_read", "bytes_read", "skipped_count"):
+        assert rd[key] == rp[key], key
+    assert sorted(map(json.dumps, rd["warnings"])) == sorted(map(json.dumps, rp["warnings"]))
+    saved = json.loads((stores["dask"] / "ingest_report.json").read_text())
+    assert saved["engine"] == "dask" and saved["articles_new"] == len(corpus)
+
+
+def test_incremental_ingest_flags_like_pandas(tmp_path, allsides_path, client):
+    lines = allsides_path.read_text(encoding="utf-8").splitlines()
+    first, second = lines[:300], lines[200:500]
+    extra = []
+    for k, line in enumerate(lines[:40:4]):          # copies of stored articles under new ids
+        rec = json.loads(line)
+        rec["id"] = f"copy-{k}"
+        if k % 2:                                   # near copy: one word changed
+            words = rec["text"].split(" ")
+            words[len(words) // 2] = "zebra"
+            rec["text"] = " ".join(words)
+        extra.append(json.dumps(rec))
+    (tmp_path / "a.jsonl").write_text("\n".join(first) + "\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text("\n".join(second + extra + ["{broken"]) + "\n", encoding="utf-8")
+    reports = {}
+    for engine in ("pandas", "dask"):
+        store = tmp_path / engine
+        for name in ("a.jsonl", "b.jsonl"):
+            if engine == "pandas":
+                r = ingest([tmp_path / name], store=store, progress=False)
+            else:
+                r = di.ingest([tmp_path / name], store=store, client=client, block_lines=70, progress=False)
+        reports[engine] = r
+    rp, rd = reports["pandas"], reports["dask"]
+    assert rd["already_in_store"] == rp["already_in_store"] == 100
+    assert rd["duplicates"] == rp["duplicates"]
+    assert rp["duplicates"]["exact"] >= 5 and rp["duplicates"]["near"] >= 1
+    assert sorted(map(json.dumps, rd["skipped"])) == sorted(map(json.dumps, rp["skipped"]))
+    pd.testing.assert_frame_equal(_norm(load_corpus(tmp_path / "dask"), ["article_id"]),
+                                  _norm(load_corpus(tmp_path / "pandas"), ["article_id"]))
+
+
+def test_read_store_partitions_match_load_corpus(stores, corpus, client):
+    ddf = dx.read_store(stores["pandas"], partition_rows=1000)
+    assert ddf.npartitions >= 4
+    pd.testing.assert_frame_equal(_norm(ddf.compute(), ["article_id"]), _norm(corpus, ["article_id"]))
+    assert list(ddf._meta.columns) == list(corpus.columns)
+
+
+def test_scores_hits_and_article_themes_identical(stores, corpus, pandas_scores, client):
+    ddf = dx.read_store(stores["pandas"], partition_rows=2500)
+    scores, hits = pandas_scores
+    got_s, got_h = client.compute([dx.score_themes(ddf), dx.theme_hits(ddf)], sync=True)
+    pd.testing.assert_frame_equal(_norm(got_s, ["article_id", "theme"]), _norm(scores, ["article_id", "theme"]))
+    hk = ["article_id", "start", "end", "theme"]
+    pd.testing.assert_frame_equal(_norm(got_h, hk), _norm(hits, hk))
+    assert got_s.dtypes.equals(scores.dtypes) and len(got_h) > 5_000
+
+
+def test_aggregates_identical_and_written_for_reports(stores, corpus, pandas_scores, client):
+    ddf = dx.read_store(stores["pandas"], partition_rows=2500)
+    got = dx.aggregates(ddf, freq="W", by=("source",), tables=dx.THEME_TABLES, show_progress=False)
+    scores, hits = pandas_scores
+    want = aggregate.theme_share(aggregate.count_theme_periods(corpus, scores, freq="W", by=("source",)))
+    pd.testing.assert_frame_equal(aggregate.theme_share(got["theme_periods"]), want)
+    assert want["n_articles_with_theme"].sum() > 500
+    pd.testing.assert_frame_equal(aggregate.cooccurrence_matrix(got["cooccurrence"]),
+                                  aggregate.cooccurrence_matrix(aggregate.count_cooccurrence(scores)))
+    pd.testing.assert_frame_equal(aggregate.top_matched_terms(got["matched_terms"]),
+                                  aggregate.top_matched_terms(aggregate.count_terms(hits, present=scores)))
+    pd.testing.assert_frame_equal(aggregate.subtheme_share(got["subthemes"]),
+                                  aggregate.subtheme_share(aggregate.count_subthemes(hits, present=scores)))
+    pd.testing.assert_frame_equal(
+        _norm(got["articles"], ["period", "source"]),
+        _norm(aggregate.count_articles(corpus, freq="W", by=("source",)), ["period", "source"]))
+    out = dx.write_aggregates(got, stores["pandas"], params={"freq": "W"})
+    back = dx.read_aggregates(stores["pandas"])
+    assert out.name == "aggregates" and set(back) == set(dx.THEME_TABLES)
+    pd.testing.assert_frame_equal(aggregate.theme_share(back["theme_periods"]), want)
+
+
+@pytest.fixture(scope="module")
+def sample(corpus) -> pd.DataFrame:
+    """150 AllSides articles (full texts) for the slower text extractors."""
+    long = corpus[corpus["n_words"] > 200]
+    return long.sort_values("article_id").head(150).reset_index(drop=True)
+
+
+def test_text_extractors_identical(sample, client):
+    import dask.dataframe as dd
+
+    ddf = dd.from_pandas(sample, npartitions=3)
+    hits = themes.theme_hits(sample)
+    kinds = {"quotes": ["article_id", "start"], "amounts": ["article_id", "start"],
+             "places": ["article_id", "canonical"], "actors": ["article_id", "kind", "canonical"],
+             "tone:article": ["article_id"], "tone:theme": ["article_id", "theme"]}
+    got = client.compute([dx.extract(ddf, k) for k in kinds], sync=True)
+    for (kind, keys), g in zip(kinds.items(), got):
+        want = dx.extract_partition(sample, kind, hits=hits)
+        assert len(want) > 0, kind
+        pd.testing.assert_frame_equal(_norm(g, keys), _norm(want, keys), obj=kind)
+    tone = importlib.import_module("analysis.tone")
+    pd.testing.assert_frame_equal(_norm(got[4], ["article_id"]), _norm(tone.tone(sample, by="article"), ["article_id"]))
+    at = dx.article_themes(ddf).compute()
+    pd.testing.assert_frame_equal(_norm(at, ["article_id"]),
+                                  _norm(themes.article_themes(themes.score_themes(sample), sample), ["article_id"]))
+
+
+def test_top_terms_and_evidence_counts_identical(sample, client):
+    import dask.dataframe as dd
+
+    text = importlib.import_module("analysis.text")
+    ddf = dd.from_pandas(sample, npartitions=3)
+    got = dx.aggregates(ddf, freq="MS", by=(), tables=dx.TERM_TABLES + dx.EVIDENCE_TABLES, show_progress=False)
+    hits = themes.theme_hits(sample)
+    pd.testing.assert_frame_equal(top_terms_from_counts(got["top_terms_source"]), text.top_terms(sample, by="source"))
+    pd.testing.assert_frame_equal(top_terms_from_counts(got["top_terms_theme"], top=10),
+                                  text.top_terms(sample, by="theme", hits=hits, top=10))
+    tone = importlib.import_module("analysis.tone")
+    want_tone = aggregate.tone_mean(aggregate.count_tone(sample, tone.tone(sample, by="article"), freq="MS"))
+    pd.testing.assert_frame_equal(aggregate.tone_mean(got["tone"]), want_tone)
+    places = importlib.import_module("analysis.places")
+    pd.testing.assert_frame_equal(aggregate.top_mentions(got["places"]),
+                                  aggregate.top_mentions(aggregate.count_mentions(places.places(sample, hits=hits))))
+    assert len(top_terms_from_counts(term_counts_table(sample))) == 20
+
+
+def test_dask_option_and_errors():
+    parser = argparse.ArgumentParser()
+    dx.add_dask_argument(parser)
+    assert dx.engine_from_args(parser.parse_args([])) is None
+    assert parser.parse_args(["--dask", "tcp://127.0.0.1:8786"]).dask == "tcp://127.0.0.1:8786"
+    with pytest.raises(UsageError):
+        dx.client("http://example.org")
+    with pytest.raises(UsageError):
+        dx.partition_counts(pd.DataFrame(), tables=["nope"])
