@@ -1,15 +1,12 @@
 """Supervised theme coding: a linear model on TF-IDF and lexicon-hit features, saved as one file.
 
-Features (all sparse, stacked): word 1-2-gram TF-IDF of the document (sublinear tf, ``min_df``),
-character 2-5-gram TF-IDF (``char_wb``) of its first ``char_head`` characters (headline and lede),
-and the shipped dictionaries' evidence per theme (``log1p(hits_per_1k_words)`` scaled, plus a
-headline-hit flag, from :func:`analysis.themes.score_themes`). The classifier is a one-vs-rest
-``LinearSVC`` trained on the *source* labels (e.g. the 28 CAP major codes or the AllSides topics,
-which keeps heterogeneous themes such as ``other`` or ``economy`` separable); its predicted label is
-mapped to a theme with the label map. ``C`` is chosen by stratified k-fold cross-validation on
-macro-F1 over the 8 core themes; the fold scores are saved in the model's metadata.
+Features (sparse, stacked): word 1-2-gram TF-IDF (sublinear tf, ``min_df``), optionally a headline-only
+word TF-IDF block (``title_weight``), character 2-5-gram TF-IDF (``char_wb``) of the first ``char_head``
+characters, and the shipped dictionaries' evidence per theme (:func:`lexicon_matrix`). A one-vs-rest
+``LinearSVC`` (optionally ``class_weight="balanced"``) is trained on the *source* labels (mapped to themes
+with the label map) or directly on the themes (``target="theme"``). ``C`` is chosen by stratified k-fold
+cross-validation on macro-F1 over the 8 core themes; the fold scores are saved in the metadata.
 
-    >>> import pandas as pd
     >>> arts = pd.DataFrame({"article_id": list("abcdef"), "title": ["tariffs on steel", "tariff war",
     ...     "new trade tariffs", "migrants at border", "border migrants", "migrant caravan"], "text": [""] * 6})
     >>> m = fit_model(arts, ["trade"] * 3 + ["migration"] * 3, cv=0, lexicon_features=False, char_ngrams=None)
@@ -43,11 +40,9 @@ LEXICON_SCALE = float(np.log1p(100.0))  # log1p(hits per 1k words) / this ~ 0..1
 
 def _themes_available() -> bool:
     """True when the dictionary engine (analysis.themes) can be imported."""
-    try:
-        from analysis import themes  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    import importlib.util
+
+    return importlib.util.find_spec("analysis.themes") is not None
 
 
 def installed_versions() -> dict[str, str]:
@@ -125,6 +120,9 @@ class ThemeModel:
         c = self.config
         vecs = {"word": TfidfVectorizer(ngram_range=tuple(c["word_ngrams"]), sublinear_tf=True,
                                         min_df=c["min_df"], max_df=c["max_df"], dtype=np.float32)}
+        if c.get("title_weight"):
+            vecs["title"] = TfidfVectorizer(ngram_range=tuple(c["word_ngrams"]), sublinear_tf=True,
+                                            min_df=c["min_df"], max_df=c["max_df"], dtype=np.float32)
         if c.get("char_ngrams"):
             vecs["char"] = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(c["char_ngrams"]),
                                            sublinear_tf=True, min_df=c["min_df"], dtype=np.float32)
@@ -136,8 +134,10 @@ class ThemeModel:
             self.vectorizers = self._vectorizers()
         blocks = []
         for name, vec in self.vectorizers.items():
-            texts = docs if name == "word" else [d[: self.config["char_head"]] for d in docs]
-            blocks.append(vec.fit_transform(texts) if fit else vec.transform(texts))
+            texts = (docs if name == "word" else [d.split("\n\n", 1)[0] for d in docs] if name == "title"
+                     else [d[: self.config["char_head"]] for d in docs])
+            block = vec.fit_transform(texts) if fit else vec.transform(texts)
+            blocks.append(block * float(self.config["title_weight"]) if name == "title" else block)
         if self.config.get("lexicon_features"):
             if lex is None:
                 lex = lexicon_matrix(docs)
@@ -148,7 +148,8 @@ class ThemeModel:
         """Fit the classifier on a feature matrix."""
         from sklearn.svm import LinearSVC
 
-        self.clf = LinearSVC(C=c_value, max_iter=5000).fit(x, np.asarray(labels, dtype=object))
+        self.clf = LinearSVC(C=c_value, class_weight=self.config.get("class_weight"), max_iter=5000)
+        self.clf.fit(x, np.asarray(labels, dtype=object))
         return self
 
     def decide(self, x: sp.csr_matrix) -> tuple[np.ndarray, pd.DataFrame]:
@@ -193,11 +194,12 @@ def merge_rare_labels(y: np.ndarray, mapping: Mapping[str, str], min_count: int)
     return new, out
 
 
-def _feature_config(char_ngrams: tuple[int, int] | None, lexicon_features: bool, **kw: Any) -> dict[str, Any]:
+def _feature_config(char_ngrams: tuple[int, int] | None, lexicon_features: bool, target: str = "source",
+                    **kw: Any) -> dict[str, Any]:
     """Return the feature configuration stored with the model."""
     cfg = {"word_ngrams": [1, 2], "min_df": 2, "max_df": 0.9, "char_ngrams": list(char_ngrams) if char_ngrams else None,
-           "char_head": 1000, "lexicon_features": bool(lexicon_features), "lexicon_weight": 1.0,
-           "classifier": "LinearSVC (one-vs-rest, source labels)"}
+           "char_head": 1000, "lexicon_features": bool(lexicon_features), "lexicon_weight": 1.0, "title_weight": 0.0,
+           "class_weight": None, "target": target, "classifier": f"LinearSVC (one-vs-rest, {target} labels)"}
     cfg.update(kw)
     return cfg
 
@@ -236,16 +238,17 @@ def fit_model(articles: pd.DataFrame, labels: Sequence[Any], text_fields: Sequen
               label_map: Mapping[str, str] | None = None, *, cv: int = 5,
               c_grid: Iterable[float] = DEFAULT_C_GRID, char_ngrams: tuple[int, int] | None = (2, 5),
               lexicon_features: bool | None = None, seed: int = DEFAULT_SEED,
-              min_label_count: int = MIN_LABEL_COUNT,
-              info: Mapping[str, Any] | None = None) -> ThemeModel:
+              min_label_count: int = MIN_LABEL_COUNT, target: str = "source", class_weight: str | None = None,
+              title_weight: float = 0.0, info: Mapping[str, Any] | None = None) -> ThemeModel:
     """Fit the theme model on labelled articles; ``label_map`` maps source labels to themes.
 
     Without ``label_map`` the labels are themes already. ``cv`` folds (0 or 1: none) pick ``C``
     from ``c_grid`` (with no CV the middle value is used). ``lexicon_features=None`` uses the
     dictionary features when :mod:`analysis.themes` is installed. Source labels with fewer than
-    ``min_label_count`` items are merged into one ``[theme]`` class per theme. ``info`` is added to the metadata.
+    ``min_label_count`` items are merged into one ``[theme]`` class per theme. ``target="theme"`` trains on
+    the mapped themes instead of the source labels; ``class_weight="balanced"`` reweights classes (LinearSVC);
+    ``title_weight > 0`` adds a headline-only word TF-IDF block with that weight. ``info`` is added to the metadata.
 
-    >>> import pandas as pd
     >>> arts = pd.DataFrame({"article_id": [f"a{i}" for i in range(8)],
     ...     "title": ["Steel tariffs", "Car tariffs", "Tariffs on exports", "Export tariffs rise",
     ...               "Asylum claims", "Asylum at the border", "Border asylum rules", "Asylum backlog"],
@@ -267,10 +270,17 @@ def fit_model(articles: pd.DataFrame, labels: Sequence[Any], text_fields: Sequen
         raise UsageError(f"labels without a theme in the label map: {unmapped[:10]}")
     mapping = {lab: mapping[lab] for lab in sorted(set(y))}
     source_labels = sorted(mapping)
-    y, mapping = merge_rare_labels(y, mapping, min_label_count)
+    if target not in ("source", "theme") or class_weight not in (None, "balanced"):
+        raise UsageError(f"target must be source or theme, class_weight None or balanced ({target}, {class_weight})")
+    if target == "theme":
+        y = np.asarray([mapping[v] for v in y], dtype=object)
+        mapping = {t: t for t in sorted(set(y))}
+    else:
+        y, mapping = merge_rare_labels(y, mapping, min_label_count)
     if lexicon_features is None:
         lexicon_features = _themes_available()
-    model = ThemeModel(_feature_config(char_ngrams, lexicon_features), mapping)
+    model = ThemeModel(_feature_config(char_ngrams, lexicon_features, target, class_weight=class_weight,
+                                       title_weight=float(title_weight)), mapping)
     docs = article_docs(articles, text_fields)
     lex = lexicon_matrix(docs) if lexicon_features else None
     grid = sorted(float(c) for c in c_grid)
@@ -294,53 +304,29 @@ def fit_model(articles: pd.DataFrame, labels: Sequence[Any], text_fields: Sequen
         "text_fields": list(text_fields), "feature_config": model.config, "C": best_c,
         "cv": cv_result, "n_features": int(sum(len(v.vocabulary_) for v in model.vectorizers.values())),
         "train_seconds": round(time.perf_counter() - t0, 2),
-        **({"lexicon_fingerprint": _lexicon_fingerprint()} if lexicon_features else {}),
+        **({"lexicon_fingerprint": model_file.lexicon_fingerprint()} if lexicon_features else {}),
         **dict(info or {}),
     }
     return model
 
 
-def _lexicon_fingerprint() -> str | None:
-    """Fingerprint of the shipped lexicons (features depend on them), or None if unavailable."""
-    try:
-        from analysis.fingerprints import lexicon_fingerprint
-    except ImportError:
-        return None
-    return lexicon_fingerprint()
-
-
 def save_model(model: ThemeModel, path: str | Path) -> Path:
     """Save a fitted model with its metadata as one file and return its path.
 
-    >>> import pandas as pd
-    >>> arts = pd.DataFrame({"article_id": [f"a{i}" for i in range(8)],
-    ...     "title": ["Steel tariffs", "Car tariffs", "Tariffs on exports", "Export tariffs rise",
-    ...               "Asylum claims", "Asylum at the border", "Border asylum rules", "Asylum backlog"],
-    ...     "text": [""] * 8})
-    >>> labels = ["trade"] * 4 + ["migration"] * 4
     >>> import tempfile, pathlib
-    >>> model = fit_model(arts, labels, cv=0, char_ngrams=None, lexicon_features=False, min_label_count=1)
+    >>> arts = pd.DataFrame({"article_id": list("abcd"), "title": ["tariffs", "tariffs war", "migrants", "migrants"]})
+    >>> model = fit_model(arts, ["trade"] * 2 + ["migration"] * 2, ("title",), cv=0, char_ngrams=None,
+    ...                   lexicon_features=False, min_label_count=1)
     >>> path = save_model(model, pathlib.Path(tempfile.mkdtemp()) / "themes.model")
     >>> load_model(path, expected_labels=["trade", "migration"]).metadata["training_size"]
-    8
+    4
     """
     if not isinstance(model, ThemeModel) or model.clf is None:
         raise UsageError("save_model needs a fitted model from fit_model()")
     meta = {k: v for k, v in model.metadata.items() if k not in ("format", "format_version")}
     meta = {**meta, **installed_versions()}
-    model_file.write_model_file(path, model, _jsonable(meta))
+    model_file.write_model_file(path, model, model_file.jsonable(meta))
     return Path(path)
-
-
-def _jsonable(obj: Any) -> Any:
-    """Turn numpy scalars and tuples inside ``obj`` into JSON types."""
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.generic):
-        return obj.item()
-    return obj
 
 
 def load_model(path: str | Path, expected_labels: Iterable[Any] | None = None) -> ThemeModel:
@@ -367,7 +353,7 @@ def load_model(path: str | Path, expected_labels: Iterable[Any] | None = None) -
         raise model_file.ModelMismatchError(f"{path}: the payload is a {type(model).__name__}, not a theme model")
     model.metadata = {k: v for k, v in header.items() if k not in ("payload_sha256", "payload_bytes")}
     fp = header.get("lexicon_fingerprint")
-    if fp and fp != _lexicon_fingerprint():
+    if fp and fp != model_file.lexicon_fingerprint():
         log.warning("%s was trained with different lexicons; its dictionary features may have drifted", path)
     return model
 
@@ -378,14 +364,10 @@ def predict_themes(model_or_path: ThemeModel | str | Path, articles: pd.DataFram
     ``label`` is the predicted source label, ``score`` the winning decision value, ``themes`` the
     sorted themes (other than ``other``) with a positive decision value plus the primary theme.
 
-    >>> import pandas as pd
-    >>> arts = pd.DataFrame({"article_id": [f"a{i}" for i in range(8)],
-    ...     "title": ["Steel tariffs", "Car tariffs", "Tariffs on exports", "Export tariffs rise",
-    ...               "Asylum claims", "Asylum at the border", "Border asylum rules", "Asylum backlog"],
-    ...     "text": [""] * 8})
-    >>> labels = ["trade"] * 4 + ["migration"] * 4
-    >>> model = fit_model(arts, labels, cv=0, char_ngrams=None, lexicon_features=False, min_label_count=1)
-    >>> new = pd.DataFrame({"article_id": ["x", "y"], "title": ["New export tariffs", "Asylum border"],
+    >>> arts = pd.DataFrame({"article_id": list("abcd"), "title": ["tariffs", "export tariffs", "migrants",
+    ...                      "migrants border"], "text": [""] * 4})
+    >>> model = fit_model(arts, ["trade"] * 2 + ["migration"] * 2, cv=0, char_ngrams=None, lexicon_features=False)
+    >>> new = pd.DataFrame({"article_id": ["x", "y"], "title": ["New export tariffs", "Migrants at the border"],
     ...                     "text": ["", ""]})
     >>> predict_themes(model, new)["primary_theme"].tolist()
     ['trade', 'migration']

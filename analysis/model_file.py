@@ -115,3 +115,25 @@ def check_labels(path: str | Path, header: dict[str, Any], expected: Any) -> Non
     raise ModelMismatchError(f"{path}: label set mismatch: the model predicts {sorted(themes)}; "
                              f"requested but not in the model: {missing}; in the model but not "
                              f"requested: {extra}; {RETRAIN_HINT}")
+
+
+def jsonable(obj: Any) -> Any:
+    """Turn numpy scalars and tuples inside ``obj`` into JSON types.
+
+    >>> jsonable({"a": (1, 2)})
+    {'a': [1, 2]}
+    """
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    return obj.item() if hasattr(obj, "item") and type(obj).__module__ == "numpy" else obj
+
+
+def lexicon_fingerprint() -> str | None:
+    """Fingerprint of the shipped lexicons (model features depend on them), or None if unavailable."""
+    try:
+        from analysis.fingerprints import lexicon_fingerprint as fingerprint
+    except ImportError:
+        return None
+    return fingerprint()

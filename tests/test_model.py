@@ -138,3 +138,15 @@ def test_source_labels_map_to_themes_on_allsides(allsides_path, allsides_map):
     pred = predict_themes(model, items.head(50))
     assert set(pred["primary_theme"]) <= set(model.themes)
     assert all(model.label_to_theme[lab] == th for lab, th in zip(pred["label"], pred["primary_theme"]))
+
+
+def test_theme_target_balanced_title_block(nyt_items, tmp_path):
+    items = select_split(nyt_items, "tune", sample_frac=0.3)
+    model = fit_model(items, items["label"], label_map=dict(zip(items["label"], items["gold"])), cv=0,
+                      char_ngrams=None, target="theme", class_weight="balanced", title_weight=0.5)
+    assert model.config["target"] == "theme" and "title" in model.vectorizers
+    assert set(model.clf.classes_) == set(items["gold"]) and model.metadata["feature_config"]["class_weight"] == "balanced"
+    pred = predict_themes(load_model(save_model(model, tmp_path / "t.model")), select_split(nyt_items, "holdout"))
+    assert set(pred["label"]) == set(pred["primary_theme"]) <= set(model.themes)
+    with pytest.raises(UsageError, match="target"):
+        fit_model(items, items["label"], cv=0, target="codes")

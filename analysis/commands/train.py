@@ -28,6 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sample-frac", type=float, help="deterministic fraction of the items (by hash of id)")
     parser.add_argument("--no-char", action="store_true", help="no character n-gram features")
     parser.add_argument("--no-lexicon", action="store_true", help="no dictionary (lexicon hit) features")
+    parser.add_argument("--target", default="source", choices=["source", "theme"],
+                        help="train on the source labels (mapped to themes afterwards) or directly on the themes")
+    parser.add_argument("--class-weight", default="none", choices=["none", "balanced"],
+                        help="class weights of the SVM (balanced favours rare themes; default none)")
+    parser.add_argument("--title-weight", type=float, default=0.0,
+                        help="weight of an extra headline-only word TF-IDF block (0: none; default 0)")
 
 
 def _floats(text: str) -> list[float]:
@@ -52,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
     if args.cv < 0 or args.cv == 1:
         raise UsageError("--cv must be 0 (none) or at least 2")
     grid = _floats(args.c_grid)
+    if args.title_weight < 0:
+        raise UsageError("--title-weight must be >= 0")
     items = select_split(read_labelled(args.labelled, args.label_field, args.label_map, fields),
                          args.split, args.sample_frac)
     if items["gold"].isna().any():
@@ -61,7 +69,9 @@ def run(args: argparse.Namespace) -> int:
             "label_map": Path(args.label_map).name, "split": args.split, "sample_frac": args.sample_frac}
     model = fit_model(items, items["label"].tolist(), ("title", "text"), mapping, cv=args.cv, c_grid=grid,
                       char_ngrams=None if args.no_char else (2, 5),
-                      lexicon_features=False if args.no_lexicon else None, info=info)
+                      lexicon_features=False if args.no_lexicon else None, target=args.target,
+                      class_weight=None if args.class_weight == "none" else args.class_weight,
+                      title_weight=args.title_weight, info=info)
     model.metadata["text_fields"] = list(fields)
     meta = model.metadata
     print(f"trained on {meta['training_size']} items ({args.split}), {len(meta['labels'])} labels -> "
