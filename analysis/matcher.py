@@ -55,7 +55,9 @@ class Matcher:
                                   if not t.exclusion and cf is None))
             cased = tuple(((t.theme, t.subtheme, t.text, t.glob), cf) for t, cf in entries if not t.exclusion and cf is not None)
             excl = tuple((t.theme, cf) for t, cf in entries if t.exclusion)
-            self.automaton.add_word(key, (len(key), key[-1] != " ", plain, cased, excl))
+            glob = key[-1] != " "
+            simple = not (glob or cased or excl)  # the common case: the span is the key, no checks
+            self.automaton.add_word(key, (len(key) - 1, simple, glob, plain, cased, excl))
         self.automaton.make_automaton()
         self.n_keys = len(keys)
 
@@ -72,9 +74,13 @@ class Matcher:
     def scan(self, norm: str, doc: str) -> list[Hit]:
         """Return the hits given the padded normalized document (see :meth:`find`)."""
         cands = []
+        append = cands.append
         excluded: dict[str, list[tuple[int, int]]] = {}
-        for end, (klen, glob, plain, cased, excl) in self.automaton.iter(norm):
-            s = end - klen + 1  # index of the leading space in norm == word start in doc
+        for end, (k, simple, glob, plain, cased, excl) in self.automaton.iter(norm):
+            s = end - k  # index of the leading space in norm == word start in doc
+            if simple:
+                append((s, 1 - end, plain))
+                continue
             e = norm.find(" ", end + 1) - 1 if glob else end - 1
             if excl:
                 for theme, cf in excl:
@@ -87,7 +93,7 @@ class Matcher:
             else:
                 terms = plain
             if terms:
-                cands.append((s, -e, terms))
+                append((s, -e, terms))
         if not cands:
             return []
         cands.sort()

@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 
 _PARA = re.compile(r"\n[ \t]*\n\s*")
 # candidate end: terminal punctuation, optional closing quotes/brackets, whitespace, then a
-# plausible sentence start (capital, digit, opening quote or bracket)
-_CANDIDATE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Ý])")
-_WORD_BEFORE = re.compile(r"(\S+)$")
+# plausible sentence start (capital, digit, opening quote or bracket); group 1 is the whitespace
+# run, so ``m.end(1)`` is where the next sentence starts
+_CANDIDATE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=(\s+)[\"'“‘(\[]?[A-Z0-9À-Ý])")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}$")
 _INITIAL = re.compile(r"(?:^|[\s(\"“])[A-Z]\.$")
 _NEXT_WORD = re.compile(r"\s+[\"'“‘(\[]?([A-Za-z]+)")
@@ -50,20 +50,21 @@ def _abbreviations() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _is_boundary(text: str, end: int, dot: int) -> bool:
-    """Decide whether the candidate whose terminal punctuation starts at ``dot`` ends a sentence."""
+    """Decide whether the candidate whose terminal punctuation starts at ``dot`` ends a sentence.
+
+    Only a period can be ambiguous; its token is the run of non-space characters before it (at
+    most 40 characters back), without opening quotes/brackets.
+    """
     if text[dot] != ".":
         return True
-    m = _WORD_BEFORE.search(text, max(0, dot - 40), dot + 1)
-    if not m:
-        return True
-    token = m.group(1).lstrip("\"'“‘([")
+    token = text[max(0, dot - 40):dot + 1].rsplit(None, 1)[-1].lstrip("\"'“‘([")
     never, starters = _abbreviations()
-    bare = token[:-1].lower()
-    if bare in never:
+    if token[:-1].lower() in never:
         return False
-    if _INITIAL.search(text, max(0, dot - 3), dot + 1) and len(token) == 2:
+    n = len(token)
+    if n == 2 and _INITIAL.search(text, max(0, dot - 3), dot + 1):
         return False  # "J. Smith"
-    if _INITIALISM.search(token):
+    if n >= 4 and token[-3] == "." and _INITIALISM.search(token):
         nxt = _NEXT_WORD.match(text, end)
         return bool(nxt) and nxt.group(1).lower() in starters
     return True
@@ -75,21 +76,26 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     >>> paragraph_spans("One.\\n\\nTwo.")
     [(0, 4), (6, 10)]
     """
-    spans: list[tuple[int, int]] = []
+    out: list[tuple[int, int]] = []
     pos = 0
     for m in _PARA.finditer(text):
-        spans.append((pos, m.start()))
+        _add_stripped(out, text, pos, m.start())
         pos = m.end()
-    spans.append((pos, len(text)))
-    out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
+    _add_stripped(out, text, pos, len(text))
     return out
+
+
+def _add_stripped(out: list[tuple[int, int]], text: str, s: int, e: int) -> None:
+    """Append ``(s, e)`` without its leading/trailing whitespace, unless nothing is left."""
+    if s < e and (text[s].isspace() or text[e - 1].isspace()):
+        seg = text[s:e]
+        body = seg.strip()
+        if not body:
+            return
+        s += len(seg) - len(seg.lstrip())
+        e = s + len(body)
+    if e > s:
+        out.append((s, e))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -100,16 +106,18 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     ['Ties with the U.S. matter.', 'U.S. authorities agreed.']
     """
     out: list[tuple[int, int]] = []
+    append = out.append
+    finditer = _CANDIDATE.finditer
     for ps, pe in paragraph_spans(text):
         start = ps
-        for m in _CANDIDATE.finditer(text, ps, pe):
-            if _is_boundary(text, m.end(), m.start()):
-                out.append((start, m.end()))
-                start = m.end()
-                while start < pe and text[start].isspace():
-                    start += 1
+        for m in finditer(text, ps, pe):
+            dot = m.start()
+            if text[dot] == "." and not _is_boundary(text, m.end(), dot):
+                continue
+            append((start, m.end()))
+            start = m.end(1)
         if start < pe:
-            out.append((start, pe))
+            append((start, pe))
     return out
 
 

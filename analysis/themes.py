@@ -88,8 +88,11 @@ def word_count(doc: str) -> int:
     return (b" " + doc.encode("latin-1", "replace").translate(_WS_TABLE)).count(b" a")
 
 
-def _process(rows: list[tuple[str, str, str]], lex_spec: Any) -> tuple[list[tuple], list[tuple]]:
-    """Match a chunk of (article_id, title, text); return (hit rows, score rows)."""
+def _process(rows: list[tuple[str, str, str]], lex_spec: Any, with_hits: bool = True) -> tuple[list[tuple], list[tuple]]:
+    """Match a chunk of (article_id, title, text); return (hit rows, score rows).
+
+    Hit rows stay empty when ``with_hits`` is false (:func:`score_themes` needs no evidence).
+    """
     matcher = compile_matcher(lex_spec)
     weights = matcher.weights
     hit_rows: list[tuple] = []
@@ -112,7 +115,8 @@ def _process(rows: list[tuple[str, str, str]], lex_spec: Any) -> tuple[list[tupl
         for theme, sub, term, st, e in hits:
             while j < last and starts[j + 1] <= st:
                 j += 1
-            hit_rows.append((aid, theme, sub, term, j, st, e))
+            if with_hits:
+                hit_rows.append((aid, theme, sub, term, j, st, e))
             acc = per_theme.get(theme)
             if acc is None:
                 acc = per_theme[theme] = [{}, set(), 0, 0.0]
@@ -154,12 +158,17 @@ def analyze(articles: pd.DataFrame, lexicons: Any = None, workers: int = 1) -> t
     >>> h[["theme", "subtheme", "term", "sentence_id", "start", "end"]].values.tolist()
     [['migration', 'deportation', 'deport*', 0, 0, 12]]
     """
+    return _run(articles, lexicons, workers, True)
+
+
+def _run(articles: pd.DataFrame, lexicons: Any, workers: int, with_hits: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score ``articles`` in ordered chunks (over ``workers`` processes); hits only if asked."""
     spec = _resolve(lexicons)
     rows = _rows(articles)
     size = BATCH_ARTICLES
     if workers > 1:
         size = max(1, min(size, -(-len(rows) // (workers * 4))))
-    chunks = [(rows[i:i + size], spec) for i in range(0, len(rows), size)] or [([], spec)]
+    chunks = [(rows[i:i + size], spec, with_hits) for i in range(0, len(rows), size)] or [([], spec, with_hits)]
     if workers > 1 and len(chunks) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             parts = list(pool.map(_frames_star, chunks))
@@ -200,7 +209,7 @@ def score_themes(articles: pd.DataFrame, lexicons: Any = None, workers: int = 1)
     >>> score_themes(pd.DataFrame({"article_id": ["x"], "title": ["Sports"], "text": ["A game."]})).empty
     True
     """
-    return analyze(articles, lexicons, workers)[0]
+    return _run(articles, lexicons, workers, False)[0]
 
 
 def theme_hits(articles: pd.DataFrame, lexicons: Any = None, workers: int = 1) -> pd.DataFrame:

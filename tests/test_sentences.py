@@ -49,3 +49,13 @@ def test_seed_sentences(seed_path) -> None:
                for s in sents)
     assert "“We’re going to let the courts play out,” Noem told reporters." in sents
     assert "It affects the United States and it affects Mexico.”" in sents
+
+
+def test_boundary_rules_on_edge_cases() -> None:
+    text = ("Born in the U.S.A. The band played. He said “No.” Then left. It was 5 p.m. Friday. "
+            "Dr. No spoke.\n\n  \nNew paragraph without end  \n\nE. Coli. Last one")
+    # "The" usually starts a sentence after an initialism; "No." is a listed abbreviation (No. 5)
+    assert split_sentences(text) == [
+        "Born in the U.S.A.", "The band played.", "He said “No.” Then left.",
+        "It was 5 p.m. Friday.", "Dr. No spoke.", "New paragraph without end", "E. Coli.", "Last one"]
+    assert paragraph_spans("   \n\n  ") == []

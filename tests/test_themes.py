@@ -242,3 +242,18 @@ def test_themes_command_lists_every_theme(python, cli_env):
     for theme in schema.ALL_THEMES:
         assert f"\n{theme} " in "\n" + out.stdout
     assert "sub-themes: tariffs" in out.stdout
+
+
+def test_score_themes_equals_the_scores_of_analyze(seed_path):
+    """score_themes skips the evidence table but must give exactly the scores of analyze."""
+    seed = seed_path.read_text(encoding="utf-8")
+    arts = pd.DataFrame({"article_id": ["seed", "short", "none", "empty"],
+                         "title": ["Tariffs and the border", "Fentanyl seized", "Cup final", None],
+                         "text": [seed, "Agents of ICE and the U.S. Border Patrol. Deportations rise.", "A game.", ""]})
+    scores, hits = analyze(arts)
+    pd.testing.assert_frame_equal(score_themes(arts), scores)
+    pd.testing.assert_frame_equal(theme_hits(arts), hits)
+    by_theme = hits.groupby("theme")["term"].size()
+    seed_scores = scores[scores["article_id"] == "seed"].set_index("theme")["hits"]
+    short_scores = scores[scores["article_id"] == "short"].set_index("theme")["hits"]
+    assert (seed_scores.add(short_scores, fill_value=0) == by_theme).all()
