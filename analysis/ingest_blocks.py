@@ -146,8 +146,9 @@ def read_block(block: dict[str, Any], index: int, mapping: dict[str, str] | None
     base = f"{stage}/_blocks/b{index:06d}"
     pq.write_table(to_arrow(df), base + ".parquet")
     np.savez(base + ".npz", sig=sig)
-    pq.write_table(pa.table({"origin": df["origin"].astype(str).tolist(),
-                             "iid": iid.astype("string").tolist()}), base + ".origins.parquet")
+    pq.write_table(pa.table({"origin": pa.array(df["origin"].astype(str).tolist(), type=pa.string()),
+                             "iid": pa.array(iid.astype("string").tolist(), type=pa.string(), from_pandas=True)}),
+                   base + ".origins.parquet")
     return {"n": len(df), "ids": df["article_id"].astype(str).to_numpy(dtype=object), "keys": keys,
             "valid": valid, "bands": bh, "read_skips": read_skips, "asm_skips": asm_skips, "warnings": warnings, "meta": meta_problems,
             "columns": columns, "sample": df.iloc[:1], "records": n_records, "bytes": nbytes, "files": nfiles,

@@ -38,6 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date", help="date (YYYY-MM-DD) for articles whose input gives none")
     parser.add_argument("--store", help="store folder (default: the configured data/processed)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    from analysis.cluster import add_dask_argument
+
+    add_dask_argument(parser)
 
 
 def _defaults(args: argparse.Namespace) -> dict[str, str]:
@@ -78,10 +81,19 @@ def format_summary(report: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Ingest and print the closing summary."""
-    from analysis.ingest import ingest
+    """Ingest (pandas, or on Dask with ``--dask``) and print the closing summary."""
+    mapping, defaults = parse_mapping(args.map), _defaults(args)
+    if getattr(args, "dask", None):
+        from analysis.dask_cli import session
+        from analysis.distributed_ingest import ingest as dask_ingest
 
-    report = ingest(args.paths, store=args.store, mapping=parse_mapping(args.map),
-                    defaults=_defaults(args), progress=not args.no_progress)
+        with session(args) as client:
+            report = dask_ingest(args.paths, store=args.store, mapping=mapping, defaults=defaults,
+                                 client=client, progress=not args.no_progress)
+    else:
+        from analysis.ingest import ingest
+
+        report = ingest(args.paths, store=args.store, mapping=mapping, defaults=defaults,
+                        progress=not args.no_progress)
     print(format_summary(report))
     return 0

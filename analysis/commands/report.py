@@ -43,8 +43,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="after the run, delete all but the N newest runs (default: keep all)")
     parser.add_argument("--only", metavar="NAMES",
                         help="run only these notebooks (comma-separated, e.g. 02-theme-report)")
+    parser.add_argument("--no-progress", action="store_true", help="no Dask progress bar (with --dask)")
     parser.add_argument("--dry-run", action="store_true",
                         help="validate and print the plan without running anything")
+    from analysis.cluster import add_dask_argument
+
+    add_dask_argument(parser)
 
 
 def _split(text: str | None) -> list[str]:
@@ -94,7 +98,8 @@ def plan_from_args(args: argparse.Namespace) -> tuple[list[reports.Job], dict[st
     common = {"store": str(store), "out_dir": ".",
               "start": start.date().isoformat() if start is not None else None,
               "end": end.date().isoformat() if end is not None else None,
-              "outlets": outlets or None}
+              "outlets": outlets or None,
+              "use_aggregates": True if getattr(args, "dask", None) else None}
     plan = [t for t in themes if t in valid]
     jobs = check(reports.select_jobs, reports.plan_jobs(plan, args.notebooks), _split(args.only))
     if jobs is not None:
@@ -110,6 +115,44 @@ def plan_from_args(args: argparse.Namespace) -> tuple[list[reports.Job], dict[st
                            "params": args.param, "only": args.only, "notebooks": str(args.notebooks or
                                                                   config.NOTEBOOKS_DIR)}}
     return jobs, context
+
+
+def aggregate_selection(jobs: list[reports.Job]) -> dict[str, Any] | None:
+    """The one article selection of the jobs that read aggregates (None when no job declares them)."""
+    from analysis.aggregate_source import selection_params
+
+    sels = []
+    for job in jobs:
+        p = job.parameters
+        if p.get("use_aggregates"):
+            sel = selection_params(p.get("start", ""), p.get("end", ""), p.get("outlets", ""),
+                                   p.get("exclude_duplicates", True))
+            if sel not in sels:
+                sels.append(sel)
+    if len(sels) > 1:
+        raise UsageError("with --dask every notebook must use the same --start/--end/--outlets and "
+                         f"exclude_duplicates (one set of aggregates per store); got {sels}")
+    return sels[0] if sels else None
+
+
+def dask_aggregates(args: argparse.Namespace, jobs: list[reports.Job], store: Path) -> None:
+    """Compute the notebooks' count tables on the cluster into <store>/aggregates (unless current)."""
+    from analysis import aggregate_source as src
+    from analysis import distributed as dx
+    from analysis.dask_cli import session
+
+    sel = aggregate_selection(jobs)
+    if sel is None:
+        print("--dask: no notebook of this run reads aggregates; nothing computed on the cluster")
+        return
+    params = src.stale_params(store, sel, force=args.force)
+    if params is None:
+        print(f"aggregates up to date in {store / dx.AGGREGATES_DIR}")
+        return
+    with session(args):
+        tables = src.compute_report_aggregates(store, sel, show_progress=not args.no_progress)
+    folder = dx.write_aggregates(tables, store, params=params)
+    print(f"aggregates computed on dask -> {folder}")
 
 
 class Progress:
@@ -163,6 +206,8 @@ def run(args: argparse.Namespace) -> int:
         for job in jobs:
             print(f"{job.label}: {job.notebook} {job.parameters}")
         return 0
+    if getattr(args, "dask", None):
+        dask_aggregates(args, jobs, ctx["store"])
     result = run_report(jobs, out_dir, ctx["store"], ctx["corpus"], ctx["index"],
                         ctx["options"], n_jobs=args.jobs, timeout=args.timeout,
                         show_code=args.show_code, force=args.force,

@@ -22,6 +22,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lexicons", help="folder of theme lexicon YAML files (default: shipped)")
     parser.add_argument("--model", help="score with this trained model file instead of the lexicons")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar (with --dask)")
+    from analysis.cluster import add_dask_argument
+
+    add_dask_argument(parser)
 
 
 def _load_articles(store: Path):
@@ -36,11 +40,46 @@ def _load_articles(store: Path):
         raise UsageError(f"no article table in {store}; run `python -m analysis ingest PATH --store DIR` first") from None
 
 
+def run_dask(args: argparse.Namespace, store: Path) -> int:
+    """Score the store on a Dask cluster: theme tables to <store>/themes_dask, counts to <store>/aggregates."""
+    if args.model:
+        raise UsageError("--model runs on the pandas path only; drop --dask to score with a model")
+    if args.lexicons:
+        from analysis.lexicon import load_lexicons
+
+        if not Path(args.lexicons).exists():
+            raise UsageError(f"lexicon folder not found: {args.lexicons}")
+        try:
+            load_lexicons(args.lexicons)          # check the YAML on the client before the cluster starts
+        except LexiconError as exc:
+            raise UsageError(str(exc)) from None
+    from analysis import distributed as dx
+    from analysis.dask_cli import session
+
+    show = not args.no_progress
+    arts = dx.read_store(store)                  # UsageError when there is no store
+    with session(args):
+        n = dx.write_scores(arts, store, lexicons=args.lexicons, show_progress=show)
+        counts = dx.aggregates(arts, lexicons=args.lexicons, tables=dx.THEME_TABLES + dx.TERM_TABLES,
+                               show_progress=show)
+        dx.write_aggregates(counts, store, params={"freq": "W", "by": ["source"], "lexicons": args.lexicons,
+                                                   "selection": None})
+    print(f"scored on dask: {n['article_themes']} articles, {n['hits']} hits -> {store / dx.SCORES_DIR}")
+    primary = counts["themes_by_source"].groupby("theme")["n_articles_with_theme"].sum()
+    print(f"aggregates: {', '.join(sorted(counts))} -> {store / dx.AGGREGATES_DIR}")
+    print("articles where each theme is present:")
+    for theme, k in primary.sort_values(ascending=False).items():
+        print(f"  {theme:20s} {int(k):7d}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Score the store and print a summary."""
     store = config.store_dir(args.store)
     if args.workers < 1:
         raise UsageError("--workers must be >= 1")
+    if getattr(args, "dask", None):
+        return run_dask(args, store)
     articles = _load_articles(store)
     if args.model:
         try:
