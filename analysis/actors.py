@@ -20,8 +20,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.evidence import (SentenceLocator, aggregate, data_lines, data_table, frame, iter_documents,
-                               resolve_hits, theme_index, themes_between)
+from analysis.evidence import (SentenceLocator, aggregate, article_theme_index, data_lines, data_table,
+                               frame, iter_documents, themes_between)
 
 MENTION_LONG_COLUMNS: list[str] = [
     "article_id", "sentence_id", "kind", "name", "canonical", "start", "end", "themes",
@@ -275,7 +275,7 @@ def resolve_surname(name: str, pos: int, fulls: dict[str, list[tuple[int, str]]]
 
 def actor_mentions(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per person/organization mention (MENTION_LONG_COLUMNS), with the sentence's themes."""
-    index = theme_index(resolve_hits(articles, hits))
+    index = article_theme_index(articles, hits)
     rows = []
     for aid, doc in iter_documents(articles):
         loc = SentenceLocator(doc)
@@ -297,7 +297,7 @@ def actors(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataF
     >>> actors(df, hits=pd.DataFrame())[["kind", "canonical", "count"]].values.tolist()
     [['person', 'Kristi Noem', 2], ['org', 'Homeland Security', 1]]
     """
-    index = theme_index(resolve_hits(articles, hits))
+    index = article_theme_index(articles, hits)
     records = []
     for aid, doc in iter_documents(articles):
         loc = SentenceLocator(doc) if index else None

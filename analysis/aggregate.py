@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import schema
+from analysis.selection import isin
 
 # pandas offset alias a user may pass -> the Period frequency used to bucket dates
 _PERIOD_FREQ: dict[str, str] = {
@@ -81,9 +82,7 @@ def presence(themes: pd.DataFrame) -> pd.DataFrame:
 
 def _keys(by: Iterable[str] | str | None) -> list[str]:
     """Normalize a ``by`` argument to a list of column names."""
-    if by is None:
-        return []
-    return [by] if isinstance(by, str) else list(by)
+    return [] if by is None else [by] if isinstance(by, str) else list(by)
 
 
 def _base(articles: pd.DataFrame, by: list[str], freq: str | None) -> tuple[pd.DataFrame, list[str]]:
@@ -134,16 +133,14 @@ def count_themes(articles: pd.DataFrame, themes: pd.DataFrame, by: Iterable[str]
     theme_list = list(theme_list) if theme_list is not None else schema.ALL_THEMES + [schema.NO_THEME]
     base, keys = _base(articles, _keys(by), freq)
     pairs = presence(themes)
-    pairs = pairs[pairs["article_id"].isin(base["article_id"])]
+    pairs = pairs[isin(pairs["article_id"], base["article_id"])]
     if schema.NO_THEME in theme_list:
         themed = set(pairs.loc[pairs["theme"] != schema.NO_THEME, "article_id"])
-        none = base.loc[~base["article_id"].isin(themed), ["article_id"]].assign(theme=schema.NO_THEME)
+        none = base.loc[~isin(base["article_id"], themed), ["article_id"]].assign(theme=schema.NO_THEME)
         pairs = pd.concat([pairs[pairs["theme"] != schema.NO_THEME], none.astype({"theme": "string"})])
-    pairs = pairs[pairs["theme"].isin(theme_list)]
-    if keys:
-        totals = base.groupby(keys, dropna=False).size().rename("n_articles").reset_index()
-    else:
-        totals = pd.DataFrame({"n_articles": [len(base)]})
+    pairs = pairs[isin(pairs["theme"], theme_list)]
+    totals = (base.groupby(keys, dropna=False).size().rename("n_articles").reset_index() if keys
+              else pd.DataFrame({"n_articles": [len(base)]}))
     grid = totals.merge(pd.DataFrame({"theme": pd.Series(theme_list, dtype="string")}), how="cross")
     hits = pairs.merge(base, on="article_id")
     with_theme = hits.groupby(keys + ["theme"], dropna=False).size().rename("n_articles_with_theme")
@@ -213,9 +210,7 @@ def wilson_interval(k: np.ndarray | pd.Series | int, n: np.ndarray | pd.Series |
         centre = (p + z**2 / (2 * n)) / denom
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
         low, high = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
-    bad = ~(n > 0)
-    low, high = np.where(bad, np.nan, low), np.where(bad, np.nan, high)
-    return low, high
+    return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
 
 
 def share_with_ci(counts: pd.DataFrame, by: Iterable[str] | str | None = None,
@@ -243,7 +238,7 @@ def count_cooccurrence(themes: pd.DataFrame, theme_list: Sequence[str] | None = 
     pairs = presence(themes)
     pairs = pairs[pairs["theme"] != schema.NO_THEME]
     if theme_list is not None:
-        pairs = pairs[pairs["theme"].isin(list(theme_list))]
+        pairs = pairs[isin(pairs["theme"], list(theme_list))]
     m = pairs.merge(pairs, on="article_id", suffixes=("_a", "_b"))
     out = m.groupby(["theme_a", "theme_b"]).size().rename("n_articles").reset_index()
     return out.astype({"n_articles": "int64"})
@@ -390,7 +385,6 @@ def lump_groups(counts: pd.DataFrame, column: str, n: int = 7, value: str = "n_a
     out = out.groupby(keys, sort=False, dropna=False)[nums].sum().reset_index()
     order = {k: i for i, k in enumerate(keep + [other])}
     return out.sort_values(by=[column], key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
-
 
 
 _EVIDENCE = ("count_tone", "tone_mean", "count_mentions", "top_mentions")

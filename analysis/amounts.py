@@ -27,8 +27,8 @@ from typing import NamedTuple
 import ahocorasick
 import pandas as pd
 
-from analysis.evidence import (SentenceLocator, data_table, frame, iter_documents, resolve_hits,
-                               theme_index, themes_between)
+from analysis.evidence import (SentenceLocator, article_theme_index, data_table, frame, iter_documents,
+                               themes_between)
 from analysis.schema import AMOUNT_COLUMNS
 
 _QUALIFIER = re.compile(
@@ -217,7 +217,7 @@ def amounts(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.Data
     >>> amounts(arts)[["value", "unit", "object"]].values.tolist()
     [[25.0, 'percent', 'tariff'], [10000.0, 'count', 'troops']]
     """
-    index = theme_index(resolve_hits(articles, hits))
+    index = article_theme_index(articles, hits)
     rows = []
     for aid, doc in iter_documents(articles):
         found = doc_amounts(doc)

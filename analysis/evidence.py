@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from analysis import config
@@ -55,8 +56,11 @@ def resolve_hits(articles: pd.DataFrame, hits: pd.DataFrame | None) -> pd.DataFr
     return theme_hits(articles)
 
 
-def theme_index(hits: pd.DataFrame | None) -> ThemeIndex:
+def theme_index(hits: pd.DataFrame | None, articles: pd.DataFrame | None = None) -> ThemeIndex:
     """Map (article_id, sentence_id) -> sorted tuple of themes from a theme_hits table.
+
+    With ``articles`` only the hits of those articles are indexed (the only keys an extractor
+    running over ``articles`` looks up).
 
     >>> h = pd.DataFrame({"article_id": ["a", "a"], "theme": ["trade", "economy"], "sentence_id": [2, 2]})
     >>> theme_index(h)[("a", 2)]
@@ -64,11 +68,37 @@ def theme_index(hits: pd.DataFrame | None) -> ThemeIndex:
     """
     if hits is None or len(hits) == 0:
         return {}
-    out: dict[tuple[str, int], set[str]] = {}
-    for aid, theme, sid in zip(hits["article_id"].astype(str).tolist(), hits["theme"].astype(str).tolist(),
-                               hits["sentence_id"].tolist()):
-        out.setdefault((aid, int(sid)), set()).add(theme)
-    return {k: tuple(sorted(v)) for k, v in out.items()}
+    if articles is not None:
+        from analysis.selection import isin
+
+        ids = articles["article_id"].astype(str).tolist()
+        raw = hits["article_id"]
+        if pd.api.types.is_string_dtype(raw.dtype):  # cheap exact pre-filter (NA rows kept)
+            hits = hits[isin(raw, ids) | raw.isna().to_numpy(dtype=bool)]
+    aids = hits["article_id"].astype(str)
+    h = pd.DataFrame({"article_id": aids, "theme": hits["theme"].astype(str), "sentence_id": hits["sentence_id"]})
+    if articles is not None:
+        from analysis.selection import isin
+
+        h = h[isin(aids, ids)]
+    h = h.drop_duplicates()
+    codes, names = pd.factorize(h["theme"])
+    if len(names) > 62:  # too many themes for a bit mask
+        out: dict[tuple[str, int], list[str]] = {}
+        for aid, theme, sid in zip(h["article_id"].tolist(), h["theme"].tolist(), h["sentence_id"].tolist()):
+            out.setdefault((aid, int(sid)), []).append(theme)
+        return {k: tuple(sorted(v)) for k, v in out.items()}
+    bits = pd.Series(np.left_shift(np.int64(1), codes.astype(np.int64)), index=h.index)
+    masks = bits.groupby([h["article_id"], h["sentence_id"]], sort=False).sum()  # distinct bits: a bitwise or
+    names = names.tolist()
+    themes = {m: tuple(sorted(n for i, n in enumerate(names) if m >> i & 1)) for m in set(masks.tolist())}
+    sids = (int(x) for x in masks.index.get_level_values(1).tolist())
+    return {(a, sid): themes[m] for a, sid, m in zip(masks.index.get_level_values(0).tolist(), sids, masks.tolist())}
+
+
+def article_theme_index(articles: pd.DataFrame, hits: pd.DataFrame | None) -> ThemeIndex:
+    """:func:`theme_index` of the hits of ``articles`` (the theme engine's when ``hits`` is None)."""
+    return theme_index(resolve_hits(articles, hits), articles)
 
 
 def themes_between(index: ThemeIndex, article_id: str, first: int, last: int) -> list[str]:
@@ -87,17 +117,53 @@ def sentence_of(spans: list[tuple[int, int]], offset: int) -> int:
     return max(0, bisect_right(starts, offset) - 1)
 
 
-@lru_cache(maxsize=16384)
-def sentence_starts(doc: str) -> list[int]:
-    """Return the start offsets of the sentences of ``doc`` (cached: extractors share them).
+_SPANS: dict[str, tuple[list[tuple[int, int]], list[int]]] = {}
+_SPANS_CHARS = [0]
+SPAN_CACHE_CHARS = 64_000_000  # documents' characters kept in the cache before it is emptied
 
-    Quotes, amounts, places and actors run over the same documents one after the other; the
-    cache makes the sentence split happen once per document per process.
+
+def _cached(doc: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """(sentence spans, sentence starts) of ``doc``, cached per document text in this process."""
+    got = _SPANS.get(doc)
+    if got is None:
+        if _SPANS_CHARS[0] + len(doc) > SPAN_CACHE_CHARS:
+            _SPANS.clear()
+            _SPANS_CHARS[0] = 0
+        spans = sentence_spans(doc)
+        got = _SPANS[doc] = (spans, [s for s, _ in spans])
+        _SPANS_CHARS[0] += len(doc)
+    return got
+
+
+def cached_sentence_spans(doc: str) -> list[tuple[int, int]]:
+    """``sentences.sentence_spans(doc)``, cached: tone, collocations and the extractors share it.
+
+    The report runs several of them over the same documents one after the other; the cache
+    (bounded by ``SPAN_CACHE_CHARS`` characters of documents) splits each document once.
+    Callers must not modify the returned list.
+
+    >>> cached_sentence_spans("One. Two.")
+    [(0, 4), (5, 9)]
+    """
+    return _cached(doc)[0]
+
+
+def sentence_starts(doc: str) -> list[int]:
+    """Return the start offsets of the sentences of ``doc`` (cached like :func:`cached_sentence_spans`).
 
     >>> sentence_starts("One. Two.")
     [0, 5]
     """
-    return [s for s, _ in sentence_spans(doc)]
+    return _cached(doc)[1]
+
+
+def clear_sentence_cache() -> None:
+    """Empty the sentence-span cache (benchmarks measure cold runs with it)."""
+    _SPANS.clear()
+    _SPANS_CHARS[0] = 0
+
+
+sentence_starts.cache_clear = clear_sentence_cache  # type: ignore[attr-defined]  # lru_cache-style API
 
 
 class SentenceLocator:

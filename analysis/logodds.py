@@ -75,10 +75,21 @@ def keyness(group_a: pd.DataFrame | Iterable[str], group_b: pd.DataFrame | Itera
     >>> keyness(a, b, top=2).term.tolist()
     ['border', 'asylum', 'tariffs', 'trade']
     """
-    ca, cb = term_counts(group_a), term_counts(group_b)
+    bg = term_counts(prior) if isinstance(prior, pd.DataFrame) else prior
+    return keyness_from_counts(term_counts(group_a), term_counts(group_b), top, bg, alpha0, labels)
+
+
+def keyness_from_counts(ca: Mapping[str, int], cb: Mapping[str, int], top: int = 20,
+                        prior: Mapping[str, float] | None = None, alpha0: float = 1000.0,
+                        labels: tuple[str, str] = ("a", "b")) -> pd.DataFrame:
+    """:func:`keyness` from the term counts of the two groups (e.g. sums of per-group counts).
+
+    >>> keyness_from_counts({"x": 5, "y": 1}, {"x": 1, "y": 5}, top=1).term.tolist()
+    ['x', 'y']
+    """
     if not ca or not cb:
         raise UsageError("keyness: both groups need at least one term")
-    bg = term_counts(prior) if isinstance(prior, pd.DataFrame) else prior
+    bg = prior
     table = log_odds_table(ca, cb, bg, alpha0)
     a = table[table["z"] > 0].sort_values(["z", "term"], ascending=[False, True]).head(top)
     b = table[table["z"] < 0].sort_values(["z", "term"], ascending=[True, True]).head(top)

@@ -19,8 +19,8 @@ import ahocorasick
 import pandas as pd
 import pycountry
 
-from analysis.evidence import (SentenceLocator, aggregate, aggregate_mentions, data_table, frame,
-                               iter_documents, resolve_hits, theme_index, themes_between)
+from analysis.evidence import (SentenceLocator, aggregate, aggregate_mentions, article_theme_index,
+                               data_table, frame, iter_documents, themes_between)
 
 PLACE_LONG_COLUMNS: list[str] = [
     "article_id", "sentence_id", "kind", "name", "canonical", "iso_country", "start", "end", "themes",
@@ -84,7 +84,7 @@ def doc_places(doc: str) -> list[tuple[int, int, str, str, str]]:
 
 def place_mentions(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per country mention (PLACE_LONG_COLUMNS) with its sentence id and themes."""
-    index = theme_index(resolve_hits(articles, hits))
+    index = article_theme_index(articles, hits)
     rows = []
     for aid, doc in iter_documents(articles):
         loc = SentenceLocator(doc)
@@ -106,7 +106,7 @@ def places(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataF
     >>> places(df, hits=pd.DataFrame())[["canonical", "iso_country", "count"]].values.tolist()
     [['El Salvador', 'SLV', 2], ['Mexico', 'MEX', 2]]
     """
-    index = theme_index(resolve_hits(articles, hits))
+    index = article_theme_index(articles, hits)
     records = []
     for aid, doc in iter_documents(articles):
         loc = SentenceLocator(doc) if index else None

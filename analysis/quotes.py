@@ -36,8 +36,8 @@ import pandas as pd
 
 from analysis.actors import lexicon
 from analysis.speakers import last_person, resolve_speaker
-from analysis.evidence import (SentenceLocator, data_lines, frame, iter_documents, resolve_hits,
-                               theme_index, themes_between)
+from analysis.evidence import (SentenceLocator, article_theme_index, data_lines, frame, iter_documents,
+                               themes_between)
 from analysis.schema import QUOTE_COLUMNS
 from analysis.sentences import paragraph_spans
 
@@ -190,7 +190,7 @@ def quotes(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataF
     >>> quotes(arts)[["speaker", "verb", "quote"]].values.tolist()
     [['Claudia Sheinbaum', 'said', 'Any tariff will hurt us']]
     """
-    index = theme_index(resolve_hits(articles, hits))
+    index = article_theme_index(articles, hits)
     rows = []
     for aid, doc in iter_documents(articles):
         found = doc_quotes(doc)

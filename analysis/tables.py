@@ -13,11 +13,15 @@ All functions are pure (DataFrames in, DataFrame out); offsets refer to
 """
 from __future__ import annotations
 
+from collections import Counter
+
+import numpy as np
 import pandas as pd
 
 from analysis import schema
 from analysis.errors import UsageError
 from analysis.aggregate import presence
+from analysis.selection import isin
 from analysis.sentences import document_text, paragraph_spans, sentence_spans
 
 _META = ["article_id", "date", "source", "title", "url"]
@@ -41,7 +45,7 @@ def with_theme(rows: pd.DataFrame, theme: str | None) -> pd.DataFrame:
 def theme_articles(articles: pd.DataFrame, scores: pd.DataFrame, theme: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split articles into (those where ``theme`` is present, all the others)."""
     ids = set(presence(scores).query("theme == @theme")["article_id"])
-    mask = articles["article_id"].astype("string").isin(ids)
+    mask = isin(articles["article_id"].astype("string"), ids)
     return articles[mask], articles[~mask]
 
 
@@ -117,17 +121,48 @@ def evidence_sentences(article: pd.Series | pd.DataFrame, hits: pd.DataFrame) ->
     return out.reset_index(drop=True)
 
 
+def _bucket_counts(articles: pd.DataFrame, column: str) -> tuple[np.ndarray, list[Counter[str]]]:
+    """Term counts of each distinct value of ``column`` (NA values form one bucket): (codes, counts)."""
+    from analysis.text import term_counts
+
+    codes, uniques = pd.factorize(articles[column], use_na_sentinel=True)
+    codes = np.where(codes < 0, len(uniques), codes)  # NA rows: the last bucket
+    counts = [term_counts(articles[codes == b]) for b in range(len(uniques) + 1)]
+    return codes, counts
+
+
+def _sum_buckets(counts: list[Counter[str]], codes: np.ndarray, mask: np.ndarray) -> Counter[str] | None:
+    """Sum the bucket counts of the rows in ``mask`` (None when a bucket is only partly masked)."""
+    total: Counter[str] = Counter()
+    for b in np.unique(codes):
+        inside = mask[codes == b]
+        if inside.all():
+            total.update(counts[b])
+        elif inside.any():
+            return None
+    return total
+
+
 def keyness_per_group(articles: pd.DataFrame, column: str = "group", top: int = 15) -> pd.DataFrame:
-    """Keyness of each group's articles against all other groups: (group, term, ..., log_odds, z)."""
-    from analysis.text import keyness
+    """Keyness of each group's articles against all other groups: (group, term, ..., log_odds, z).
+
+    Terms are counted once per group; "others" is the sum of the other groups' counts.
+    """
+    from analysis.logodds import keyness_from_counts
+    from analysis.text import term_counts
 
     frames = []
+    codes, counts = _bucket_counts(articles, column)
     for g in sorted(articles[column].dropna().unique().tolist()):
         mine = articles[column] == g
         if mine.all() or not mine.any():
             continue
+        sides = [np.asarray(m.fillna(False) if hasattr(m, "fillna") else m, dtype=bool) for m in (mine, ~mine)]
+        ca, cb = (_sum_buckets(counts, codes, m) for m in sides)
+        if ca is None or cb is None:  # a group value split over buckets: count its rows directly
+            ca, cb = term_counts(articles[sides[0]]), term_counts(articles[sides[1]])
         try:
-            k = keyness(articles[mine], articles[~mine], top=top, labels=(str(g), "others"))
+            k = keyness_from_counts(ca, cb, top=top, labels=(str(g), "others"))
         except UsageError:  # a group without any terms
             continue
         frames.append(k[k["group"] == str(g)])

@@ -12,7 +12,9 @@ partitions; ``top_terms_from_counts`` ranks the summed counts exactly like ``top
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from analysis.errors import UsageError
@@ -74,4 +76,91 @@ def top_terms_from_counts(counts: pd.DataFrame, top: int = 20) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["group", "term", "count", "rate_per_1k"])
 
 
-__all__ = ["term_counts_table", "top_terms_from_counts"]
+
+
+_SEP = " QXSEPQX "  # sentence separator token: upper case, so never a token of lower-cased text
+
+
+def _chunk_text(docs: list[str]) -> str:
+    """The sentences of ``docs``, lower-cased, joined with ``_SEP`` (curly apostrophes made straight)."""
+    from analysis.evidence import cached_sentence_spans
+
+    pieces: list[str] = []
+    for doc in docs:
+        low = doc.lower()
+        same = len(low) == len(doc)  # then offsets into doc apply to low
+        pieces.extend(low[s:e] if same else doc[s:e].lower() for s, e in cached_sentence_spans(doc))
+    return _SEP.join(pieces).replace("’", "'")
+
+
+def _word_ids(text: str, vocab: dict[str, int]) -> np.ndarray:
+    """Vocabulary ids of the word tokens of ``text`` (possessive 's dropped; vocab grows).
+
+    Word tokens never span whitespace, so each distinct whitespace-separated chunk is tokenized
+    once and its ids are repeated wherever it occurs.
+    """
+    from analysis.text import _WORD
+
+    codes, uniq = pd.factorize(np.asarray(text.split(), dtype=object))
+    lens = np.zeros(len(uniq), dtype=np.int64)
+    flat: list[int] = []
+    for k, chunk in enumerate(uniq.tolist()):
+        found = _WORD.findall(chunk)
+        lens[k] = len(found)
+        flat.extend(vocab.setdefault(w[:-2] if w.endswith("'s") else w, len(vocab)) for w in found)
+    per = lens[codes]
+    ends = np.cumsum(per)
+    offsets = np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int64)
+    pos = np.repeat(offsets[codes] - (ends - per), per) + np.arange(int(ends[-1]) if len(ends) else 0)
+    return np.asarray(flat, dtype=np.int64)[pos]
+
+
+def sentence_ngram_counts(docs: Iterable[str], offsets: Sequence[Sequence[int]] = ((0, 1),),
+                          chunk: int = 2000) -> tuple[list[str], np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    """Count words and within-sentence word n-grams of documents, vectorized.
+
+    Tokens are those of ``analysis.text.collocations`` (lower case, possessive 's dropped, per
+    sentence). ``offsets`` lists the n-gram shapes: (0, 1) bigrams, (0, 2) words two apart,
+    (0, 1, 2) trigrams. Returns (vocabulary, count per word, [(word-id matrix, counts)] per shape).
+
+    >>> vocab, wc, [(ids, n)] = sentence_ngram_counts(["Border wall. Border wall rose."])
+    >>> sorted((vocab[a], vocab[b], int(c)) for (a, b), c in zip(ids, n))
+    [('border', 'wall', 2), ('wall', 'rose', 1)]
+    """
+    sep = _SEP.strip()
+    vocab: dict[str, int] = {sep: 0}
+    width = [max(o) for o in offsets]
+    base = 2 ** (63 // max(len(o) for o in offsets))
+    keys: list[list[np.ndarray]] = [[] for _ in offsets]
+    words: list[np.ndarray] = []
+    docs = list(docs)
+    for lo in range(0, len(docs), chunk):
+        g = _word_ids(_chunk_text(docs[lo:lo + chunk]), vocab)
+        if len(vocab) >= base:
+            raise OverflowError("vocabulary too large for the n-gram key")
+        if not len(g):
+            continue
+        words.append(g)
+        run = np.concatenate([[0], np.cumsum(g == 0)])  # separators before each position
+        for j, (off, w) in enumerate(zip(offsets, width)):
+            m = len(g) - w
+            if m <= 0:
+                continue
+            ok = run[w + 1:] - run[:m] == 0  # no separator inside the window
+            key = np.zeros(int(ok.sum()), dtype=np.int64)
+            for o in off:
+                key = key * base + g[o:o + m][ok]
+            keys[j].append(key)
+    n_words = np.bincount(np.concatenate(words), minlength=len(vocab)) if words else np.zeros(len(vocab), np.int64)
+    out = []
+    for j, off in enumerate(offsets):
+        uniq_keys, counts = np.unique(np.concatenate(keys[j]) if keys[j] else np.zeros(0, np.int64),
+                                      return_counts=True)
+        ids = np.stack([(uniq_keys // base ** (len(off) - 1 - i)) % base for i in range(len(off))], axis=1)
+        out.append((ids, counts))
+    names = list(vocab)
+    n_words[0] = 0  # the separator is not a word
+    return names, n_words, out
+
+
+__all__ = ["sentence_ngram_counts", "term_counts_table", "top_terms_from_counts"]

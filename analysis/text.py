@@ -11,6 +11,7 @@ expression tuned for news copy, collocation scores from ``nltk.collocations`` (w
 """
 from __future__ import annotations
 
+import heapq
 import logging
 import re
 from collections import Counter
@@ -18,6 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from analysis import config, schema
@@ -274,31 +276,29 @@ def collocations(articles: pd.DataFrame, n: int = 2, measure: str = "pmi", min_f
         raise UsageError(f"collocations: measure must be pmi or likelihood, not {measure!r}")
     from nltk.probability import FreqDist
 
-    word_fd: Counter[str] = Counter()
-    bi_fd: Counter[tuple[str, ...]] = Counter()
-    wild_fd: Counter[tuple[str, ...]] = Counter()
-    tri_fd: Counter[tuple[str, ...]] = Counter()
-    for toks in _sentence_tokens(articles):
-        word_fd.update(toks)
-        bi_fd.update(zip(toks, toks[1:]))
-        if n == 3:
-            wild_fd.update(zip(toks, toks[2:]))
-            tri_fd.update(zip(toks, toks[1:], toks[2:]))
+    from analysis.term_counts import sentence_ngram_counts
+
+    shapes = ((0, 1),) if n == 2 else ((0, 1), (0, 2), (0, 1, 2))
+    vocab, n_words, grams = sentence_ngram_counts(documents(articles).tolist(), shapes)
     stop = STOPWORDS
-    keep = {w for w in word_fd if w not in stop and _HAS_LETTER.search(w)}
-    grams = bi_fd if n == 2 else tri_fd
-    kept = FreqDist({g: c for g, c in grams.items() if c >= min_freq and all(w in keep for w in g)})
+    keep = np.fromiter((w not in stop and bool(_HAS_LETTER.search(w)) for w in vocab), dtype=bool, count=len(vocab))
+    word_fd = {w: c for w, c in zip(vocab, n_words.tolist()) if c}
+    fds = [{tuple(vocab[i] for i in g): c for g, c in zip(ids.tolist(), cnt.tolist())} for ids, cnt in grams[:-1]]
+    ids, cnt = grams[-1]
+    ok = (cnt >= min_freq) & keep[ids].all(axis=1)
+    kept = FreqDist({tuple(vocab[i] for i in g): c for g, c in zip(ids[ok].tolist(), cnt[ok].tolist())})
     if n == 2:
         finder: Any = BigramCollocationFinder(FreqDist(word_fd), kept)
         measures: Any = BigramAssocMeasures
     else:
-        finder = TrigramCollocationFinder(FreqDist(word_fd), FreqDist(bi_fd), FreqDist(wild_fd), kept)
+        finder = TrigramCollocationFinder(FreqDist(word_fd), FreqDist(fds[0]), FreqDist(fds[1]), kept)
         measures = TrigramAssocMeasures
-    scored = finder.score_ngrams(getattr(measures, names[measure]))
-    freq = finder.ngram_fd
-    rows = [(" ".join(g), int(freq[g]), float(sc)) for g, sc in scored]
-    rows.sort(key=lambda r: (-round(r[2], 9), -r[1], r[0]))
-    return pd.DataFrame(rows[:top], columns=["ngram", "freq", "score"])
+    fn, freq = getattr(measures, names[measure]), finder.ngram_fd
+    scored = ((g, finder.score_ngram(fn, *g)) for g in freq)  # nltk's score_ngrams without its sort
+    rows = [(" ".join(g), int(freq[g]), float(sc)) for g, sc in scored if sc is not None]
+    key = lambda r: (-round(r[2], 9), -r[1], r[0])  # noqa: E731 - unique per n-gram: a total order
+    best = heapq.nsmallest(top, rows, key=key) if top >= 0 else sorted(rows, key=key)[:top]
+    return pd.DataFrame(best, columns=["ngram", "freq", "score"])
 
 
 def _period_labels(dates: pd.Series, freq: str) -> list[str]:
@@ -367,9 +367,20 @@ def term_counts(articles: pd.DataFrame | Iterable[str]) -> Counter[str]:
     Counter({'tariffs': 2})
     """
     texts = documents(articles).tolist() if isinstance(articles, pd.DataFrame) else articles
-    out: Counter[str] = Counter()
+    chunks: Counter[str] = Counter()  # words never span whitespace: tokenize each distinct chunk once
     for t in texts:
-        out.update(terms(t))
+        chunks.update(t.replace("’", "'").split())
+    out: Counter[str] = Counter()
+    norms: dict[str, str] = {}  # word -> its term, "" when not a content term
+    stop = STOPWORDS
+    for chunk, c in chunks.items():
+        for w in _WORD.findall(chunk):
+            t = norms.get(w)
+            if t is None:
+                n = normalize(w)
+                t = norms[w] = n if n not in stop and _HAS_LETTER.search(n) else ""
+            if t:
+                out[t] += c
     return out
 
 

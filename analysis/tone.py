@@ -19,7 +19,8 @@ import pandas as pd
 
 from analysis import schema
 from analysis.errors import UsageError
-from analysis.sentences import documents, sentence_spans
+from analysis.evidence import cached_sentence_spans
+from analysis.sentences import documents
 from analysis.text import sentence_theme_lookup, theme_hits_for
 from analysis.vader import document_scores
 
@@ -28,8 +29,10 @@ THEME_TONE_COLUMNS: list[str] = ["article_id", "theme", "compound", "n_sentences
 _SCORES = ["compound", "pos", "neg", "neu"]
 
 
-def sentence_tone(articles: pd.DataFrame) -> pd.DataFrame:
+def sentence_tone(articles: pd.DataFrame, only: dict[str, list[int]] | None = None) -> pd.DataFrame:
     """Return VADER scores for every sentence (``schema.TONE_SENTENCE_COLUMNS``).
+
+    ``only`` ({article_id: sorted sentence ids}) scores just those sentences (in that order).
 
     >>> df = pd.DataFrame({"article_id": ["a"], "title": [""], "text": ["A great deal. A terrible loss."]})
     >>> sentence_tone(df)[["sentence_id", "compound"]].values.tolist()
@@ -40,14 +43,35 @@ def sentence_tone(articles: pd.DataFrame) -> pd.DataFrame:
     sid_col: list[int] = []
     rows: list[tuple[float, float, float, float]] = []
     for aid, doc in zip(ids, documents(articles).tolist()):
-        spans = sentence_spans(doc)
-        aid_col.extend([aid] * len(spans))
-        sid_col.extend(range(len(spans)))
-        rows.extend(document_scores(doc, spans))
+        if only is not None and str(aid) not in only:
+            continue
+        spans = cached_sentence_spans(doc)
+        sids = range(len(spans)) if only is None else [k for k in only[str(aid)] if 0 <= k < len(spans)]
+        aid_col.extend([aid] * len(sids))
+        sid_col.extend(sids)
+        rows.extend(document_scores(doc, spans if only is None else [spans[k] for k in sids]))
     out = pd.DataFrame(rows, columns=_SCORES, dtype="float64")
     out.insert(0, "sentence_id", pd.array(sid_col, dtype="int64"))
     out.insert(0, "article_id", pd.array(aid_col, dtype="string"))
     return out[schema.TONE_SENTENCE_COLUMNS]
+
+
+def tagged_sentences(hits: pd.DataFrame, articles: pd.DataFrame) -> dict[str, list[int]]:
+    """Map each article id of ``articles`` to the sorted ids of its sentences with a theme hit.
+
+    ``theme_tone`` only uses these sentences, so ``tone(by="theme")`` scores nothing else.
+
+    >>> h = pd.DataFrame({"article_id": ["a", "a", "b"], "sentence_id": [3, 1, 0], "theme": ["x"] * 3})
+    >>> tagged_sentences(h, pd.DataFrame({"article_id": ["a"]}))
+    {'a': [1, 3]}
+    """
+    ids = articles["article_id"].astype("string")
+    h = hits[["article_id", "sentence_id"]].astype({"article_id": "string", "sentence_id": "int64"})
+    h = h[h["article_id"].isin(ids)].drop_duplicates().sort_values(["article_id", "sentence_id"])
+    out: dict[str, list[int]] = {}
+    for aid, sid in zip(h["article_id"].tolist(), h["sentence_id"].tolist()):
+        out.setdefault(aid, []).append(sid)
+    return out
 
 
 def article_tone(sentences: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -100,14 +124,14 @@ def tone(articles: pd.DataFrame, by: str = "sentence", hits: pd.DataFrame | None
     """
     if by not in ("sentence", "article", "theme"):
         raise UsageError(f"tone: by must be 'sentence', 'article' or 'theme', not {by!r}")
-    sent = sentence_tone(articles)
-    if by == "article":
-        return article_tone(sent, articles)
     if by == "theme":
         h = theme_hits_for(articles, hits)
         if h is None:
             raise UsageError("tone(by='theme') needs theme hits: pass hits= (theme engine unavailable)")
-        return theme_tone(sent, h)
+        return theme_tone(sentence_tone(articles, only=tagged_sentences(h, articles)), h)
+    sent = sentence_tone(articles)
+    if by == "article":
+        return article_tone(sent, articles)
     if hits is not None:
         lookup = sentence_theme_lookup(hits)
         sent["themes"] = [lookup.get((a, s), []) for a, s in

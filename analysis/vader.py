@@ -227,6 +227,10 @@ def _score(text: str, low_text: str) -> tuple[float, float, float, float]:
     return _summarize(_but(low, sentiments), text)
 
 
+_MEMO: dict[tuple[str, str], tuple[float, float, float, float]] = {}
+_MEMO_SIZE = 100_000  # sentences repeat across articles (wire copy, boilerplate): score each once
+
+
 def document_scores(doc: str, spans: list[tuple[int, int]]) -> list[tuple[float, float, float, float]]:
     """Return :func:`polarity_scores` of ``doc[s:e]`` for each span, lower-casing the document once.
 
@@ -237,10 +241,20 @@ def document_scores(doc: str, spans: list[tuple[int, int]]) -> list[tuple[float,
     low_doc = doc.lower()
     fast = len(low_doc) == len(doc) and emoji_chars.isdisjoint(doc)
     out = []
+    memo = _MEMO
     for s, e in spans:
         if fast:
             text = doc[s:e].strip()
-            out.append(_score(text, low_doc[s:e].strip()) if len(text) == e - s else polarity_scores(doc[s:e]))
+            if len(text) != e - s:
+                out.append(polarity_scores(doc[s:e]))
+                continue
+            key = (text, low_doc[s:e].strip())
+            got = memo.get(key)
+            if got is None:
+                if len(memo) >= _MEMO_SIZE:
+                    memo.clear()
+                got = memo[key] = _score(*key)
+            out.append(got)
         else:
             out.append(polarity_scores(doc[s:e]))
     return out

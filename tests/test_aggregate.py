@@ -223,3 +223,33 @@ def test_docstring_examples_run(module):
 
     result = doctest.testmod(importlib.import_module(f"analysis.{module}"))
     assert result.failed == 0 and result.attempted > 0
+
+
+@pytest.mark.parametrize("values,other", [
+    (pd.Series(["a", "b", None, "c"], dtype="string"), {"b", None}),
+    (pd.Series(["a", "b", None, "c"], dtype="string"), pd.Series(["c", "a"], dtype="string")),
+    (pd.Series(["a", "b", None], dtype="str"), pd.Series(["b", None], dtype="string")),
+    (pd.Series(["a", "b"], dtype="string"), []),
+    (pd.Series(["a", "1"], dtype="string"), [1, "a"]),  # non-strings: pandas' own isin
+    (pd.Series(["a", None], dtype=object), ["a"]),
+])
+def test_fast_isin_equals_pandas_isin(values, other):
+    got = selection.isin(values, other)
+    assert got.dtype == bool and got.tolist() == values.isin(other).tolist()
+
+
+def test_keyness_per_group_equals_one_keyness_per_group(corpus):
+    from analysis.logodds import keyness
+
+    arts = corpus[0].copy()
+    arts["text"] = [f"{t} Word{i % 4} tariffs border{i % 3}." for i, t in enumerate(arts["text"])]
+    arts.loc[arts.index[:3], "source"] = pd.NA  # rows without a group sit on neither side
+    got = tables.keyness_per_group(arts, "source", top=5)
+    frames = []
+    for g in sorted(arts["source"].dropna().unique().tolist()):
+        mine = arts["source"] == g
+        k = keyness(arts[mine], arts[~mine], top=5, labels=(g, "others"))
+        frames.append(k[k["group"] == g])
+    expected = pd.concat(frames, ignore_index=True)
+    assert set(got["group"]) == {"Alpha", "Beta", "Gamma"}
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)

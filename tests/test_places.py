@@ -121,3 +121,19 @@ def test_allsides_hand_checked(allsides_path: Path) -> None:
     assert "Barack Obama" in people.index  # "President Obama"
     np_places = pl[pl["article_id"] == "allsides-UMYlZtWlDceiwYJN"]
     assert {"United States", "Mexico"} <= set(np_places["canonical"])  # "U.S. House", "Mexicans"
+
+
+def test_theme_index_of_some_articles_and_sentence_cache() -> None:
+    from analysis.evidence import cached_sentence_spans, sentence_starts, theme_index
+    from analysis.sentences import sentence_spans
+
+    hits = pd.DataFrame({"article_id": pd.Series(["a", "a", "b", "c", None], dtype="string"),
+                         "theme": ["trade", "economy", "trade", "trade", "trade"], "sentence_id": [2, 2, 0, 1, 4]})
+    everything = theme_index(hits)
+    some = theme_index(hits, pd.DataFrame({"article_id": ["a", "c"]}))
+    assert some == {k: v for k, v in everything.items() if k[0] in ("a", "c")}
+    assert some[("a", 2)] == ("economy", "trade") and ("b", 0) not in some
+    doc = "He met Sen. Smith in the U.S. on Friday. It rained."
+    sentence_starts.cache_clear()
+    assert cached_sentence_spans(doc) == sentence_spans(doc) == cached_sentence_spans(doc)
+    assert sentence_starts(doc) == [s for s, _ in sentence_spans(doc)]

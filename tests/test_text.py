@@ -214,3 +214,73 @@ print("offline-ok")
     res = subprocess.run([python, "-c", script], env=env, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr[-3000:]
     assert "offline-ok" in res.stdout
+
+
+def _reference_collocations(articles: pd.DataFrame, n: int, measure: str, min_freq: int, top: int) -> pd.DataFrame:
+    """The per-sentence Counter implementation collocations() had before it was vectorized."""
+    from collections import Counter
+
+    from nltk.collocations import (BigramAssocMeasures, BigramCollocationFinder, TrigramAssocMeasures,
+                                   TrigramCollocationFinder)
+    from nltk.probability import FreqDist
+
+    from analysis.sentences import documents, sentence_spans
+    from analysis.text import _HAS_LETTER
+
+    word_fd, bi_fd, wild_fd, tri_fd = Counter(), Counter(), Counter(), Counter()
+    for doc in documents(articles).tolist():
+        for s, e in sentence_spans(doc):
+            toks = [w[:-2] if w.endswith("'s") else w for w in words(doc[s:e].lower())]
+            word_fd.update(toks)
+            bi_fd.update(zip(toks, toks[1:]))
+            wild_fd.update(zip(toks, toks[2:]))
+            tri_fd.update(zip(toks, toks[1:], toks[2:]))
+    keep = {w for w in word_fd if w not in STOPWORDS and _HAS_LETTER.search(w)}
+    grams = bi_fd if n == 2 else tri_fd
+    kept = FreqDist({g: c for g, c in grams.items() if c >= min_freq and all(w in keep for w in g)})
+    if n == 2:
+        finder, measures = BigramCollocationFinder(FreqDist(word_fd), kept), BigramAssocMeasures
+    else:
+        finder = TrigramCollocationFinder(FreqDist(word_fd), FreqDist(bi_fd), FreqDist(wild_fd), kept)
+        measures = TrigramAssocMeasures
+    fn = measures.pmi if measure == "pmi" else measures.likelihood_ratio
+    rows = [(" ".join(g), int(finder.ngram_fd[g]), float(sc)) for g, sc in finder.score_ngrams(fn)]
+    rows.sort(key=lambda r: (-round(r[2], 9), -r[1], r[0]))
+    return pd.DataFrame(rows[:top], columns=["ngram", "freq", "score"])
+
+
+@pytest.mark.parametrize("n,measure,min_freq", [(2, "pmi", 2), (2, "likelihood", 1), (3, "pmi", 2),
+                                                (3, "likelihood", 1)])
+def test_vectorized_collocations_equal_the_per_sentence_counts(allsides: pd.DataFrame, n: int, measure: str,
+                                                               min_freq: int) -> None:
+    arts = allsides.head(300)
+    got = collocations(arts, n=n, measure=measure, min_freq=min_freq, top=150)
+    assert len(got) == 150
+    pd.testing.assert_frame_equal(got, _reference_collocations(arts, n, measure, min_freq, 150), check_exact=True)
+
+
+def test_sentence_ngram_counts_never_cross_sentences() -> None:
+    from analysis.term_counts import sentence_ngram_counts
+
+    vocab, n_words, [(bi, bn), (tri, tn)] = sentence_ngram_counts(
+        ["Border wall. Wall funding stalled.", "Funding border wall."], ((0, 1), (0, 1, 2)), chunk=1)
+    pairs = {(vocab[a], vocab[b]): int(c) for (a, b), c in zip(bi.tolist(), bn.tolist())}
+    assert pairs == {("border", "wall"): 2, ("wall", "funding"): 1, ("funding", "stalled"): 1,
+                     ("funding", "border"): 1}
+    assert sorted(" ".join(vocab[i] for i in t) for t in tri.tolist()) == ["funding border wall",
+                                                                          "wall funding stalled"]
+    assert dict(zip(vocab, n_words.tolist()))["wall"] == 3 and int(n_words.sum()) == 8
+
+
+def test_term_counts_equal_summed_terms(allsides: pd.DataFrame) -> None:
+    from collections import Counter
+
+    from analysis.sentences import documents
+    from analysis.text import term_counts
+
+    arts = allsides.head(300)
+    expected: Counter[str] = Counter()
+    for doc in documents(arts).tolist():
+        expected.update(terms(doc))
+    got = term_counts(arts)
+    assert got == expected and sum(got.values()) > 10_000

@@ -111,3 +111,34 @@ def test_empty_documents_and_bad_level() -> None:
     assert pd.isna(a.compound[0]) and a.compound[1] == 0.4404
     with pytest.raises(UsageError):
         tone(arts, by="paragraph")
+
+
+def test_theme_level_scores_only_tagged_sentences_with_same_result(allsides_path: Path) -> None:
+    import json
+
+    import numpy as np
+
+    from analysis.text import sentence_table
+    from analysis.tone import sentence_tone, theme_tone
+
+    rows = [json.loads(line) for line in allsides_path.read_text(encoding="utf-8").splitlines()[:150]]
+    arts = pd.DataFrame(rows).rename(columns={"id": "article_id"})[["article_id", "title", "text"]]
+    sents = sentence_table(arts)
+    rng = np.random.default_rng(3)
+    pick = sents[rng.random(len(sents)) < 0.4]
+    hits = pd.DataFrame({"article_id": pick["article_id"], "theme": rng.choice(["trade", "migration"], len(pick)),
+                         "sentence_id": pick["sentence_id"]})
+    hits = pd.concat([hits, hits.head(20)], ignore_index=True)  # repeated hits in a sentence
+    got = tone(arts, by="theme", hits=hits)
+    assert len(got) > 100
+    pd.testing.assert_frame_equal(got, theme_tone(sentence_tone(arts), hits), check_exact=True)
+
+
+def test_repeated_sentences_score_like_the_reference() -> None:
+    from analysis.vader import document_scores, polarity_scores
+
+    doc = "Great news today. Awful losses mounted. Great news today."
+    spans = [(0, 17), (18, 39), (40, 57)]
+    first, again = document_scores(doc, spans), document_scores(doc, spans)
+    assert first == again == [polarity_scores(doc[s:e]) for s, e in spans]
+    assert first[0] == first[2] and first[0][0] > 0 > first[1][0]
