@@ -17,6 +17,8 @@ import pytest
 
 from analysis import aggregate, config, notebook_helpers, selection, tables
 
+REQUIRE_SHARED = os.environ.get("POLICY_NEWS_REQUIRE_SHARED") == "1"
+
 NOTEBOOKS = ["01-corpus-overview", "02-theme-report", "03-article-brief", "04-compare", "05-explore-api"]
 ALLSIDES_SLICE = 300
 
@@ -149,7 +151,10 @@ def _first_id(store: Path) -> str:
 def _ok(runs: dict, key: str) -> Path:
     """Assert the run succeeded without error outputs; return its figures folder."""
     if key not in runs["results"]:
-        pytest.skip(f"run {key} needs shared data that is absent")
+        msg = f"run {key} needs shared data that is absent"
+        if REQUIRE_SHARED:
+            pytest.fail(msg + " (POLICY_NEWS_REQUIRE_SHARED=1)")
+        pytest.skip(msg)
     rc, err = runs["results"][key]
     assert rc == 0, err
     out = runs["root"] / key
