@@ -323,41 +323,13 @@ def top_terms(articles: pd.DataFrame, by: str | None = None, top: int = 20,
     >>> top_terms(df, top=2).values.tolist()
     [['all', 'cars', 2, 285.7142857142857], ['all', 'tariffs', 2, 285.7142857142857]]
     """
-    counts: dict[str, Counter[str]] = {}
-    totals: Counter[str] = Counter()
+    from analysis.term_counts import term_counts_table, top_terms_from_counts  # additive halves
+
     if by == "theme":
-        h = theme_hits_for(articles, hits)
-        if h is None:
+        hits = theme_hits_for(articles, hits)
+        if hits is None:
             raise UsageError("top_terms(by='theme') needs theme hits (pass hits=)")
-        lookup = sentence_theme_lookup(h)
-        for aid, doc in _iter_docs(articles):
-            for k, (s, e) in enumerate(sentence_spans(doc)):
-                themes = lookup.get((aid, k))
-                if themes:
-                    ws = words(doc[s:e])
-                    ts = [t for t in map(normalize, ws) if t not in STOPWORDS and _HAS_LETTER.search(t)]
-                    for th in themes:
-                        counts.setdefault(th, Counter()).update(ts)
-                        totals[th] += len(ws)
-    else:
-        if by is None:
-            labels = ["all"] * len(articles)
-        elif by == "source":
-            labels = articles["source"].astype("string").fillna("unknown").tolist()
-        elif by == "period":
-            labels = _period_labels(articles["date"], freq)
-        else:
-            raise UsageError(f"top_terms: by must be None, 'theme', 'source' or 'period', not {by!r}")
-        for label, doc in zip(labels, documents(articles).tolist()):
-            ws = words(doc)
-            counts.setdefault(label, Counter()).update(
-                t for t in map(normalize, ws) if t not in STOPWORDS and _HAS_LETTER.search(t))
-            totals[label] += len(ws)
-    rows = []
-    for group in sorted(counts):
-        ranked = sorted(counts[group].items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-        rows += [(group, t, c, 1000.0 * c / totals[group]) for t, c in ranked]
-    return pd.DataFrame(rows, columns=["group", "term", "count", "rate_per_1k"])
+    return top_terms_from_counts(term_counts_table(articles, by=by, hits=hits, freq=freq), top)
 
 
 def term_counts(articles: pd.DataFrame | Iterable[str]) -> Counter[str]:
