@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.clean import utf8_joined, word_mask, word_starts
+from analysis.clean import utf8_joined, word_mask
 
 NUM_BINS: int = 128
 BANDS: int = 16

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from analysis import aggregate, config, schema, themes
+from analysis import aggregate, config, themes
 from analysis.cluster import add_dask_argument, client, dask_session, engine_from_args, progress  # noqa: F401
 from analysis.errors import UsageError
 from analysis.term_counts import term_counts_table, top_terms_from_counts

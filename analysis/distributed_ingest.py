@@ -34,10 +34,9 @@ import pandas as pd
 
 from analysis import config, dedupe
 from analysis.ingest import reason_category
-from analysis.ingest_blocks import (BLOCK_LINES, SHIFT, _band_frame, _block_bands, _first_of_key,  # noqa: F401
-                                    _jsonl_blocks, _key_frame, _origins_at, _pairs_in_buckets,
-                                    _shift_origin, _sigs_at, _small, _split, _write_block, plan_blocks,
-                                    read_block)
+from analysis.ingest_blocks import (BLOCK_LINES, SHIFT, _band_frame, _block_bands, _first_of_key,
+                                    _key_frame, _origins_at, _pairs_in_buckets, _sigs_at, _small,
+                                    _split, _write_block, plan_blocks, read_block)
 from analysis.loaders import _validate_mapping
 from analysis.schema import ARTICLE_COLUMNS
 from analysis.store import to_arrow, transaction, unify_schemas, write_report
