@@ -20,15 +20,13 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis import config  # noqa: E402
-from analysis.evaluate import read_labelled, select_split  # noqa: E402
-from analysis.model import article_docs, core_macro_f1, fit_model, predict_themes  # noqa: E402
+from analysis import config
+from analysis.evaluate import read_labelled, select_split
+from analysis.model import article_docs, core_macro_f1, fit_model, predict_themes
 
 # Settings chosen per dataset by 3-fold cross-validation on the tune split only (never on holdout):
 # AllSides (1.9k long articles, ~100 source labels) is best coded on themes directly with balanced class

@@ -33,13 +33,11 @@ from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from analysis import config  # noqa: E402
-from analysis.sentences import documents  # noqa: E402
-from analysis.text import sentence_table, words  # noqa: E402
-from analysis.tone import sentence_tone  # noqa: E402
+from analysis import config
+from analysis.sentences import documents
+from analysis.text import sentence_table, words
+from analysis.tone import sentence_tone
 
 EXTRACTORS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "sentences": sentence_table,
