@@ -52,6 +52,23 @@ def nyt_map() -> Path:
     return _need(config.NYT_THEME_MAP)
 
 
+@pytest.fixture(scope="session")
+def allsides_articles(allsides_path: Path):
+    """Return a function giving the AllSides articles with the given ids as an article table."""
+    import json
+
+    import pandas as pd
+
+    def pick(*ids: str) -> pd.DataFrame:
+        with allsides_path.open(encoding="utf-8") as fh:
+            rows = [{"article_id": r["id"], "title": r["title"], "text": r["text"]}
+                    for r in map(json.loads, fh) if r["id"] in ids]
+        assert len(rows) == len(ids), f"ids not in {allsides_path}: {set(ids) - {r['article_id'] for r in rows}}"
+        return pd.DataFrame(rows)
+
+    return pick
+
+
 @pytest.fixture()
 def cli_env(tmp_path: Path) -> dict[str, str]:
     """Environment for subprocess runs that keeps every write inside ``tmp_path``."""

@@ -1,7 +1,6 @@
 """Places (countries, ISO codes) and actors (people, organizations): seed, AllSides passages, rules."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -24,15 +23,6 @@ def seed(seed_path: Path) -> pd.DataFrame:
     return table
 
 
-def _allsides(path: Path, *ids: str) -> pd.DataFrame:
-    """The AllSides articles with the given ids."""
-    rows = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            if rec["id"] in ids:
-                rows.append({"article_id": rec["id"], "title": rec["title"], "text": rec["text"]})
-    return pd.DataFrame(rows)
 
 
 def test_seed_top_places(seed: pd.DataFrame) -> None:
@@ -102,8 +92,8 @@ def test_actor_mentions_long_table(seed: pd.DataFrame) -> None:
     assert all(doc[s:e] in ("Kristi Noem", "Noem") for s, e in zip(noem["start"], noem["end"]))
 
 
-def test_allsides_hand_checked(allsides_path: Path) -> None:
-    arts = _allsides(allsides_path, "allsides-iK2k3Grnt0Bn9Ieh", "allsides-UMYlZtWlDceiwYJN")
+def test_allsides_hand_checked(allsides_articles) -> None:
+    arts = allsides_articles("allsides-iK2k3Grnt0Bn9Ieh", "allsides-UMYlZtWlDceiwYJN")
     pl = places(arts, hits=NO_HITS)
     xi = pl[pl["article_id"] == "allsides-iK2k3Grnt0Bn9Ieh"]
     # Reuters, SCO summit in Qingdao: China dominates; US, Russia, Iran, India, Pakistan named

@@ -1,7 +1,6 @@
 """Quotations with speakers: the seed article, hand-checked AllSides passages and the rules."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -19,16 +18,6 @@ def _article(text: str, title: str = "") -> pd.DataFrame:
     return pd.DataFrame({"article_id": ["t"], "title": [title], "text": [text]})
 
 
-def _allsides(path: Path, *ids: str) -> pd.DataFrame:
-    """The AllSides articles with the given ids, as an article table."""
-    rows = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            if rec["id"] in ids:
-                rows.append({"article_id": rec["id"], "title": rec["title"], "text": rec["text"]})
-    assert len(rows) == len(ids)
-    return pd.DataFrame(rows)
 
 
 @pytest.fixture(scope="module")
@@ -107,9 +96,9 @@ def test_no_quotes_gives_typed_empty_table() -> None:
     assert list(got.columns) == QUOTE_COLUMNS and len(got) == 0
 
 
-def test_allsides_hand_checked(allsides_path: Path) -> None:
-    arts = _allsides(allsides_path, "allsides-UMYlZtWlDceiwYJN", "allsides-iK2k3Grnt0Bn9Ieh",
-                     "allsides-x88D7HOJZNCb3Ln4")
+def test_allsides_hand_checked(allsides_articles) -> None:
+    arts = allsides_articles("allsides-UMYlZtWlDceiwYJN", "allsides-iK2k3Grnt0Bn9Ieh",
+                              "allsides-x88D7HOJZNCb3Ln4")
     got = quotes(arts, hits=NO_HITS)
     young = got[got["article_id"] == "allsides-UMYlZtWlDceiwYJN"]
     # NPR: Rep. Don Young's radio interview, two quotations both attributed by `..." Young said`

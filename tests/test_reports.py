@@ -249,14 +249,19 @@ def test_force_and_show_code(setup, cli_env, tmp_path):
     assert '<div class="highlight' in html and "load_corpus" in html
 
 
-@pytest.mark.slow
-def test_timeout_kills_the_notebook(setup, cli_env, tmp_path):
-    """A notebook over its time limit is stopped and reported, latest is not created."""
+def _slow_brief(tmp_path: Path) -> tuple[Path, Path]:
+    """Notebook templates whose article brief sleeps a minute; return (templates, reports folder)."""
     nbs = tmp_path / "nbs"
     make_notebooks(nbs)
     _notebook(nbs / reports.ARTICLE_BRIEF, "Slow", 'seconds: int = 60  # sleep\nstore: str = ""  # x\n',
               ["import time\ntime.sleep(seconds)"])
-    out = tmp_path / "reports"
+    return nbs, tmp_path / "reports"
+
+
+@pytest.mark.slow
+def test_timeout_kills_the_notebook(setup, cli_env, tmp_path):
+    """A notebook over its time limit is stopped and reported, latest is not created."""
+    nbs, out = _slow_brief(tmp_path)
     cmd = [*CLI, "--corpus", str(setup["store"]), "--notebooks", str(nbs), "--out", str(out),
            "--only", "03-article-brief", "--timeout", "3"]
     proc = subprocess.run(cmd, env=cli_env, capture_output=True, text=True, timeout=120)
@@ -281,11 +286,7 @@ def test_terminated_run_never_becomes_latest(setup, cli_env, tmp_path):
 
     import psutil
 
-    nbs = tmp_path / "nbs"
-    make_notebooks(nbs)
-    _notebook(nbs / reports.ARTICLE_BRIEF, "Slow", 'seconds: int = 60  # sleep\nstore: str = ""  # x\n',
-              ["import time\ntime.sleep(seconds)"])
-    out = tmp_path / "reports"
+    nbs, out = _slow_brief(tmp_path)
     cmd = [*CLI, "--corpus", str(setup["store"]), "--notebooks", str(nbs), "--out", str(out),
            "--only", "03-article-brief"]
     proc = subprocess.Popen(cmd, env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
