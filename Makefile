@@ -11,6 +11,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# compile the theme-scan kernels once (about 20 s); later processes load them from the disk cache
+	$(BIN)/python -c "from analysis.matcher import compile_matcher; compile_matcher().find('Tariffs.')"
 	touch $(STAMP)
 
 setup: $(STAMP)

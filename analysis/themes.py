@@ -35,12 +35,14 @@ import logging
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis import schema
-from analysis.lexicon import load_lexicons, normalize  # load_lexicons: re-exported API
+from analysis.lexicon import load_lexicons  # re-exported API
 from analysis.matcher import compile_matcher
-from analysis.sentences import document_text, sentence_spans
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +50,7 @@ SHORT_DOC_WORDS = 60
 MIN_HITS_LONG = 2
 MIN_PER_1K_LONG = 1.0
 TITLE_WEIGHT = 4.0
-BATCH_ARTICLES = 2000  # articles per chunk: bounds the memory of intermediate Python rows
+BATCH_ARTICLES = 4000  # articles per chunk: bounds the memory of the intermediate arrays
 TITLE_WEIGHT_SHORT = 0.0
 _PRIORITY = {t: i for i, t in enumerate(schema.ALL_THEMES)}
 SCORE_COLUMNS = schema.THEME_SCORE_COLUMNS + ["title_hits", "score"]
@@ -88,65 +90,69 @@ def word_count(doc: str) -> int:
     return (b" " + doc.encode("latin-1", "replace").translate(_WS_TABLE)).count(b" a")
 
 
-def _process(rows: list[tuple[str, str, str]], lex_spec: Any, with_hits: bool = True) -> tuple[list[tuple], list[tuple]]:
-    """Match a chunk of (article_id, title, text); return (hit rows, score rows).
+def _process(ids: Any, titles: Any, texts: Any, lex_spec: Any, with_hits: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Match a chunk of articles (parallel id, title and text columns); return typed (scores, hits) frames.
 
-    Hit rows stay empty when ``with_hits`` is false (:func:`score_themes` needs no evidence).
+    The hit frame stays empty when ``with_hits`` is false (:func:`score_themes` needs no evidence).
     """
     matcher = compile_matcher(lex_spec)
-    weights = matcher.weights
-    hit_rows: list[tuple] = []
-    score_rows: list[tuple] = []
-    for aid, title, text in rows:
-        doc = document_text(title, text)
-        if not doc:
-            continue
-        hits = matcher.scan(" " + normalize(doc) + " ", doc)
-        if not hits:
-            continue
-        title_end = len(title.strip()) if title else 0
-        starts = [st for st, _ in sentence_spans(doc)]
-        n_sent = max(len(starts), 1)
-        last = len(starts) - 1
-        n_words = max(word_count(doc), 1)
-        title_weight = TITLE_WEIGHT_SHORT if n_words < SHORT_DOC_WORDS else TITLE_WEIGHT
-        per_theme: dict[str, list] = {}
-        j = 0
-        for theme, sub, term, st, e in hits:
-            while j < last and starts[j + 1] <= st:
-                j += 1
-            if with_hits:
-                hit_rows.append((aid, theme, sub, term, j, st, e))
-            acc = per_theme.get(theme)
-            if acc is None:
-                acc = per_theme[theme] = [{}, set(), 0, 0.0]
-            terms = acc[0]
-            terms[term] = terms.get(term, 0) + 1
-            acc[1].add(j)
-            w = weights.get((theme, term), 1.0)
-            if st < title_end:
-                acc[2] += 1
-                acc[3] += w + title_weight * w
-            else:
-                acc[3] += w
-        for theme in sorted(per_theme):
-            terms, sents, t_hits, score = per_theme[theme]
-            n = sum(terms.values())
-            per_1k = 1000.0 * n / n_words
-            term_str = "; ".join(f"{t}:{c}" for t, c in sorted(terms.items(), key=lambda x: (-x[1], x[0])))
-            score_rows.append((aid, theme, n, per_1k, len(sents) / n_sent,
-                               is_present(n, t_hits, n_words, per_1k), term_str, t_hits, round(score, 6)))
-    return hit_rows, score_rows
+    scan = matcher.scan_docs(titles, texts, with_hits, (TITLE_WEIGHT, TITLE_WEIGHT_SHORT, SHORT_DOC_WORDS))
+    doc, theme, hits, title, sents, words, n_sent, score = scan.scores
+    per_1k = 1000.0 * hits / words
+    present = (hits > 0) & ((words < SHORT_DOC_WORDS) | (title > 0) | ((hits >= MIN_HITS_LONG) & (per_1k >= MIN_PER_1K_LONG)))
+    scores = pd.DataFrame({"article_id": _strings(ids, doc), "theme": _strings(matcher.themes, theme), "hits": hits,
+                           "hits_per_1k_words": per_1k, "share_of_sentences": sents / n_sent, "present": present,
+                           "terms": _term_strings(matcher.texts, scan.terms, len(doc)), "title_hits": title,
+                           "score": _round6(score)})
+    h_doc, ent, sent, start, end = scan.hits
+    hit_frame = pd.DataFrame({"article_id": _strings(ids, h_doc), "theme": _strings(matcher.entry_themes, ent),
+                              "subtheme": _strings(matcher.entry_subthemes, ent), "term": _strings(matcher.entry_texts, ent),
+                              "sentence_id": sent, "start": start, "end": end})
+    return _typed_scores(scores[SCORE_COLUMNS]), _typed_hits(hit_frame[schema.THEME_HIT_COLUMNS])
 
 
-def _rows(articles: pd.DataFrame) -> list[tuple[str, str, str]]:
-    """Return (article_id, title, text) tuples of an article table."""
+def _strings(values: Any, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Return ``values[index]`` as a pandas string array (taken in Arrow, no Python objects)."""
+    arr = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(list(values), pa.string())
+    return pd.array(arr.take(pa.array(index, pa.int64())), dtype="string")
+
+
+def _round6(x: np.ndarray) -> np.ndarray:
+    """Python's ``round(v, 6)`` of every value (vectorized where the result is exact, else per value)."""
+    k = np.rint(x * 1e6)
+    exact = (x * 1e6 == k) & (np.abs(k) < 2.0 ** 51)
+    out = k / 1e6
+    rest = np.flatnonzero(~exact)
+    if rest.size:
+        out[rest] = [round(v, 6) for v in x[rest].tolist()]
+    return out
+
+
+def _term_strings(texts: list[str], terms: tuple, n_rows: int) -> Any:
+    """Join each score row's ``term:count`` pairs (already most frequent first) with ``"; "``."""
+    row, text, count = terms
+    pairs = pc.binary_join_element_wise(pa.array(texts, pa.string()).take(pa.array(text)),
+                                        pa.array(count).cast(pa.string()), ":")
+    offsets = np.zeros(n_rows + 1, dtype=np.int32)
+    np.cumsum(np.bincount(row, minlength=n_rows), out=offsets[1:])
+    return pd.array(pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), pairs), "; "), dtype="string")
+
+
+def _columns(articles: pd.DataFrame) -> tuple[pa.Array, Any, Any]:
+    """Return the article ids (Arrow strings) and the title and text columns (Arrow when possible)."""
     n = len(articles)
     ids = articles["article_id"].astype(str).tolist() if "article_id" in articles else [str(i) for i in range(n)]
-    titles = articles["title"].tolist() if "title" in articles else [None] * n
-    texts = articles["text"].tolist() if "text" in articles else [None] * n
-    clean = [x if isinstance(x, str) else "" for x in titles]
-    return list(zip(ids, clean, [x if isinstance(x, str) else "" for x in texts]))
+    return pa.array(ids, pa.string()), _text_column(articles, "title"), _text_column(articles, "text")
+
+
+def _text_column(articles: pd.DataFrame, name: str) -> Any:
+    """A text column as an Arrow string array (no copy for Arrow-backed columns), else a list."""
+    if name not in articles:
+        return [None] * len(articles)
+    col = articles[name]
+    if isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow":
+        return pa.array(col.array)
+    return [x if isinstance(x, str) else None for x in col.tolist()]
 
 
 def analyze(articles: pd.DataFrame, lexicons: Any = None, workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -164,11 +170,12 @@ def analyze(articles: pd.DataFrame, lexicons: Any = None, workers: int = 1) -> t
 def _run(articles: pd.DataFrame, lexicons: Any, workers: int, with_hits: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score ``articles`` in ordered chunks (over ``workers`` processes); hits only if asked."""
     spec = _resolve(lexicons)
-    rows = _rows(articles)
-    size = BATCH_ARTICLES
+    ids, titles, texts = _columns(articles)
+    n, size = len(ids), BATCH_ARTICLES
     if workers > 1:
-        size = max(1, min(size, -(-len(rows) // (workers * 4))))
-    chunks = [(rows[i:i + size], spec, with_hits) for i in range(0, len(rows), size)] or [([], spec, with_hits)]
+        size = max(1, min(size, -(-n // (workers * 4))))
+    chunks = ([(ids[i:i + size], titles[i:i + size], texts[i:i + size], spec, with_hits) for i in range(0, n, size)]
+              or [(ids, titles, texts, spec, with_hits)])
     if workers > 1 and len(chunks) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             parts = list(pool.map(_frames_star, chunks))
@@ -181,9 +188,7 @@ def _run(articles: pd.DataFrame, lexicons: Any, workers: int, with_hits: bool) -
 
 def _frames_star(args: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Process one chunk into typed (scores, hits) frames (bounded memory, picklable)."""
-    hit_rows, score_rows = _process(*args)
-    return (_typed_scores(pd.DataFrame(score_rows, columns=SCORE_COLUMNS)),
-            _typed_hits(pd.DataFrame(hit_rows, columns=schema.THEME_HIT_COLUMNS)))
+    return _process(*args)
 
 
 def _typed_scores(df: pd.DataFrame) -> pd.DataFrame:

@@ -7,7 +7,8 @@ AllSides and NYT dev sets, each copy with its own id. Measured in the same run:
   (= score_themes + the theme_hits evidence table in one pass) with 1 process;
 - rates on the wall clock and on the process's CPU clock (the comparable figure on a shared,
   loaded machine);
-- the matcher alone and the sentence splitter alone (where the time goes);
+- the compiled kernel alone (``Matcher.scan_docs`` on the Arrow text columns, no DataFrames built):
+  the rest of ``score_themes`` is building the result table;
 - baseline (a): a naive loop calling ``str.count`` for every lexicon term variant on each
   lowercased article -- timed on a subsample and extrapolated per MB (it is very slow);
 - baseline (b): lowercasing plus a regex word tokenization (``\\w+``) of every text.
@@ -30,8 +31,10 @@ import pandas as pd
 
 from analysis import config
 from analysis.lexicon import load_lexicons, variants
+import pyarrow as pa
+
 from analysis.matcher import compile_matcher
-from analysis.sentences import document_text, sentence_spans
+from analysis.sentences import document_text
 from analysis.themes import analyze, score_themes
 
 
@@ -124,18 +127,15 @@ def main() -> None:
     n_hits, n_scores = len(ha), len(s1)
     del s1, s2, sa, ha
     docs = [document_text(a, b) for a, b in zip(arts.title, arts.text)]
-    def match_all() -> None:
-        """The matcher alone."""
-        for d in docs:
-            matcher.find(d)
+    titles, texts = pa.array(arts["title"].array), pa.array(arts["text"].array)
 
-    def split_all() -> None:
-        """The sentence splitter alone."""
-        for d in docs:
-            sentence_spans(d)
+    def kernel_only() -> None:
+        """The compiled scan alone (same batches as score_themes)."""
+        step = 4000
+        for i in range(0, n, step):
+            matcher.scan_docs(titles[i:i + step], texts[i:i + step], with_hits=False)
 
-    _, t_match = timed(match_all)
-    _, t_sent = timed(split_all)
+    _, t_kernel = timed(kernel_only)
     _, t_tok = timed(tokenize_all, docs)
     sample = docs[: args.naive_sample]
     sample_mb = sum(len(d) for d in sample) / 1e6
@@ -154,8 +154,7 @@ def main() -> None:
         "score_themes_2proc": {**_rate(mb, n, t2), "cpu_seconds_all_processes": round(c2, 2)},
         "identical_1_vs_2_processes": bool(identical),
         "analyze_with_hits_1proc": _rate(mb, n, ta, CPU["analyze"]),
-        "matcher_only": _rate(mb, None, t_match, CPU["match_all"]),
-        "sentence_splitter_only": _rate(mb, None, t_sent, CPU["split_all"]),
+        "kernel_only": _rate(mb, None, t_kernel, CPU["kernel_only"]),
         "baseline_a_naive_str_count": {"sample_articles": len(sample), "sample_mb": round(sample_mb, 3),
                                         "sample_cpu_seconds": round(naive_cpu, 2), "mb_per_cpu_s": round(naive_mb_s, 3),
                                         "extrapolated_cpu_seconds_full": round(mb / naive_mb_s, 1)},
