@@ -174,8 +174,9 @@ def _run(articles: pd.DataFrame, lexicons: Any, workers: int, with_hits: bool) -
     n, size = len(ids), BATCH_ARTICLES
     if workers > 1:
         size = max(1, min(size, -(-n // (workers * 4))))
-    chunks = ([(ids[i:i + size], titles[i:i + size], texts[i:i + size], spec, with_hits) for i in range(0, n, size)]
-              or [(ids, titles, texts, spec, with_hits)])
+    cut = _compact if workers > 1 else (lambda col: col)  # a pickled Arrow slice would carry the whole column
+    chunks = ([(cut(ids[i:i + size]), cut(titles[i:i + size]), cut(texts[i:i + size]), spec, with_hits)
+               for i in range(0, n, size)] or [(ids, titles, texts, spec, with_hits)])
     if workers > 1 and len(chunks) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             parts = list(pool.map(_frames_star, chunks))
@@ -184,6 +185,15 @@ def _run(articles: pd.DataFrame, lexicons: Any, workers: int, with_hits: bool) -
     scores = pd.concat([p[0] for p in parts], ignore_index=True)
     hits = pd.concat([p[1] for p in parts], ignore_index=True)
     return scores, hits
+
+
+def _compact(col: Any) -> Any:
+    """Copy an Arrow slice into its own buffers (lists are returned as they are)."""
+    if isinstance(col, pa.ChunkedArray):
+        return col.combine_chunks()
+    if isinstance(col, pa.Array):
+        return pa.concat_arrays([col])
+    return col
 
 
 def _frames_star(args: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
