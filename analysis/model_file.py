@@ -25,7 +25,7 @@ from analysis.errors import ModelMismatchError, UsageError
 
 MAGIC = b"PNA-THEME-MODEL\n"
 FORMAT = "policy-news-analysis/theme-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: several member classifiers per model (presets)
 RETRAIN_HINT = "retrain it with `python -m analysis train LABELLED.jsonl ... --output FILE`"
 
 

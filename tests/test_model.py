@@ -53,9 +53,11 @@ def test_train_cli_writes_model_with_cv_scores(nyt_path, nyt_map, cli_env, pytho
     meta = model_file.read_header(out)
     assert meta["label_field"] == "cap_major" and meta["training_size"] > 2000
     assert set(meta["themes"]) <= set(schema.ALL_THEMES) | {schema.NO_THEME}
-    assert set(meta["cv"]["macro_f1_core"]) == {"0.5", "1.0"} and len(meta["cv"]["macro_f1_core"]["1.0"]) == 2
+    keys = {f"{p} C={c}" for p in ("ensemble", "balanced") for c in ("0.5", "1")}
+    assert set(meta["cv"]["macro_f1_core"]) == keys and len(meta["cv"]["macro_f1_core"]["ensemble C=1"]) == 2
+    assert meta["cv"]["best"] in keys and meta["cv"]["best"] == f"{meta['preset']} C={meta['C']:g}"
     assert meta["cv"]["mean_macro_f1_core"] > 0.5
-    for key in ("package_version", "sklearn_version", "created", "labels", "feature_config"):
+    for key in ("package_version", "sklearn_version", "created", "labels", "feature_config", "member_scales"):
         assert meta[key]
     assert load_model(out).metadata["C"] in (0.5, 1.0)
 
@@ -144,9 +146,70 @@ def test_theme_target_balanced_title_block(nyt_items, tmp_path):
     items = select_split(nyt_items, "tune", sample_frac=0.3)
     model = fit_model(items, items["label"], label_map=dict(zip(items["label"], items["gold"])), cv=0,
                       char_ngrams=None, target="theme", class_weight="balanced", title_weight=0.5)
-    assert model.config["target"] == "theme" and "title" in model.vectorizers
-    assert set(model.clf.classes_) == set(items["gold"]) and model.metadata["feature_config"]["class_weight"] == "balanced"
+    (member,) = model.config["members"]
+    assert model.metadata["preset"] == "custom"
+    assert member["target"] == "theme" and member["class_weight"] == "balanced" and "title" in model.vectorizers
+    assert set(model.clf.classes_) == set(items["gold"]) and model.members[0]["weights"]["title"] == 0.5
     pred = predict_themes(load_model(save_model(model, tmp_path / "t.model")), select_split(nyt_items, "holdout"))
     assert set(pred["label"]) == set(pred["primary_theme"]) <= set(model.themes)
     with pytest.raises(UsageError, match="target"):
         fit_model(items, items["label"], cv=0, target="codes")
+
+
+def test_ensemble_labels_agree_with_themes_and_old_format_is_refused(trained, nyt_items, tmp_path):
+    path, model = trained
+    assert model.metadata["preset"] in ("ensemble", "balanced")
+    pred = predict_themes(model, nyt_items.head(200))
+    assert all(model.label_to_theme[lab] == th for lab, th in zip(pred["label"], pred["primary_theme"]))
+    scores = pred[[f"score_{t}" for t in model.themes]].to_numpy()
+    assert np.array_equal(np.asarray(model.themes)[scores.argmax(axis=1)], pred["primary_theme"].to_numpy())
+    old = tmp_path / "v1.model"
+    _rewrite_header(path, old, format_version=1)
+    with pytest.raises(ModelMismatchError, match="format 1 but this installation reads format 2"):
+        load_model(old)
+
+
+def test_presets_are_chosen_by_cv_and_recorded(nyt_items):
+    items = select_split(nyt_items, "tune", sample_frac=0.3)
+    labels, mapping = items["label"], dict(zip(items["label"], items["gold"]))
+    model = fit_model(items, labels, label_map=mapping, cv=2, char_ngrams=None, presets=("balanced", "ensemble"))
+    cv = model.metadata["cv"]
+    means = {k: np.mean(v) for k, v in cv["macro_f1_core"].items()}
+    assert set(cv["candidates"]) == {"balanced", "ensemble"} and cv["best"] == max(means, key=means.get)
+    assert model.metadata["preset"] == cv["best_preset"]
+    assert [m["name"] for m in model.members] == cv["candidates"][cv["best_preset"]]
+    single = fit_model(items, labels, label_map=mapping, cv=0, char_ngrams=None, presets="balanced")
+    assert single.metadata["preset"] == "balanced" and single.label_to_theme == {t: t for t in single.themes}
+    assert set(predict_themes(single, items.head(50))["label"]) <= set(single.themes)
+    with pytest.raises(UsageError, match="unknown preset"):
+        fit_model(items, labels, label_map=mapping, cv=0, presets="bagging")
+
+
+def test_trained_model_drives_evaluate_and_score(nyt_path, nyt_map, cli_env, python, tmp_path):
+    """train -> evaluate --model (metrics.json) -> score --model on an ingested store, all through the CLI."""
+    import pandas as pd
+
+    from analysis import config
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([python, "-m", "analysis", *args], env=cli_env, capture_output=True, text=True, timeout=300)
+
+    out = tmp_path / "m.model"
+    data = ["--label-field", "cap_major", "--label-map", str(nyt_map)]
+    proc = cli("train", str(nyt_path), *data, "--output", str(out), "--sample-frac", "0.1", "--cv", "0", "--no-char",
+               "--split", "tune")
+    assert proc.returncode == 0, proc.stderr
+    proc = cli("evaluate", str(nyt_path), *data, "--model", str(out), "--split", "holdout", "--sample-frac", "0.1",
+               "--out", str(tmp_path / "eval"))
+    assert proc.returncode == 0, proc.stderr
+    metrics = json.loads((tmp_path / "eval" / "metrics.json").read_text(encoding="utf-8"))
+    assert 0.4 < metrics["macro_f1_core"] <= 1 and 0.5 < metrics["accuracy"] <= 1
+    assert set(schema.CORE_THEMES) <= set(metrics["per_theme"])
+    store = tmp_path / "store"
+    assert cli("ingest", str(config.SAMPLE_DIR), "--store", str(store), "--no-progress").returncode == 0
+    proc = cli("score", "--store", str(store), "--model", str(out))
+    assert proc.returncode == 0, proc.stderr
+    pred = pd.read_parquet(store / "article_themes_model.parquet")
+    assert len(pred) > 40 and set(pred["primary_theme"]) <= set(schema.ALL_THEMES) | {schema.NO_THEME}
+    missing = cli("score", "--store", str(store), "--model", str(tmp_path / "none.model"))
+    assert missing.returncode == 2 and "model file not found" in missing.stderr

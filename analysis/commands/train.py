@@ -1,10 +1,12 @@
 """Fit the supervised theme model on labelled articles and save it as one file.
 
 Reads a labelled JSONL (like `evaluate`), maps the source labels to themes with the label map,
-fits word + character TF-IDF and lexicon-hit features with a linear SVM on the source labels,
-picks C by stratified k-fold cross-validation (macro-F1 over the 8 core themes), prints the CV
-scores and writes MODEL_FILE (metadata: versions, label set, training size, CV scores).
-Use it with `score --model FILE` or `evaluate ... --model FILE`.
+builds word + headline + character TF-IDF and lexicon-hit features, and chooses by stratified
+k-fold cross-validation (macro-F1 over the 8 core themes) between two presets: `ensemble` (mean of
+a LinearSVC on the source labels, a LinearSVC on the themes and a ComplementNB) and `balanced` (one
+class-balanced LinearSVC on the themes). Prints the CV scores and writes MODEL_FILE (metadata:
+versions, label set, training size, chosen preset, CV scores). Use it with `score --model FILE` or
+`evaluate ... --model FILE`.
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ import argparse
 from pathlib import Path
 
 from analysis.errors import UsageError
+
+PRESET_CHOICES = ["auto", "balanced", "ensemble", "source", "theme"]  # analysis.classifier.PRESETS, imported lazily
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,19 +25,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--label-map", required=True, help="JSON map from labels to themes (theme_map.json)")
     parser.add_argument("--output", required=True, help="model file to write")
     parser.add_argument("--text-fields", default="title,text", help="headline field, then body fields (default title,text)")
-    parser.add_argument("--cv", type=int, default=5, help="cross-validation folds to choose C (0: none; default 5)")
-    parser.add_argument("--c-grid", default="0.5,1", help="comma-separated C values to try (default 0.5,1)")
+    parser.add_argument("--cv", type=int, default=5,
+                        help="cross-validation folds to choose the preset and C (0: none, first preset; default 5)")
+    parser.add_argument("--c-grid", default="0.5", help="comma-separated C values of the SVMs to try (default 0.5)")
+    parser.add_argument("--preset", default="auto", choices=PRESET_CHOICES,
+                        help="classifier preset; auto (default) picks ensemble or balanced by cross-validation")
     parser.add_argument("--split", default="all", choices=["all", "tune", "holdout"],
                         help="train on all items or on evaluate's tuning 70%% (then `evaluate --split holdout`)")
     parser.add_argument("--sample-frac", type=float, help="deterministic fraction of the items (by hash of id)")
     parser.add_argument("--no-char", action="store_true", help="no character n-gram features")
     parser.add_argument("--no-lexicon", action="store_true", help="no dictionary (lexicon hit) features")
-    parser.add_argument("--target", default="source", choices=["source", "theme"],
-                        help="train on the source labels (mapped to themes afterwards) or directly on the themes")
-    parser.add_argument("--class-weight", default="none", choices=["none", "balanced"],
-                        help="class weights of the SVM (balanced favours rare themes; default none)")
-    parser.add_argument("--title-weight", type=float, default=0.0,
-                        help="weight of an extra headline-only word TF-IDF block (0: none; default 0)")
+    parser.add_argument("--target", choices=["source", "theme"],
+                        help="instead of the presets: one SVM on the source labels or on the themes")
+    parser.add_argument("--class-weight", choices=["none", "balanced"],
+                        help="instead of the presets: one SVM with these class weights")
+    parser.add_argument("--title-weight", type=float,
+                        help="instead of the presets: one SVM with a headline-only word block of this weight")
 
 
 def _floats(text: str) -> list[float]:
@@ -49,6 +56,7 @@ def _floats(text: str) -> list[float]:
 
 def run(args: argparse.Namespace) -> int:
     """Train, print the cross-validated scores and save the model."""
+    from analysis.classifier import DEFAULT_PRESETS
     from analysis.evaluate import read_labelled, select_split
     from analysis.model import fit_model, save_model
 
@@ -58,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if args.cv < 0 or args.cv == 1:
         raise UsageError("--cv must be 0 (none) or at least 2")
     grid = _floats(args.c_grid)
-    if args.title_weight < 0:
+    if args.title_weight is not None and args.title_weight < 0:
         raise UsageError("--title-weight must be >= 0")
     items = select_split(read_labelled(args.labelled, args.label_field, args.label_map, fields),
                          args.split, args.sample_frac)
@@ -67,24 +75,28 @@ def run(args: argparse.Namespace) -> int:
     mapping = dict(zip(items["label"], items["gold"]))
     info = {"source": Path(args.labelled).name, "label_field": args.label_field,
             "label_map": Path(args.label_map).name, "split": args.split, "sample_frac": args.sample_frac}
+    class_weight = {None: None, "none": None, "balanced": "balanced"}[args.class_weight]
+    custom = args.target is not None or args.class_weight is not None or args.title_weight is not None
     model = fit_model(items, items["label"].tolist(), ("title", "text"), mapping, cv=args.cv, c_grid=grid,
                       char_ngrams=None if args.no_char else (2, 5),
-                      lexicon_features=False if args.no_lexicon else None, target=args.target,
-                      class_weight=None if args.class_weight == "none" else args.class_weight,
-                      title_weight=args.title_weight, info=info)
+                      lexicon_features=False if args.no_lexicon else None,
+                      presets=DEFAULT_PRESETS if args.preset == "auto" else (args.preset,),
+                      target=(args.target or "source") if custom else None, class_weight=class_weight,
+                      title_weight=(args.title_weight or 0.0) if custom else None, info=info)
     model.metadata["text_fields"] = list(fields)
     meta = model.metadata
     print(f"trained on {meta['training_size']} items ({args.split}), {len(meta['labels'])} labels -> "
           f"{len(meta['themes'])} themes, {meta['n_features']} text features"
           f"{' + lexicon features' if meta['feature_config']['lexicon_features'] else ''}, "
           f"{meta['train_seconds']:.1f}s")
+    print(f"classifier ({meta['preset']}): {meta['feature_config']['classifier']}")
     cv = meta.get("cv")
     if cv:
-        print(f"{cv['folds']}-fold cross-validation, macro-F1 over core themes per C:")
-        for c, scores in cv["macro_f1_core"].items():
+        print(f"{cv['folds']}-fold cross-validation, macro-F1 over core themes per preset and C:")
+        for key, scores in cv["macro_f1_core"].items():
             mean = sum(scores) / len(scores)
-            mark = "  <- chosen" if float(c) == cv["best_c"] else ""
-            print(f"  C={c:<6s} mean {mean:.4f}  folds {' '.join(f'{s:.3f}' for s in scores)}{mark}")
+            mark = "  <- chosen" if key == cv["best"] else ""
+            print(f"  {key:<18s} mean {mean:.4f}  folds {' '.join(f'{s:.3f}' for s in scores)}{mark}")
         print(f"CV macro-F1 core {cv['mean_macro_f1_core']:.4f} (sd {cv['std_macro_f1_core']:.4f}), "
               f"accuracy {cv['mean_accuracy']:.4f}")
     path = save_model(model, args.output)
