@@ -38,37 +38,20 @@ class CharTables(NamedTuple):
     starters: tuple  # words that usually start a sentence
 
 
-def _flags(c: str) -> int:
-    """Class bits of one character."""
-    f = 0
-    if c.isspace():
-        f |= scanner.SPACE
-        if ord(c) < 256:
-            f |= scanner.WSB
-    if c == "\n":
-        f |= scanner.NEWLINE
-    if c in _TERM:
-        f |= scanner.TERM
-    if c in _CLOSE:
-        f |= scanner.CLOSE
-    if c in _OPEN:
-        f |= scanner.OPEN
-    if "A" <= c <= "Z" or "0" <= c <= "9" or "À" <= c <= "Ý":
-        f |= scanner.START
-    if "A" <= c <= "Z" or "a" <= c <= "z":
-        f |= scanner.ALPHA
-    if "A" <= c <= "Z":
-        f |= scanner.UPPER
+def _flags(chars: list[str], cp: np.ndarray) -> np.ndarray:
+    """Class bits of every BMP character (``cp`` = their code points)."""
+    f = np.zeros(_BMP, dtype=np.uint16)
+    space = np.array([c.isspace() for c in chars])
+    f[space] |= scanner.SPACE
+    f[space & (cp < 256)] |= scanner.WSB
+    f[ord("\n")] |= scanner.NEWLINE
+    for bit, group in ((scanner.TERM, _TERM), (scanner.CLOSE, _CLOSE), (scanner.OPEN, _OPEN)):
+        f[[ord(c) for c in group]] |= bit
+    upper = (cp >= ord("A")) & (cp <= ord("Z"))
+    f[upper | ((cp >= ord("0")) & (cp <= ord("9"))) | ((cp >= ord("À")) & (cp <= ord("Ý")))] |= scanner.START
+    f[upper | ((cp >= ord("a")) & (cp <= ord("z")))] |= scanner.ALPHA
+    f[upper] |= scanner.UPPER
     return f
-
-
-def _norm(c: str) -> int:
-    """The byte ``lexicon.normalize`` gives one character (lower case, separators as space)."""
-    low = c.lower()
-    if len(low) != 1:  # normalize keeps such characters as they are
-        low = c
-    o = ord(low)
-    return NORM_TABLE[o] if o < 256 else 32
 
 
 def word_table(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -94,9 +77,13 @@ def word_table(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray
 def char_tables() -> CharTables:
     """Build (once per process) the lookup tables."""
     chars = [chr(i) for i in range(_BMP)]
-    flags = np.array([_flags(c) for c in chars], dtype=np.uint16)
-    lower = np.array([ord(c.lower()) if len(c.lower()) == 1 else -1 for c in chars], dtype=np.int64)
-    norm = np.array([_norm(c) for c in chars], dtype=np.uint8)
+    cp = np.arange(_BMP)
+    lower = np.array([ord(low) if len(low := c.lower()) == 1 else -1 for c in chars], dtype=np.int64)
+    # lexicon.normalize: lower case (a character whose lower case is longer stays as it is), then the
+    # Latin-1 matching form; anything beyond Latin-1 is a separator
+    lowered = np.where(lower >= 0, lower, cp)
+    norm = np.where(lowered < 256, np.frombuffer(NORM_TABLE, np.uint8)[np.minimum(lowered, 255)], 32).astype(np.uint8)
+    flags = _flags(chars, cp)
     case = np.zeros(_BMP, dtype=np.uint8)
     case[:256] = np.frombuffer(CASE_TABLE, dtype=np.uint8)
     case[256:] = 32
@@ -104,18 +91,4 @@ def char_tables() -> CharTables:
     return CharTables(flags, lower, norm, case, word_table(sorted(never)), word_table(sorted(starters)))
 
 
-def codepoints(docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Return (code points of all documents concatenated as uint32, start offsets with the total last).
-
-    >>> cps, off = codepoints(["ab", "", "ç"])
-    >>> cps.tolist(), off.tolist()
-    ([97, 98, 231], [0, 2, 2, 3])
-    """
-    off = np.zeros(len(docs) + 1, dtype=np.int64)
-    if docs:
-        np.cumsum([len(d) for d in docs], out=off[1:])
-    buf = "".join(docs).encode("utf-32-le") if docs else b""
-    return np.frombuffer(buf, dtype=np.uint32), off
-
-
-__all__ = ["CharTables", "char_tables", "codepoints", "word_table"]
+__all__ = ["CharTables", "char_tables", "word_table"]

@@ -142,11 +142,11 @@ class Matcher:
         sym, delta, out_ptr, out_keys = build_dfa([k.encode("latin-1") for k in grouped])
         has_out = (out_ptr[1:] > out_ptr[:-1]).astype(np.uint8)
         self.dfa = (delta.ravel(), np.int64(delta.shape[1]), has_out, out_ptr, out_keys, np.int64(sym[32]))
-        flags = char_tables().flags
-        self.symtab = sym[char_tables().norm].astype(np.uint16)
-        # one lookup per character in the scan loop: symbol + the word-count and punctuation bits
-        self.chartab = (self.symtab.astype(np.int32) | np.where(flags & scanner.WSB, CT_WSB, 0)
-                        | np.where(flags & scanner.MARK, CT_MARK, 0)).astype(np.int32)
+        t = char_tables()
+        # one lookup per character in the scan loop: the automaton symbol of the character's matching
+        # form (low 16 bits) + the word-count and punctuation bits
+        self.chartab = (sym[t.norm] | np.where(t.flags & scanner.WSB, CT_WSB, 0)
+                        | np.where(t.flags & scanner.MARK, CT_MARK, 0)).astype(np.int32)
 
     def scan_docs(self, titles: Any, texts: Any, with_hits: bool = True,
                   title_weights: tuple[float, float, int] = (4.0, 0.0, 60), raw: bool = False) -> Scan:
@@ -157,7 +157,7 @@ class Matcher:
         which a document is short); see :mod:`analysis.themes`.
         """
         t = char_tables()
-        tables = (t.flags, t.lower, t.norm, t.case, t.never, t.starters, self.symtab, self.chartab)
+        tables = (t.flags, t.lower, t.case, t.never, t.starters, self.chartab)
         params = (np.int64(len(self.themes)), float(title_weights[0]), float(title_weights[1]), np.int64(title_weights[2]))
         out = scan_batch(text_buffers(titles), text_buffers(texts), bool(raw), bool(with_hits), tables, self.dfa,
                          self.keys, self.sets, params)

@@ -136,11 +136,6 @@ class ThemeModel:
             pred = np.asarray(classes, dtype=object)[masked.argmax(axis=1)]
         return pred, pd.DataFrame(per_theme, columns=self.themes)
 
-    def predict_docs(self, docs: Sequence[str], lex: sp.csr_matrix | None = None) -> np.ndarray:
-        """Return the predicted theme of each document."""
-        pred, _ = self.decide(self.matrix(docs, lex))
-        return np.asarray([self.label_to_theme[p] for p in pred], dtype=object)
-
 
 def merge_rare_labels(y: np.ndarray, mapping: Mapping[str, str], min_count: int) -> tuple[np.ndarray, dict[str, str]]:
     """Replace source labels seen fewer than ``min_count`` times by ``[theme]``; return (labels, label -> theme).

@@ -12,8 +12,8 @@ about Python strings. Kernels are compiled on first use and cached on disk (``__
 check them against the Python code on the shared corpora.
 
     >>> import numpy as np
-    >>> from analysis.chartables import char_tables, codepoints
-    >>> cps, off = codepoints(["Sen. Smith left. He went home."])
+    >>> from analysis.chartables import char_tables
+    >>> cps = np.array([ord(c) for c in "Sen. Smith left. He went home."], dtype=np.int32)
     >>> t = char_tables()
     >>> marks, starts = np.empty(30, np.int64), np.empty(30, np.int64)
     >>> nm = find_marks(cps, 0, 30, t.flags, marks)

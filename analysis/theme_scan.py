@@ -75,12 +75,12 @@ def _term_rows(h_theme, h_text, nd, th_n, th_pos, bucket, tc, distinct, text_ran
 
 
 @njit(cache=True, nogil=True)
-def _glob_end(buf, n, end, symtab, sym_space):
+def _glob_end(buf, n, end, chartab, sym_space):
     """End offset of the word a glob matched (norm offset ``end`` is the stem's last character)."""
     t = end + 1
     while t <= n:
         cp = buf[t - 1]
-        if cp >= 65536 or symtab[cp] == sym_space:
+        if cp >= 65536 or chartab[cp] & 0xFFFF == sym_space:
             break
         t += 1
     return t - 1
@@ -137,7 +137,7 @@ def _scan_chars(buf, n, pos, state, resume, nm, n_words, prev_ws, marks, chartab
 
 
 @njit(cache=True, nogil=True)
-def _check_pending(buf, n, pk, pe, npend, case, symtab, sym_space, key_k, key_glob, key_plain, cg_ptr, cg_form, cg_set,
+def _check_pending(buf, n, pk, pe, npend, case, chartab, sym_space, key_k, key_glob, key_plain, cg_ptr, cg_form, cg_set,
                    ex_ptr, ex_theme, ex_form, form_ptr, form_chars, set_rank, cs, ce, cr, cx, nc, xt, xs, xe):
     """Turn pending matches into candidates (glob ends, capitalization) and excluded spans; return (nc, nx).
 
@@ -147,7 +147,7 @@ def _check_pending(buf, n, pk, pe, npend, case, symtab, sym_space, key_k, key_gl
     for z in range(npend):
         key, end = pk[z], pe[z]
         s = end - key_k[key]
-        e = _glob_end(buf, n, end, symtab, sym_space) if key_glob[key] else end - 1
+        e = _glob_end(buf, n, end, chartab, sym_space) if key_glob[key] else end - 1
         for x in range(ex_ptr[key], ex_ptr[key + 1]):
             if ex_form[x] < 0 or case_is(buf, 0, s, e, case, form_ptr, form_chars, ex_form[x]):
                 xt[nx], xs[nx], xe[nx] = ex_theme[x], s, e
@@ -233,7 +233,7 @@ def scan_batch(titles, texts, raw, with_hits, tables, dfa, keys, sets, params):
     """
     t_data, t_off = titles
     x_data, x_off = texts
-    flags, lower, norm, case, never, starters, symtab, chartab = tables
+    flags, lower, case, never, starters, chartab = tables
     nv_h, nv_p, nv_c = never
     st_h, st_p, st_c = starters
     delta, n_sym, has_out, out_ptr, out_keys, sym_space = dfa
@@ -292,7 +292,7 @@ def scan_batch(titles, texts, raw, with_hits, tables, dfa, keys, sets, params):
         if need_x >= xt.shape[0]:
             xt, xs, xe = grow(xt, need_x), grow(xs, need_x), grow(xe, need_x)
         n_simple = nc
-        nc, nx = _check_pending(buf, n, pk, pe, npend, case, symtab, sym_space, key_k, key_glob, key_plain, cg_ptr,
+        nc, nx = _check_pending(buf, n, pk, pe, npend, case, chartab, sym_space, key_k, key_glob, key_plain, cg_ptr,
                                 cg_form, cg_set, ex_ptr, ex_theme, ex_form, form_ptr, form_chars, set_rank,
                                 cs, ce, cr, cx, nc, xt, xs, xe)
         if nc == 0:

@@ -9,8 +9,8 @@ offsets and sentence ids refer to it (sentence 0 is the headline). Matching rule
 Scores per article x theme (rows only where ``hits > 0``):
 
 - ``hits``: matched words/phrases of the theme (longest match wins; a word counts once);
-- ``hits_per_1k_words``: ``1000 * hits / words`` (words = whitespace-separated tokens of the
-  document, :func:`word_count`);
+- ``hits_per_1k_words``: ``1000 * hits / words`` (words = tokens of the document separated by
+  white space; only Latin-1 white space separates, counted in the compiled scan);
 - ``share_of_sentences``: share of the document's sentences with at least one hit of the theme;
 - ``present`` (length-aware, see :func:`is_present`): a short document (< ``SHORT_DOC_WORDS``
   words, e.g. headline + summary) needs one hit; a longer one needs a hit in the headline, or
@@ -75,19 +75,6 @@ def _resolve(lexicons: Any) -> Any:
     if lexicons is None or isinstance(lexicons, dict):
         return lexicons
     return str(lexicons)
-
-
-# whitespace -> b" ", everything else -> b"a": counting b" a" counts whitespace-separated words
-_WS_TABLE = bytes(32 if chr(c).isspace() else 97 for c in range(256))
-
-
-def word_count(doc: str) -> int:
-    """Return the number of whitespace-separated words of ``doc`` (fast, via bytes).
-
-    >>> word_count("Tariffs rise\\n\\nU.S. firms  react.")
-    5
-    """
-    return (b" " + doc.encode("latin-1", "replace").translate(_WS_TABLE)).count(b" a")
 
 
 def _process(ids: Any, titles: Any, texts: Any, lex_spec: Any, with_hits: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -35,7 +35,7 @@ import pyarrow as pa
 
 from analysis.matcher import compile_matcher
 from analysis.sentences import document_text
-from analysis.themes import analyze, score_themes
+from analysis.themes import BATCH_ARTICLES, analyze, score_themes
 
 
 def build_corpus(n_min: int, mb_min: float, seed: int = 20240601) -> pd.DataFrame:
@@ -134,7 +134,7 @@ def main() -> None:
 
     def kernel_only() -> None:
         """The compiled scan alone (same batches as score_themes)."""
-        step = 4000
+        step = BATCH_ARTICLES
         for i in range(0, n, step):
             matcher.scan_docs(titles[i:i + step], texts[i:i + step], with_hits=False)
 

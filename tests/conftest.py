@@ -29,6 +29,16 @@ def seed_path() -> Path:
 
 
 @pytest.fixture(scope="session")
+def seed_articles(seed_path: Path):
+    """The seed article as an article table, read by the project's loader (nothing skipped)."""
+    from analysis.loaders import read_articles
+
+    table, skipped = read_articles([seed_path])
+    assert not skipped and len(table) == 1
+    return table
+
+
+@pytest.fixture(scope="session")
 def allsides_path() -> Path:
     """The AllSides dev JSONL."""
     return _need(config.ALLSIDES_JSONL)

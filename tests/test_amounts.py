@@ -19,17 +19,8 @@ def _read(text: str) -> list[tuple[float, str, str, str]]:
     return [(a.value, a.unit, a.object, text[a.start:a.end]) for a in doc_amounts(text)]
 
 
-@pytest.fixture(scope="module")
-def seed(seed_path: Path) -> pd.DataFrame:
-    """The seed article through the project loader."""
-    from analysis.loaders import read_articles
-
-    table, _ = read_articles([seed_path])
-    return table
-
-
-def test_seed_amounts_with_objects(seed: pd.DataFrame) -> None:
-    got = amounts(seed, hits=NO_HITS)
+def test_seed_amounts_with_objects(seed_articles: pd.DataFrame) -> None:
+    got = amounts(seed_articles, hits=NO_HITS)
     assert list(got.columns) == AMOUNT_COLUMNS
     rows = {(r.value, r.unit): (r.object, r.text) for r in got.itertuples()}
     assert rows[(50000.0, "usd")] == ("Rolex", "$50,000")
@@ -43,10 +34,10 @@ def test_seed_amounts_with_objects(seed: pd.DataFrame) -> None:
     assert not got["text"].str.contains("three|18|2020").any()
 
 
-def test_seed_offsets_and_sentences(seed: pd.DataFrame) -> None:
-    doc = documents(seed).iloc[0]
+def test_seed_offsets_and_sentences(seed_articles: pd.DataFrame) -> None:
+    doc = documents(seed_articles).iloc[0]
     spans = sentence_spans(doc)
-    for r in amounts(seed, hits=NO_HITS).itertuples():
+    for r in amounts(seed_articles, hits=NO_HITS).itertuples():
         assert doc[r.start:r.end] == r.text
         s, e = spans[r.sentence_id]
         assert s <= r.start < e
@@ -98,8 +89,8 @@ def test_allsides_hand_checked(allsides_path: Path) -> None:
     assert "Seven" not in by_text  # "Group of Seven" is a name
 
 
-def test_default_hits_come_from_the_theme_engine(seed: pd.DataFrame) -> None:
+def test_default_hits_come_from_the_theme_engine(seed_articles: pd.DataFrame) -> None:
     pytest.importorskip("analysis.themes")
-    got = amounts(seed)  # hits=None: analysis.themes.theme_hits tags the sentences
+    got = amounts(seed_articles)  # hits=None: analysis.themes.theme_hits tags the sentences
     tariff = got[got["text"] == "25%"].iloc[0]
     assert "trade" in tariff["themes"]  # "... a 25% tariff on vehicles and auto parts ..."

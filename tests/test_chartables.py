@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis.chartables import char_tables, codepoints, word_table
+from analysis.chartables import char_tables, word_table
 from analysis.lexicon import normalize, normalize_case
 from analysis import scanner
 
@@ -29,8 +29,6 @@ def test_no_character_outside_the_bmp_needs_a_table_entry():
         assert len(low) != 1 or ord(low) >= 256
 
 
-def test_codepoints_and_word_table():
-    cps, off = codepoints(["a🚀", "é"])
-    assert cps.tolist() == [97, 0x1F680, 233] and off.tolist() == [0, 2, 3]
+def test_word_table():
     hashes, ptr, chars = word_table(["sen", "gov"])
     assert len(hashes) == 2 and ptr.tolist() == [0, 3, 6] and sorted(chars.tolist()) == sorted(map(ord, "sengov"))

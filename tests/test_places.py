@@ -1,10 +1,7 @@
 """Places (countries, ISO codes) and actors (people, organizations): seed, AllSides passages, rules."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
-import pytest
 
 from analysis.actors import actor_mentions, actors, doc_actors
 from analysis.places import doc_places, gazetteer, mention_counts, place_mentions, places
@@ -14,19 +11,8 @@ from analysis.sentences import documents
 NO_HITS = pd.DataFrame(columns=["article_id", "theme", "sentence_id"])
 
 
-@pytest.fixture(scope="module")
-def seed(seed_path: Path) -> pd.DataFrame:
-    """The seed article through the project loader."""
-    from analysis.loaders import read_articles
-
-    table, _ = read_articles([seed_path])
-    return table
-
-
-
-
-def test_seed_top_places(seed: pd.DataFrame) -> None:
-    got = places(seed, hits=NO_HITS)
+def test_seed_top_places(seed_articles: pd.DataFrame) -> None:
+    got = places(seed_articles, hits=NO_HITS)
     assert list(got.columns) == MENTION_COLUMNS
     assert set(got["kind"]) == {"place"}
     top = got.head(6)
@@ -36,15 +22,15 @@ def test_seed_top_places(seed: pd.DataFrame) -> None:
     counts = dict(zip(got["canonical"], got["count"]))
     assert counts["Mexico"] > counts["El Salvador"] > counts["Colombia"] == 1
     # "Mexican", "Salvadoran", "Salvadorian" and "Venezuelan(s)" count for their countries
-    long = place_mentions(seed, hits=NO_HITS)
+    long = place_mentions(seed_articles, hits=NO_HITS)
     forms = set(zip(long["name"], long["canonical"]))
     assert {("Mexican", "Mexico"), ("Salvadoran", "El Salvador"), ("Venezuelans", "Venezuela"),
             ("U.S.", "United States")} <= forms
     assert "Latin American" not in set(long["name"])  # a region, not the US
 
 
-def test_seed_actors(seed: pd.DataFrame) -> None:
-    got = actors(seed, hits=NO_HITS)
+def test_seed_actors(seed_articles: pd.DataFrame) -> None:
+    got = actors(seed_articles, hits=NO_HITS)
     assert list(got.columns) == MENTION_COLUMNS
     people = got[got["kind"] == "person"].set_index("canonical")["count"]
     # Noem: title + 11 body mentions incl. "Noem’s" and "Noem-Sheinbaum"; Trump -> Donald Trump (known-people table)
@@ -72,22 +58,22 @@ def test_place_rules() -> None:
     assert gazetteer()["Salvadorian"] == ("El Salvador", "SLV")
 
 
-def test_counts_per_theme(seed: pd.DataFrame) -> None:
-    aid = seed["article_id"].iloc[0]
-    doc = documents(seed).iloc[0]
+def test_counts_per_theme(seed_articles: pd.DataFrame) -> None:
+    aid = seed_articles["article_id"].iloc[0]
+    doc = documents(seed_articles).iloc[0]
     # sentence 1 = "Homeland Security Secretary Kristi Noem arrived in Mexico ... U.S.-Mexico relations."
-    long = place_mentions(seed, hits=pd.DataFrame({"article_id": [aid], "theme": ["trade"], "sentence_id": [1]}))
+    long = place_mentions(seed_articles, hits=pd.DataFrame({"article_id": [aid], "theme": ["trade"], "sentence_id": [1]}))
     counts = mention_counts(long, by="theme")
     trade = counts[counts["group"] == "trade"].set_index("canonical")["mentions"].to_dict()
     assert trade == {"Mexico": 2, "United States": 1}  # "in Mexico ... U.S.-Mexico relations"
     assert doc[long["start"].iloc[0]:long["end"].iloc[0]] == "Mexican"  # headline: "meets Mexican president"
     total = counts.groupby("canonical")["mentions"].sum()
-    assert total["Mexico"] == places(seed, hits=NO_HITS).set_index("canonical")["count"]["Mexico"]
+    assert total["Mexico"] == places(seed_articles, hits=NO_HITS).set_index("canonical")["count"]["Mexico"]
 
 
-def test_actor_mentions_long_table(seed: pd.DataFrame) -> None:
-    long = actor_mentions(seed, hits=NO_HITS)
-    doc = documents(seed).iloc[0]
+def test_actor_mentions_long_table(seed_articles: pd.DataFrame) -> None:
+    long = actor_mentions(seed_articles, hits=NO_HITS)
+    doc = documents(seed_articles).iloc[0]
     noem = long[long["canonical"] == "Kristi Noem"]
     assert all(doc[s:e] in ("Kristi Noem", "Noem") for s, e in zip(noem["start"], noem["end"]))
 

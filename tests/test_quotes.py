@@ -1,10 +1,7 @@
 """Quotations with speakers: the seed article, hand-checked AllSides passages and the rules."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
-import pytest
 
 from analysis.quotes import doc_quotes, quotes
 from analysis.schema import QUOTE_COLUMNS
@@ -18,20 +15,8 @@ def _article(text: str, title: str = "") -> pd.DataFrame:
     return pd.DataFrame({"article_id": ["t"], "title": [title], "text": [text]})
 
 
-
-
-@pytest.fixture(scope="module")
-def seed(seed_path: Path) -> pd.DataFrame:
-    """The seed article through the project loader."""
-    from analysis.loaders import read_articles
-
-    table, skipped = read_articles([seed_path])
-    assert not skipped and len(table) == 1
-    return table
-
-
-def test_seed_quotes_have_the_right_speakers(seed: pd.DataFrame) -> None:
-    got = quotes(seed, hits=NO_HITS)
+def test_seed_quotes_have_the_right_speakers(seed_articles: pd.DataFrame) -> None:
+    got = quotes(seed_articles, hits=NO_HITS)
     assert list(got.columns) == QUOTE_COLUMNS
     pairs = list(zip(got["speaker"], got["quote"]))
     assert len(pairs) == 5
@@ -46,9 +31,9 @@ def test_seed_quotes_have_the_right_speakers(seed: pd.DataFrame) -> None:
     assert not got["quote"].str.contains("coordination").any()
 
 
-def test_seed_offsets_and_sentence_ids_refer_to_the_document(seed: pd.DataFrame) -> None:
-    doc = documents(seed).iloc[0]
-    got = quotes(seed, hits=NO_HITS)
+def test_seed_offsets_and_sentence_ids_refer_to_the_document(seed_articles: pd.DataFrame) -> None:
+    doc = documents(seed_articles).iloc[0]
+    got = quotes(seed_articles, hits=NO_HITS)
     spans = sentence_spans(doc)
     for row in got.itertuples():
         assert doc[row.start] == "“" and doc[row.end - 1] == "”"
@@ -57,16 +42,16 @@ def test_seed_offsets_and_sentence_ids_refer_to_the_document(seed: pd.DataFrame)
         assert s <= row.start < e
 
 
-def test_themes_come_from_the_quoted_sentences(seed: pd.DataFrame) -> None:
-    doc = documents(seed).iloc[0]
-    got = quotes(seed, hits=NO_HITS)
+def test_themes_come_from_the_quoted_sentences(seed_articles: pd.DataFrame) -> None:
+    doc = documents(seed_articles).iloc[0]
+    got = quotes(seed_articles, hits=NO_HITS)
     two_sentence = got.iloc[1]
     spans = sentence_spans(doc)
     last = max(i for i, (s, _e) in enumerate(spans) if s < two_sentence["end"])
-    aid = seed["article_id"].iloc[0]
+    aid = seed_articles["article_id"].iloc[0]
     hits = pd.DataFrame({"article_id": [aid, aid, aid], "theme": ["trade", "economy", "health"],
                          "sentence_id": [two_sentence["sentence_id"], last, 0]})
-    tagged = quotes(seed, hits=hits)
+    tagged = quotes(seed_articles, hits=hits)
     assert tagged.iloc[1]["themes"] == ["economy", "trade"]
     assert tagged.iloc[4]["themes"] == []
 
