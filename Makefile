@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	# compile the theme-scan kernels once (about 20 s); later processes load them from the disk cache
-	$(BIN)/python -c "from analysis.matcher import compile_matcher; compile_matcher().find('Tariffs.')"
+	$(BIN)/python -c "from analysis.themes.matcher import compile_matcher; compile_matcher().find('Tariffs.')"
 	touch $(STAMP)
 
 setup: $(STAMP)

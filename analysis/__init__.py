@@ -6,16 +6,14 @@ The public API is re-exported here and imported lazily, so ``import analysis`` s
     >>> callable(analysis.load_corpus)
     True
 
-Where a module and the function it exports share a name (``tone``, ``quotes``, ``amounts``,
-``places``, ``ingest``, ``evaluate``), ``analysis.<name>`` is always the function; reach the module
-with ``from analysis.tone import sentence_tone`` or ``importlib.import_module("analysis.tone")``.
+The code lives in one sub-package per pipeline stage (``corpus``, ``text``, ``themes``,
+``evidence``, ``model``, ``aggregate``, ``notebook``, ``report``, ``cluster``, ``commands``);
+``analysis.<name>`` is always the public function listed below.
 """
 from __future__ import annotations
 
 import importlib
 import logging
-import sys
-import types
 from typing import Any
 
 __version__ = "0.1.0"
@@ -25,41 +23,41 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
     # ingest and store
-    "ingest": "analysis.ingest",
-    "load_corpus": "analysis.store",
-    "read_articles": "analysis.loaders",
+    "ingest": "analysis.corpus.ingest",
+    "load_corpus": "analysis.corpus.store",
+    "read_articles": "analysis.corpus.loaders",
     # themes
-    "load_lexicons": "analysis.themes",
-    "score_themes": "analysis.themes",
-    "theme_hits": "analysis.themes",
-    "article_themes": "analysis.themes",
-    "evaluate": "analysis.evaluate",
-    "sentence_themes": "analysis.themes",
-    "load_scores": "analysis.scores_store",
-    "fit_model": "analysis.model",
-    "save_model": "analysis.model",
-    "load_model": "analysis.model",
-    "predict_themes": "analysis.model",
+    "load_lexicons": "analysis.themes.scoring",
+    "score_themes": "analysis.themes.scoring",
+    "theme_hits": "analysis.themes.scoring",
+    "article_themes": "analysis.themes.scoring",
+    "evaluate": "analysis.model.evaluation",
+    "sentence_themes": "analysis.themes.scoring",
+    "load_scores": "analysis.themes.cache",
+    "fit_model": "analysis.model.theme_model",
+    "save_model": "analysis.model.theme_model",
+    "load_model": "analysis.model.theme_model",
+    "predict_themes": "analysis.model.theme_model",
     # text utilities
-    "sentences": "analysis.text",
-    "sentence_table": "analysis.text",
-    "words": "analysis.text",
-    "ngrams": "analysis.text",
-    "kwic": "analysis.text",
-    "collocations": "analysis.text",
-    "top_terms": "analysis.text",
-    "keyness": "analysis.text",
-    "tone": "analysis.tone",
-    "quotes": "analysis.quotes",
-    "amounts": "analysis.amounts",
-    "places": "analysis.places",
-    "actors": "analysis.places",
+    "sentences": "analysis.text.words",
+    "sentence_table": "analysis.text.words",
+    "words": "analysis.text.words",
+    "ngrams": "analysis.text.words",
+    "kwic": "analysis.text.words",
+    "collocations": "analysis.text.words",
+    "top_terms": "analysis.text.words",
+    "keyness": "analysis.text.words",
+    "tone": "analysis.evidence.tone",
+    "quotes": "analysis.evidence.quotes",
+    "amounts": "analysis.evidence.amounts",
+    "places": "analysis.evidence.places",
+    "actors": "analysis.evidence.places",
     # aggregations and charts
-    "count_theme_periods": "analysis.aggregate",
-    "theme_share": "analysis.aggregate",
-    "share_with_ci": "analysis.aggregate",
-    "wilson_interval": "analysis.aggregate",
-    "save_chart": "analysis.charts",
+    "count_theme_periods": "analysis.aggregate.counts",
+    "theme_share": "analysis.aggregate.counts",
+    "share_with_ci": "analysis.aggregate.counts",
+    "wilson_interval": "analysis.aggregate.counts",
+    "save_chart": "analysis.notebook.charts",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
@@ -78,20 +76,3 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     """List the public API."""
     return __all__
-
-
-class _Package(types.ModuleType):
-    """The package module: exported functions win over same-named submodules.
-
-    ``analysis.tone`` is both a module and the function it defines; importing the submodule
-    would otherwise replace the function on the package. Submodules stay importable by their
-    full name (``from analysis.tone import sentence_tone``).
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, types.ModuleType) and name in _EXPORTS and value.__name__ == f"analysis.{name}":
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -30,9 +30,9 @@ REPORTS_DIR: Path = Path(os.environ.get("POLICY_NEWS_REPORTS", ROOT / "reports")
 NOTEBOOKS_DIR: Path = ROOT / "notebooks"
 BENCH_RESULTS_DIR: Path = ROOT / "bench" / "results"
 
-LEXICON_DIR: Path = PACKAGE_DIR / "lexicons"
+LEXICON_DIR: Path = PACKAGE_DIR / "themes" / "lexicons"
 PACKAGE_DATA_DIR: Path = PACKAGE_DIR / "data"
-TEMPLATES_DIR: Path = PACKAGE_DIR / "templates"
+TEMPLATES_DIR: Path = PACKAGE_DIR / "report" / "templates"
 
 SHARED_DIR: Path = Path(os.environ.get("POLICY_NEWS_SHARED", ROOT.parent / "shared")).resolve()
 SEEDS_DIR: Path = SHARED_DIR / "seeds"

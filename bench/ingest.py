@@ -31,9 +31,9 @@ from typing import Any, Callable
 import pandas as pd
 
 from analysis import config
-from analysis.dedupe import flag_duplicates
-from analysis.ingest import ingest
-from analysis.loaders import read_articles
+from analysis.corpus.dedupe import flag_duplicates
+from analysis.corpus.ingest import ingest
+from analysis.corpus.loaders import read_articles
 
 TARGET_MB_PER_CORE_S = 10.0
 TARGET_FILES_PER_S = 1000.0

@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.clean import word_count
-from analysis.loaders import read_articles
-from analysis.store import transaction
+from analysis.corpus.clean import word_count
+from analysis.corpus.loaders import read_articles
+from analysis.corpus.store import transaction
 
 DEFAULT_OUT = Path(tempfile.gettempdir()) / "policy-news-bench"
 CHUNK = 50_000

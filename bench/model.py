@@ -1,12 +1,12 @@
 """Benchmark the supervised theme model against a plain TF-IDF + LinearSVC baseline (same split, same run).
 
 For each shared dev set (AllSides ``topic``, NYT front page ``cap_major``): read it with
-``analysis.evaluate.read_labelled``, split it with the evaluate command's fixed hash split
+``analysis.model.evaluation.read_labelled``, split it with the evaluate command's fixed hash split
 (``tune`` 70 % to train, ``holdout`` 30 % to test; ``evaluate --split holdout`` uses the same
 items), then fit
 
 - baseline: ``TfidfVectorizer()`` (defaults) + ``LinearSVC()`` (defaults) on the mapped themes;
-- ours: :func:`analysis.model.fit_model` with its defaults (the same for both datasets): 5-fold CV on
+- ours: :func:`analysis.model.theme_model.fit_model` with its defaults (the same for both datasets): 5-fold CV on
   the tune split picks the ``ensemble`` or the ``balanced`` preset (C=0.5); optionally, with
   ``--ablations``, the previous per-dataset settings (``PREVIOUS``), each preset forced, and the
   model without character n-grams / lexicon features.
@@ -27,9 +27,9 @@ import numpy as np
 
 
 from analysis import config
-from analysis.evaluate import read_labelled, select_split
-from analysis.model import core_macro_f1, fit_model, predict_themes
-from analysis.model_features import article_docs
+from analysis.model.evaluation import read_labelled, select_split
+from analysis.model.theme_model import core_macro_f1, fit_model, predict_themes
+from analysis.model.features import article_docs
 
 # fit_model's defaults are the same for both datasets: 5-fold CV on the training items picks the preset.
 # They were chosen by cross-validation on the tune split only (never on holdout), macro-F1 over core themes,

@@ -24,8 +24,8 @@ import pandas as pd
 import psutil
 
 from analysis import config
-from analysis import distributed as dx
-from analysis import distributed_ingest as di
+from analysis.cluster import engine as dx
+from analysis.cluster import ingest as di
 
 CORPORA = Path(tempfile.gettempdir()) / "policy-news-bench"
 RESULTS = config.BENCH_RESULTS_DIR
@@ -113,10 +113,11 @@ def run_dask(n: int, workers: int, work: Path, rows: list[dict], block_lines: in
 
 def run_pandas(n: int, work: Path, rows: list[dict]) -> None:
     """The pandas path (single process) on one corpus size."""
-    from analysis import aggregate, themes
-    from analysis.ingest import ingest
-    from analysis.store import load_corpus
-    from analysis.term_counts import term_counts_table
+    from analysis.aggregate import counts as aggregate
+    from analysis.themes import scoring as themes
+    from analysis.corpus.ingest import ingest
+    from analysis.corpus.store import load_corpus
+    from analysis.text.term_counts import term_counts_table
 
     src = CORPORA / str(n) / "jsonl"
     store = work / f"pandas-{n}"

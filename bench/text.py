@@ -35,9 +35,9 @@ import pandas as pd
 
 
 from analysis import config
-from analysis.sentences import documents
-from analysis.text import sentence_table, words
-from analysis.tone import sentence_tone
+from analysis.text.sentences import documents
+from analysis.text.words import sentence_table, words
+from analysis.evidence.tone import sentence_tone
 
 EXTRACTORS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "sentences": sentence_table,
@@ -107,7 +107,7 @@ def vader_reference(articles: pd.DataFrame) -> tuple[float, float, float]:
     """(MB, wall s, CPU s) of ``vaderSentiment`` itself on every sentence of ``articles``."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    from analysis.sentences import sentence_spans
+    from analysis.text.sentences import sentence_spans
 
     analyzer = SentimentIntensityAnalyzer()
     docs = documents(articles).tolist()

@@ -30,12 +30,12 @@ import time
 import pandas as pd
 
 from analysis import config
-from analysis.lexicon import load_lexicons, variants
+from analysis.themes.lexicon import load_lexicons, variants
 import pyarrow as pa
 
-from analysis.matcher import compile_matcher
-from analysis.sentences import document_text
-from analysis.themes import BATCH_ARTICLES, analyze, score_themes
+from analysis.themes.matcher import compile_matcher
+from analysis.text.sentences import document_text
+from analysis.themes.scoring import BATCH_ARTICLES, analyze, score_themes
 
 
 def build_corpus(n_min: int, mb_min: float, seed: int = 20240601) -> pd.DataFrame:

@@ -1,17 +1,17 @@
 """The pure-Python reference of theme matching and scoring (the first implementation), kept as a test oracle.
 
-It follows the rules of :mod:`analysis.matcher` with a pyahocorasick automaton, one Python step per
-hit, :func:`analysis.sentences.sentence_spans` and :func:`word_count` below. The compiled
-engine (:mod:`analysis.theme_scan`) must give exactly the same score rows and hits.
+It follows the rules of :mod:`analysis.themes.matcher` with a pyahocorasick automaton, one Python step per
+hit, :func:`analysis.text.sentences.sentence_spans` and :func:`word_count` below. The compiled
+engine (:mod:`analysis.themes.kernel.scan`) must give exactly the same score rows and hits.
 """
 from __future__ import annotations
 
 import ahocorasick
 
-from analysis.lexicon import case_form, normalize, normalize_case, variants
-from analysis.matcher import _dedupe
-from analysis.sentences import document_text, sentence_spans
-from analysis.themes import SHORT_DOC_WORDS, TITLE_WEIGHT, TITLE_WEIGHT_SHORT, is_present
+from analysis.themes.lexicon import case_form, normalize, normalize_case, variants
+from analysis.themes.matcher import _dedupe
+from analysis.text.sentences import document_text, sentence_spans
+from analysis.themes.scoring import SHORT_DOC_WORDS, TITLE_WEIGHT, TITLE_WEIGHT_SHORT, is_present
 
 # whitespace -> b" ", everything else -> b"a": counting b" a" counts whitespace-separated words
 _WS_TABLE = bytes(32 if chr(c).isspace() else 97 for c in range(256))

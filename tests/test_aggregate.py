@@ -5,7 +5,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import aggregate, evidence_stats, quality, schema, selection, tables
+from analysis import schema
+from analysis.aggregate import counts as aggregate
+from analysis.aggregate import evidence_counts as evidence_stats
+from analysis.corpus import quality
+from analysis.aggregate import selection
+from analysis.notebook import tables
 
 
 @pytest.fixture()
@@ -215,8 +220,9 @@ def test_empty_inputs_give_empty_tables_not_errors(corpus):
     assert co.empty
 
 
-@pytest.mark.parametrize("module", ["aggregate", "evidence_stats", "selection", "quality", "tables",
-                                    "charts", "plotting", "notebook_helpers"])
+@pytest.mark.parametrize("module", ["aggregate.counts", "aggregate.evidence_counts", "aggregate.selection",
+                                    "corpus.quality", "notebook.tables", "notebook.charts",
+                                    "notebook.plotting", "notebook.helpers"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib
@@ -239,7 +245,7 @@ def test_fast_isin_equals_pandas_isin(values, other):
 
 
 def test_keyness_per_group_equals_one_keyness_per_group(corpus):
-    from analysis.logodds import keyness
+    from analysis.text.keyness import keyness
 
     arts = corpus[0].copy()
     arts["text"] = [f"{t} Word{i % 4} tariffs border{i % 3}." for i, t in enumerate(arts["text"])]

@@ -15,12 +15,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import aggregate, config, evidence_stats
-from analysis import aggregate_source as src
-from analysis import distributed as dx
+from analysis import config
+from analysis.aggregate import counts as aggregate
+from analysis.aggregate import evidence_counts as evidence_stats
+from analysis.notebook import source as src
+from analysis.cluster import engine as dx
 from analysis.errors import UsageError
-from analysis.ingest import ingest
-from analysis.store import load_corpus
+from analysis.corpus.ingest import ingest
+from analysis.corpus.store import load_corpus
 
 pytest.importorskip("distributed")
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.amounts import amounts, doc_amounts
+from analysis.evidence.amounts import amounts, doc_amounts
 from analysis.schema import AMOUNT_COLUMNS
-from analysis.sentences import documents, sentence_spans
+from analysis.text.sentences import documents, sentence_spans
 
 NO_HITS = pd.DataFrame(columns=["article_id", "theme", "sentence_id"])
 
@@ -90,7 +90,7 @@ def test_allsides_hand_checked(allsides_path: Path) -> None:
 
 
 def test_default_hits_come_from_the_theme_engine(seed_articles: pd.DataFrame) -> None:
-    pytest.importorskip("analysis.themes")
-    got = amounts(seed_articles)  # hits=None: analysis.themes.theme_hits tags the sentences
+    pytest.importorskip("analysis.themes.scoring")
+    got = amounts(seed_articles)  # hits=None: analysis.themes.scoring.theme_hits tags the sentences
     tariff = got[got["text"] == "25%"].iloc[0]
     assert "trade" in tariff["themes"]  # "... a 25% tariff on vehicles and auto parts ..."

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 
-from analysis.automaton import build_dfa
+from analysis.themes.kernel.automaton import build_dfa
 
 
 def _matches(keys: list[bytes], text: bytes) -> set[tuple[int, int]]:

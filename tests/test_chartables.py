@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis.chartables import char_tables, word_table
-from analysis.lexicon import normalize, normalize_case
-from analysis import scanner
+from analysis.themes.kernel.charclasses import char_tables, word_table
+from analysis.themes.lexicon import normalize, normalize_case
+from analysis.themes.kernel import documents as scanner
 
 
 def test_tables_agree_with_python_on_the_whole_bmp():

@@ -10,7 +10,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis import aggregate, charts, plotting  # noqa: E402
+from analysis.aggregate import counts as aggregate
+from analysis.notebook import charts
+from analysis.notebook import plotting  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,11 @@
-"""Tests of the theme model's member classifiers and presets (analysis.classifier)."""
+"""Tests of the theme model's member classifiers and presets (analysis.model.classifier)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from analysis.classifier import (DEFAULT_PRESETS, MEMBERS, PRESETS, block_weights, combine, custom_member,
+from analysis.model.classifier import (DEFAULT_PRESETS, MEMBERS, PRESETS, block_weights, combine, custom_member,
                                  decision_values, drop_duplicate_members, fit_member, preset_members, rms_scale,
                                  theme_scores)
 from analysis.errors import UsageError

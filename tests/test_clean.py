@@ -1,4 +1,4 @@
-"""Normalization: decoding, NFC, whitespace, dates, word counts, ids (analysis.clean)."""
+"""Normalization: decoding, NFC, whitespace, dates, word counts, ids (analysis.corpus.clean)."""
 from __future__ import annotations
 
 import unicodedata
@@ -6,7 +6,7 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from analysis import clean
+from analysis.corpus import clean
 
 
 def test_decode_utf8_bom_utf16_cp1252() -> None:

@@ -1,4 +1,4 @@
-"""Exact and near-duplicate flags (analysis.dedupe)."""
+"""Exact and near-duplicate flags (analysis.corpus.dedupe)."""
 from __future__ import annotations
 
 import random
@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis import dedupe
-from analysis.dedupe import DedupeIndex, flag_duplicates
+from analysis.corpus import dedupe
+from analysis.corpus.dedupe import DedupeIndex, flag_duplicates
 
 WORDS = ("tariff border minister trade steel court migrants security budget port senate vote "
          "officials said plan council police drug cartel prices farmers grain rail strike exports").split()

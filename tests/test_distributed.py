@@ -9,13 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import aggregate, themes
-from analysis import distributed as dx
-from analysis import distributed_ingest as di
+from analysis.aggregate import counts as aggregate
+from analysis.themes import scoring as themes
+from analysis.cluster import engine as dx
+from analysis.cluster import ingest as di
 from analysis.errors import UsageError
-from analysis.ingest import ingest
-from analysis.store import load_corpus
-from analysis.term_counts import term_counts_table, top_terms_from_counts
+from analysis.corpus.ingest import ingest
+from analysis.corpus.store import load_corpus
+from analysis.text.term_counts import term_counts_table, top_terms_from_counts
 
 pytest.importorskip("distributed")
 
@@ -174,7 +175,7 @@ def test_text_extractors_identical(sample, client):
         want = dx.extract_partition(sample, kind, hits=hits)
         assert len(want) > 0, kind
         pd.testing.assert_frame_equal(_norm(g, keys), _norm(want, keys), obj=kind)
-    tone = importlib.import_module("analysis.tone")
+    tone = importlib.import_module("analysis.evidence.tone")
     pd.testing.assert_frame_equal(_norm(got[4], ["article_id"]), _norm(tone.tone(sample, by="article"), ["article_id"]))
     at = dx.article_themes(ddf).compute()
     pd.testing.assert_frame_equal(_norm(at, ["article_id"]),
@@ -184,17 +185,17 @@ def test_text_extractors_identical(sample, client):
 def test_top_terms_and_evidence_counts_identical(sample, client):
     import dask.dataframe as dd
 
-    text = importlib.import_module("analysis.text")
+    text = importlib.import_module("analysis.text.words")
     ddf = dd.from_pandas(sample, npartitions=3)
     got = dx.aggregates(ddf, freq="MS", by=(), tables=dx.TERM_TABLES + dx.EVIDENCE_TABLES, show_progress=False)
     hits = themes.theme_hits(sample)
     pd.testing.assert_frame_equal(top_terms_from_counts(got["top_terms_source"]), text.top_terms(sample, by="source"))
     pd.testing.assert_frame_equal(top_terms_from_counts(got["top_terms_theme"], top=10),
                                   text.top_terms(sample, by="theme", hits=hits, top=10))
-    tone = importlib.import_module("analysis.tone")
+    tone = importlib.import_module("analysis.evidence.tone")
     want_tone = aggregate.tone_mean(aggregate.count_tone(sample, tone.tone(sample, by="article"), freq="MS"))
     pd.testing.assert_frame_equal(aggregate.tone_mean(got["tone"]), want_tone)
-    places = importlib.import_module("analysis.places")
+    places = importlib.import_module("analysis.evidence.places")
     pd.testing.assert_frame_equal(aggregate.top_mentions(got["places"]),
                                   aggregate.top_mentions(aggregate.count_mentions(places.places(sample, hits=hits))))
     assert len(top_terms_from_counts(term_counts_table(sample))) == 20

@@ -9,7 +9,7 @@ import pytest
 from analysis import schema
 from analysis.commands import evaluate as evaluate_cmd
 from analysis.errors import UsageError
-from analysis.evaluate import confusion, evaluate, is_holdout, metrics, read_labelled, select_split
+from analysis.model.evaluation import confusion, evaluate, is_holdout, metrics, read_labelled, select_split
 
 
 def test_metrics_by_hand():

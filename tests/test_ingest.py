@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from analysis import config
-from analysis.ingest import ingest
-from analysis.store import current_version, load_corpus
+from analysis.corpus.ingest import ingest
+from analysis.corpus.store import current_version, load_corpus
 
 
 def _cli(python: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

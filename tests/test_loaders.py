@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from analysis.errors import UsageError
-from analysis.loaders import read_articles, sniff_format
-from analysis.loaders.text import parse_scraped_text
+from analysis.corpus.loaders import read_articles, sniff_format
+from analysis.corpus.loaders.text import parse_scraped_text
 from analysis.schema import ARTICLE_COLUMNS
 
 BODY_FIRST = "Homeland Security Secretary Kristi Noem arrived in Mexico on Friday"
@@ -247,7 +247,7 @@ def test_json_shapes(tmp_path: Path) -> None:
 def test_sample_corpus_has_no_site_boilerplate_left() -> None:
     """Newsletter, email and preference prompts of the bundled sample never reach ``text``."""
     from analysis import config
-    from analysis.loaders import read_articles
+    from analysis.corpus.loaders import read_articles
 
     df, skipped = read_articles([config.SAMPLE_DIR])
     assert skipped == []

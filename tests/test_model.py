@@ -1,4 +1,4 @@
-"""Tests of the supervised theme model (analysis.model, analysis.model_file, `train` command)."""
+"""Tests of the supervised theme model (analysis.model, analysis.model.file_format, `train` command)."""
 from __future__ import annotations
 
 import json
@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis import model_file, schema
+from analysis import schema
+from analysis.model import file_format as model_file
 from analysis.errors import ModelMismatchError, UsageError
-from analysis.evaluate import read_labelled, select_split
-from analysis.model import core_macro_f1, fit_model, load_model, predict_themes, save_model
+from analysis.model.evaluation import read_labelled, select_split
+from analysis.model.theme_model import core_macro_f1, fit_model, load_model, predict_themes, save_model
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests of the theme model's feature blocks (analysis.model_features)."""
+"""Tests of the theme model's feature blocks (analysis.model.features)."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +7,7 @@ import pytest
 
 from analysis import schema
 from analysis.errors import UsageError
-from analysis.model_features import (BLOCKS, article_docs, available_blocks, build_vectorizers, feature_blocks,
+from analysis.model.features import (BLOCKS, article_docs, available_blocks, build_vectorizers, feature_blocks,
                                      feature_config, headlines, lexicon_matrix, stack_blocks)
 
 DOCS = ["Steel tariffs rise\n\nThe tariffs on steel imports rise again.",

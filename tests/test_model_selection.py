@@ -1,11 +1,11 @@
-"""Tests of the theme model's cross-validated choice of preset and C (analysis.model_selection)."""
+"""Tests of the theme model's cross-validated choice of preset and C (analysis.model.cross_validation)."""
 from __future__ import annotations
 
 import numpy as np
 
-from analysis.classifier import preset_members
-from analysis.model_features import feature_config
-from analysis.model_selection import core_macro_f1, cross_validate, fold_indices, score_candidates
+from analysis.model.classifier import preset_members
+from analysis.model.features import feature_config
+from analysis.model.cross_validation import core_macro_f1, cross_validate, fold_indices, score_candidates
 
 THEMES = ["migration", "trade"]
 

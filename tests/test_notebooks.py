@@ -15,7 +15,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import aggregate, config, notebook_helpers, selection, tables
+from analysis import config
+from analysis.aggregate import counts as aggregate
+from analysis.notebook import helpers as notebook_helpers
+from analysis.aggregate import selection
+from analysis.notebook import tables
 
 REQUIRE_SHARED = os.environ.get("POLICY_NEWS_REQUIRE_SHARED") == "1"
 
@@ -85,7 +89,7 @@ def _ingest(paths: list[Path], store: Path, env: dict[str, str]) -> Path:
     cmd = [sys.executable, "-m", "analysis", "ingest", *map(str, paths), "--store", str(store)]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    from analysis.scores_store import load_scores
+    from analysis.themes.cache import load_scores
 
     load_scores(store)
     return store
@@ -143,7 +147,7 @@ def runs(tmp_path_factory, request) -> dict:
 
 
 def _first_id(store: Path) -> str:
-    from analysis.store import load_corpus
+    from analysis.corpus.store import load_corpus
 
     return str(load_corpus(store=store, columns=["article_id"])["article_id"].iloc[0])
 
@@ -195,7 +199,7 @@ def _check_overview(folder: Path, store: Path) -> None:
     ot = _chart(folder, "outlets_by_theme")
     assert ((ot["share"] - ot["n_articles_with_theme"] / ot["n_articles"]).abs() < 1e-9).all()
     q = dict(_chart(folder, "data_quality")[["check", "n"]].values)
-    from analysis.store import load_corpus
+    from analysis.corpus.store import load_corpus
 
     stored = load_corpus(store=store)
     assert q["articles in store"] == len(stored)
@@ -250,7 +254,7 @@ def test_article_brief_on_sample_article(runs):
     folder = _ok(runs, "s03")
     strip = _chart(folder, "theme_strip")
     art = notebook_helpers.load_article()
-    from analysis.themes import theme_hits
+    from analysis.themes.scoring import theme_hits
 
     assert strip["hits"].sum() == len(theme_hits(art))
     assert (folder / "evidence_sentences.csv").exists() and (folder / "quotes.csv").exists()

@@ -1,9 +1,9 @@
-"""Boilerplate, byline, section and date patterns (analysis.patterns)."""
+"""Boilerplate, byline, section and date patterns (analysis.corpus.patterns)."""
 from __future__ import annotations
 
 import pytest
 
-from analysis import patterns
+from analysis.corpus import patterns
 
 
 @pytest.mark.parametrize("line", [

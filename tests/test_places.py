@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.actors import actor_mentions, actors, doc_actors
-from analysis.places import doc_places, gazetteer, mention_counts, place_mentions, places
+from analysis.evidence.actors import actor_mentions, actors, doc_actors
+from analysis.evidence.places import doc_places, gazetteer, mention_counts, place_mentions, places
 from analysis.schema import MENTION_COLUMNS
-from analysis.sentences import documents
+from analysis.text.sentences import documents
 
 NO_HITS = pd.DataFrame(columns=["article_id", "theme", "sentence_id"])
 
@@ -100,8 +100,8 @@ def test_allsides_hand_checked(allsides_articles) -> None:
 
 
 def test_theme_index_of_some_articles_and_sentence_cache() -> None:
-    from analysis.evidence import cached_sentence_spans, sentence_starts, theme_index
-    from analysis.sentences import sentence_spans
+    from analysis.evidence.documents import cached_sentence_spans, sentence_starts, theme_index
+    from analysis.text.sentences import sentence_spans
 
     hits = pd.DataFrame({"article_id": pd.Series(["a", "a", "b", "c", None], dtype="string"),
                          "theme": ["trade", "economy", "trade", "trade", "trade"], "sentence_id": [2, 2, 0, 1, 4]})

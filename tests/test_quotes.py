@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.quotes import doc_quotes, quotes
+from analysis.evidence.quotes import doc_quotes, quotes
 from analysis.schema import QUOTE_COLUMNS
-from analysis.sentences import documents, sentence_spans
+from analysis.text.sentences import documents, sentence_spans
 
 NO_HITS = pd.DataFrame(columns=["article_id", "theme", "sentence_id"])
 

@@ -17,9 +17,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import reports
+from analysis.report import plan as reports
 from analysis.errors import UsageError
-from analysis.render import check_html, clean_fragment
+from analysis.report.render import check_html, clean_fragment
 from analysis.schema import ARTICLE_COLUMNS
 
 EVIL_TITLE = "<script>alert(1)</script>"
@@ -33,7 +33,7 @@ out_dir: str = "."  # where figures go
 '''
 LOAD = '''import pandas as pd, matplotlib.pyplot as plt
 from pathlib import Path
-from analysis.store import load_corpus
+from analysis.corpus.store import load_corpus
 df = load_corpus(store or None, start=start or None, end=end or None, sources=outlets or None)
 print(len(df), "articles")
 '''
@@ -73,7 +73,7 @@ def make_notebooks(folder: Path) -> Path:
     _notebook(folder / reports.ARTICLE_BRIEF, "Article brief",
               'article_id: str = ""  # article to show, empty for the first\nstore: str = ""  # store\n'
               'out_dir: str = "."  # figures\n',
-              ['from analysis.store import load_corpus\ndf = load_corpus(store or None)\n'
+              ['from analysis.corpus.store import load_corpus\ndf = load_corpus(store or None)\n'
                'df[["article_id", "title"]].head(3)'])
     _notebook(folder / reports.COMPARE, "Compare outlets", 'group_by: str = "outlet"  # x\n'
               + PARAMS, [LOAD, 'NAME = group_by\n' + SHOW])
@@ -82,7 +82,7 @@ def make_notebooks(folder: Path) -> Path:
 
 def make_store(store: Path, n: int = 40) -> Path:
     """Write a small article store (two outlets, Jan-Feb 2024, one evil title)."""
-    from analysis.store import transaction
+    from analysis.corpus.store import transaction
 
     rows = []
     for i in range(n):
@@ -337,7 +337,7 @@ def test_check_html_flags_unsafe_pages():
 
 def test_prune_keeps_newest_and_latest(tmp_path):
     """--keep N deletes older run folders but never the one latest points at."""
-    from analysis.runs import point_latest, prune_runs
+    from analysis.report.run import point_latest, prune_runs
 
     names = [f"2026010{i}T000000Z-0123456{i}" for i in range(1, 6)]
     for name in names:

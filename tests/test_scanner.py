@@ -6,10 +6,10 @@ import json
 import numpy as np
 import pytest
 
-from analysis.chartables import char_tables
-from analysis.matcher import text_buffers
-from analysis.scanner import assemble, find_marks, sentence_starts
-from analysis.sentences import document_text, sentence_spans
+from analysis.themes.kernel.charclasses import char_tables
+from analysis.themes.matcher import text_buffers
+from analysis.themes.kernel.documents import assemble, find_marks, sentence_starts
+from analysis.text.sentences import document_text, sentence_spans
 
 EDGE = [
     "", " ", "\n\n", "One.", "He met Sen. Smith in the U.S. on Friday. It rained.",

@@ -6,7 +6,7 @@ import shutil
 import pandas as pd
 
 from analysis import config
-from analysis.scores_store import load_scores
+from analysis.themes.cache import load_scores
 
 
 def _articles(extra: str = "") -> pd.DataFrame:
@@ -62,7 +62,7 @@ def _run_score(argv: list[str]) -> int:
 
 
 def test_score_command_on_ingested_seed(seed_path, tmp_path, capsys):
-    from analysis.ingest import ingest
+    from analysis.corpus.ingest import ingest
 
     store = tmp_path / "store"
     ingest([seed_path], store=store, progress=False)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.sentences import paragraph_spans, sentence_spans, split_sentences
+from analysis.text.sentences import paragraph_spans, sentence_spans, split_sentences
 
 
 @pytest.mark.parametrize(

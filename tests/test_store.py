@@ -11,8 +11,8 @@ import pandas as pd
 import pyarrow.dataset as ds
 import pytest
 
-from analysis import store as st
-from analysis.clean import clean_articles
+from analysis.corpus import store as st
+from analysis.corpus.clean import clean_articles
 from analysis.schema import ARTICLE_COLUMNS, ARTICLE_DTYPES
 
 
@@ -91,7 +91,7 @@ def test_killed_run_leaves_previous_version(tmp_path: Path, python: str, cli_env
         import os, signal, sys
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from test_store import _articles
-        from analysis import store as st
+        from analysis.corpus import store as st
         with st.transaction({str(root)!r}) as tx:
             tx.append(_articles(50, start=100))
             os.kill(os.getpid(), signal.SIGKILL)      # killed halfway: files staged, nothing committed
@@ -112,7 +112,7 @@ def test_lock_serializes_writers(tmp_path: Path, python: str, cli_env: dict[str,
         import sys
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from test_store import _articles
-        from analysis import store as st
+        from analysis.corpus import store as st
         with st.transaction({str(root)!r}) as tx:
             tx.append(_articles(10, start=int(sys.argv[1])))
     """)

@@ -11,9 +11,9 @@ import pytest
 
 from analysis import schema
 from analysis.errors import UsageError
-from analysis.logodds import keyness, log_odds_table
-from analysis.sentences import document_text
-from analysis.text import (STOPWORDS, collocations, kwic, ngrams, sentence_table, sentences, terms,
+from analysis.text.keyness import keyness, log_odds_table
+from analysis.text.sentences import document_text
+from analysis.text.words import (STOPWORDS, collocations, kwic, ngrams, sentence_table, sentences, terms,
                            top_terms, words)
 
 
@@ -195,7 +195,7 @@ import nltk
 nltk.data.path[:] = [{str(empty)!r}]
 import pandas as pd
 import importlib
-T, K, O, V = (importlib.import_module('analysis.' + n) for n in ('text', 'logodds', 'tone', 'vader'))
+T, K, O, V = (importlib.import_module('analysis.' + n) for n in ('text.words', 'text.keyness', 'evidence.tone', 'evidence.vader'))
 for m in (T, K, O, V):
     r = doctest.testmod(m)
     assert r.failed == 0 and r.attempted > 0, (m.__name__, r)
@@ -224,8 +224,8 @@ def _reference_collocations(articles: pd.DataFrame, n: int, measure: str, min_fr
                                    TrigramCollocationFinder)
     from nltk.probability import FreqDist
 
-    from analysis.sentences import documents, sentence_spans
-    from analysis.text import _HAS_LETTER
+    from analysis.text.sentences import documents, sentence_spans
+    from analysis.text.words import _HAS_LETTER
 
     word_fd, bi_fd, wild_fd, tri_fd = Counter(), Counter(), Counter(), Counter()
     for doc in documents(articles).tolist():
@@ -260,7 +260,7 @@ def test_vectorized_collocations_equal_the_per_sentence_counts(allsides: pd.Data
 
 
 def test_sentence_ngram_counts_never_cross_sentences() -> None:
-    from analysis.term_counts import sentence_ngram_counts
+    from analysis.text.term_counts import sentence_ngram_counts
 
     vocab, n_words, [(bi, bn), (tri, tn)] = sentence_ngram_counts(
         ["Border wall. Wall funding stalled.", "Funding border wall."], ((0, 1), (0, 1, 2)), chunk=1)
@@ -275,8 +275,8 @@ def test_sentence_ngram_counts_never_cross_sentences() -> None:
 def test_term_counts_equal_summed_terms(allsides: pd.DataFrame) -> None:
     from collections import Counter
 
-    from analysis.sentences import documents
-    from analysis.text import term_counts
+    from analysis.text.sentences import documents
+    from analysis.text.words import term_counts
 
     arts = allsides.head(300)
     expected: Counter[str] = Counter()

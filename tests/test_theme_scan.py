@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from analysis import schema
-from analysis.lexicon import load_lexicons
-from analysis.matcher import compile_matcher
-from analysis.themes import SCORE_COLUMNS, analyze, score_themes
+from analysis.themes.lexicon import load_lexicons
+from analysis.themes.matcher import compile_matcher
+from analysis.themes.scoring import SCORE_COLUMNS, analyze, score_themes
 from reference_matcher import ReferenceMatcher, reference_rows
 
 TRICKY = [
@@ -65,7 +65,7 @@ def test_object_columns_and_arrow_columns_agree():
 
 
 def test_sliced_arrow_input_and_batches(monkeypatch):
-    from analysis import themes
+    from analysis.themes import scoring as themes
 
     frame = _frame(TRICKY * 5)
     want = analyze(frame)

@@ -9,8 +9,8 @@ import pytest
 
 from analysis import config, schema
 from analysis.errors import LexiconError
-from analysis.lexicon import load_lexicons, normalize
-from analysis.themes import analyze, article_themes, score_themes, sentence_themes, theme_hits
+from analysis.themes.lexicon import load_lexicons, normalize
+from analysis.themes.scoring import analyze, article_themes, score_themes, sentence_themes, theme_hits
 
 TINY = """\
 id: {id}
@@ -180,7 +180,7 @@ def test_score_table_and_article_themes():
 
 
 def test_offsets_point_into_the_document():
-    from analysis.sentences import document_text, sentence_spans
+    from analysis.text.sentences import document_text, sentence_spans
 
     arts = pd.DataFrame({"article_id": ["a"], "title": ["Deportation flights resume"],
                          "text": ["Officials said fentanyl seizures rose.\n\nTariffs loom."]})
@@ -213,7 +213,7 @@ def test_seed_article_acceptance(seed_path):
     scores, hits = analyze(arts)
     present = set(scores.loc[scores.present, "theme"])
     assert {"trade", "migration", "security_crime", "foreign_affairs"} <= present
-    from analysis.sentences import document_text, sentence_spans
+    from analysis.text.sentences import document_text, sentence_spans
 
     doc = document_text(arts.title[0], arts.text[0])
     spans = sentence_spans(doc)

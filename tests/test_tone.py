@@ -11,10 +11,10 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis import schema
 from analysis.errors import UsageError
-from analysis.sentences import document_text, sentence_spans
-from analysis.text import sentence_table
-from analysis.tone import ARTICLE_TONE_COLUMNS, THEME_TONE_COLUMNS, tone
-from analysis.vader import document_scores, polarity_scores
+from analysis.text.sentences import document_text, sentence_spans
+from analysis.text.words import sentence_table
+from analysis.evidence.tone import ARTICLE_TONE_COLUMNS, THEME_TONE_COLUMNS, tone
+from analysis.evidence.vader import document_scores, polarity_scores
 
 EDGE_CASES = [
     "VADER is VERY SMART, uber handsome, and FRIGGIN FUNNY!!!", "Not bad at all", "Today SUX!",
@@ -118,8 +118,8 @@ def test_theme_level_scores_only_tagged_sentences_with_same_result(allsides_path
 
     import numpy as np
 
-    from analysis.text import sentence_table
-    from analysis.tone import sentence_tone, theme_tone
+    from analysis.text.words import sentence_table
+    from analysis.evidence.tone import sentence_tone, theme_tone
 
     rows = [json.loads(line) for line in allsides_path.read_text(encoding="utf-8").splitlines()[:150]]
     arts = pd.DataFrame(rows).rename(columns={"id": "article_id"})[["article_id", "title", "text"]]
@@ -135,7 +135,7 @@ def test_theme_level_scores_only_tagged_sentences_with_same_result(allsides_path
 
 
 def test_repeated_sentences_score_like_the_reference() -> None:
-    from analysis.vader import document_scores, polarity_scores
+    from analysis.evidence.vader import document_scores, polarity_scores
 
     doc = "Great news today. Awful losses mounted. Great news today."
     spans = [(0, 17), (18, 39), (40, 57)]

@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate and print the metrics table."""
-    from analysis.evaluate import evaluate
+    from analysis.model.evaluation import evaluate
 
     fields = tuple(f.strip() for f in args.text_fields.split(",") if f.strip())
     if not fields:

@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date", help="date (YYYY-MM-DD) for articles whose input gives none")
     parser.add_argument("--store", help="store folder (default: the configured data/processed)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    from analysis.cluster import add_dask_argument
+    from analysis.cluster.session import add_dask_argument
 
     add_dask_argument(parser)
 
@@ -47,7 +47,7 @@ def _defaults(args: argparse.Namespace) -> dict[str, str]:
     """Validate --source/--date into the defaults dict."""
     import pandas as pd
 
-    from analysis.clean import parse_dates
+    from analysis.corpus.clean import parse_dates
 
     out: dict[str, str] = {}
     if args.source:
@@ -84,14 +84,14 @@ def run(args: argparse.Namespace) -> int:
     """Ingest (pandas, or on Dask with ``--dask``) and print the closing summary."""
     mapping, defaults = parse_mapping(args.map), _defaults(args)
     if getattr(args, "dask", None):
-        from analysis.dask_cli import session
-        from analysis.distributed_ingest import ingest as dask_ingest
+        from analysis.cluster.options import session
+        from analysis.cluster.ingest import ingest as dask_ingest
 
         with session(args) as client:
             report = dask_ingest(args.paths, store=args.store, mapping=mapping, defaults=defaults,
                                  client=client, progress=not args.no_progress)
     else:
-        from analysis.ingest import ingest
+        from analysis.corpus.ingest import ingest
 
         report = ingest(args.paths, store=args.store, mapping=mapping, defaults=defaults,
                         progress=not args.no_progress)

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from analysis import config
-from analysis import fingerprints as fp
-from analysis import reports
+from analysis.report import fingerprints as fp
+from analysis.report import plan as reports
 from analysis.errors import UsageError
 
 
@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no Dask progress bar (with --dask)")
     parser.add_argument("--dry-run", action="store_true",
                         help="validate and print the plan without running anything")
-    from analysis.cluster import add_dask_argument
+    from analysis.cluster.session import add_dask_argument
 
     add_dask_argument(parser)
 
@@ -119,7 +119,7 @@ def plan_from_args(args: argparse.Namespace) -> tuple[list[reports.Job], dict[st
 
 def aggregate_selection(jobs: list[reports.Job]) -> dict[str, Any] | None:
     """The one article selection of the jobs that read aggregates (None when no job declares them)."""
-    from analysis.aggregate_source import selection_params
+    from analysis.notebook.source import selection_params
 
     sels = []
     for job in jobs:
@@ -137,9 +137,9 @@ def aggregate_selection(jobs: list[reports.Job]) -> dict[str, Any] | None:
 
 def dask_aggregates(args: argparse.Namespace, jobs: list[reports.Job], store: Path) -> None:
     """Compute the notebooks' count tables on the cluster into <store>/aggregates (unless current)."""
-    from analysis import aggregate_source as src
-    from analysis import distributed as dx
-    from analysis.dask_cli import session
+    from analysis.notebook import source as src
+    from analysis.cluster import engine as dx
+    from analysis.cluster.options import session
 
     sel = aggregate_selection(jobs)
     if sel is None:
@@ -197,7 +197,7 @@ def run(args: argparse.Namespace) -> int:
     """Validate, then run (or skip) the report; print a summary."""
     import logging
 
-    from analysis.runs import prune_runs, run_report
+    from analysis.report.run import prune_runs, run_report
 
     logging.getLogger("papermill").setLevel(logging.WARNING)  # "Input Notebook: ..." per inspect
     jobs, ctx = plan_from_args(args)

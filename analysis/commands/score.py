@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="score with this trained model file instead of the lexicons")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (with --dask)")
-    from analysis.cluster import add_dask_argument
+    from analysis.cluster.session import add_dask_argument
 
     add_dask_argument(parser)
 
@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _load_articles(store: Path):
     """Load the article table of the store or raise UsageError."""
     try:
-        from analysis.store import load_corpus
+        from analysis.corpus.store import load_corpus
     except ImportError as exc:  # pragma: no cover - the store module ships with the package
         raise UsageError(f"the article store is not available: {exc}") from None
     try:
@@ -45,7 +45,7 @@ def run_dask(args: argparse.Namespace, store: Path) -> int:
     if args.model:
         raise UsageError("--model runs on the pandas path only; drop --dask to score with a model")
     if args.lexicons:
-        from analysis.lexicon import load_lexicons
+        from analysis.themes.lexicon import load_lexicons
 
         if not Path(args.lexicons).exists():
             raise UsageError(f"lexicon folder not found: {args.lexicons}")
@@ -53,8 +53,8 @@ def run_dask(args: argparse.Namespace, store: Path) -> int:
             load_lexicons(args.lexicons)          # check the YAML on the client before the cluster starts
         except LexiconError as exc:
             raise UsageError(str(exc)) from None
-    from analysis import distributed as dx
-    from analysis.dask_cli import session
+    from analysis.cluster import engine as dx
+    from analysis.cluster.options import session
 
     show = not args.no_progress
     arts = dx.read_store(store)                  # UsageError when there is no store
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     articles = _load_articles(store)
     if args.model:
         try:
-            from analysis.model import predict_themes
+            from analysis.model.theme_model import predict_themes
         except ImportError as exc:
             raise UsageError(f"the supervised model is not available in this installation: {exc}") from None
         model_path = Path(args.model)
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         counts = Counter(pred["primary_theme"].astype(str))
         print(f"scored {len(pred)} articles with model {model_path.name} -> {store / MODEL_OUTPUT}")
     else:
-        from analysis.scores_store import load_scores
+        from analysis.themes.cache import load_scores
 
         if args.lexicons and not Path(args.lexicons).exists():
             raise UsageError(f"lexicon folder not found: {args.lexicons}")

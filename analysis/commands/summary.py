@@ -43,7 +43,7 @@ def format_corpus_summary(df: pd.DataFrame, all_sources: bool = False) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the summary."""
-    from analysis.store import load_corpus
+    from analysis.corpus.store import load_corpus
 
     try:
         df = load_corpus(args.store, columns=["source", "date", "dup_of"])

@@ -15,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print one block per theme."""
-    from analysis.lexicon import load_lexicons
+    from analysis.themes.lexicon import load_lexicons
 
     try:
         lex = load_lexicons(args.lexicons)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from analysis.errors import UsageError
 
-PRESET_CHOICES = ["auto", "balanced", "ensemble", "source", "theme"]  # analysis.classifier.PRESETS, imported lazily
+PRESET_CHOICES = ["auto", "balanced", "ensemble", "source", "theme"]  # analysis.model.classifier.PRESETS, imported lazily
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,9 +56,9 @@ def _floats(text: str) -> list[float]:
 
 def run(args: argparse.Namespace) -> int:
     """Train, print the cross-validated scores and save the model."""
-    from analysis.classifier import DEFAULT_PRESETS
-    from analysis.evaluate import read_labelled, select_split
-    from analysis.model import fit_model, save_model
+    from analysis.model.classifier import DEFAULT_PRESETS
+    from analysis.model.evaluation import read_labelled, select_split
+    from analysis.model.theme_model import fit_model, save_model
 
     fields = tuple(f.strip() for f in args.text_fields.split(",") if f.strip())
     if not fields:

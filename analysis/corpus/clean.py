@@ -1,0 +1,322 @@
+"""Normalization: bytes to text, Unicode NFC, whitespace, dates, word counts, stable ids.
+
+Every function is pure; :func:`clean_articles` is the per-partition DataFrame -> DataFrame step
+that pandas ingest and the Dask engine both call::
+
+    >>> clean_text("  Noem  arrived\\u00a0on Friday.\\n\\n\\n“We’re going”  ")
+    'Noem arrived on Friday.\\n\\n“We’re going”'
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.corpus import patterns
+from analysis.schema import ARTICLE_COLUMNS, ARTICLE_DTYPES
+
+WORD_RE = re.compile(r"\w+(?:['’-]\w+)*")
+_BLANK_LINE = re.compile(r"\n[ \t\f\v\u00a0\u2000-\u200a\u3000]*\n")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_UNUSUAL_SPACE = re.compile("[\u0085\u00a0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff\u00ad]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_DATE_PREFIX = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:$|[T ]\d)")
+
+_BOMS: list[tuple[bytes, str]] = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+
+class InputError(ValueError):
+    """One input item cannot be read; the message is the reason shown in the ingest report."""
+
+
+def _cp1252_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode bytes that cp1252 leaves undefined (0x81, 0x8d, ...) as Latin-1."""
+    return err.object[err.start:err.end].decode("latin-1"), err.end  # type: ignore[union-attr]
+
+
+codecs.register_error("cp1252_latin1", _cp1252_fallback)
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode file bytes: BOM, then UTF-16 sniffing, UTF-8, else cp1252; raise InputError if binary.
+
+    >>> decode_bytes("caf\\u00e9 “x”".encode("cp1252"))
+    ('café “x”', 'cp1252')
+    """
+    if not data.strip():
+        raise InputError("empty file")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            text, used = data[len(bom):].decode(enc, errors="replace"), enc + " (BOM)"
+            break
+    else:
+        head = data[:4096]
+        if b"\x00" in head:
+            even, odd = head[0::2].count(0), head[1::2].count(0)
+            half = max(len(head) // 2, 1)
+            if odd > 0.3 * half and even < 0.05 * half:
+                text, used = data.decode("utf-16-le", errors="replace"), "utf-16-le"
+            elif even > 0.3 * half and odd < 0.05 * half:
+                text, used = data.decode("utf-16-be", errors="replace"), "utf-16-be"
+            else:
+                raise InputError("binary file (NUL bytes)")
+        else:
+            try:
+                text, used = data.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                text, used = data.decode("cp1252", errors="cp1252_latin1"), "cp1252"
+    sample = text[:8192]
+    if sample and len(_CONTROL.findall(sample)) > 0.01 * len(sample):
+        raise InputError("binary file (control characters)")
+    if not text.strip():
+        raise InputError("empty file")
+    return text, used
+
+
+def clean_line(s: str) -> str:
+    """NFC-normalize one line and collapse its whitespace.
+
+    >>> clean_line("  Caf\\u0065\\u0301  au  lait ")
+    'Café au lait'
+    """
+    if not s.isascii():
+        s = unicodedata.normalize("NFC", _INVISIBLE.sub("", s))
+    return " ".join(s.split())
+
+
+def clean_text(s: str) -> str:
+    """NFC, invisible characters removed, one space between words, paragraphs joined by "\\n\\n".
+
+    A text with blank lines has paragraphs = blank-line separated blocks (hard-wrapped lines are
+    re-joined); a text without blank lines has one paragraph per line.
+
+    >>> clean_text("a\\nb\\n\\nc")
+    'a b\\n\\nc'
+    """
+    if not s:
+        return ""
+    messy = False
+    if not s.isascii():
+        if _UNUSUAL_SPACE.search(s):
+            s = _INVISIBLE.sub("", s)
+            messy = _UNUSUAL_SPACE.search(s) is not None
+        if not unicodedata.is_normalized("NFC", s):
+            s = unicodedata.normalize("NFC", s)
+    if "\r" in s:
+        s = s.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(s):
+        s = _CONTROL.sub("", s)
+    s = s.strip()
+    if not (messy or "  " in s or "\t" in s or " \n" in s or "\n " in s or "\n\n\n" in s):
+        if "\n" not in s.replace("\n\n", ""):
+            return s                   # already clean
+    s = _BLANK_LINE.sub("\n\n", s)
+    if "\n\n" in s:
+        paras = (" ".join(block.split()) for block in s.split("\n\n"))
+    else:
+        paras = (" ".join(line.split()) for line in s.split("\n"))
+    return "\n\n".join(p for p in paras if p)
+
+
+def word_count(text: str) -> int:
+    """Count words: the regex ``\\w+(?:['’-]\\w+)*`` (inner apostrophes and hyphens kept).
+
+    >>> word_count("We’re going to let the courts play out")
+    8
+    """
+    return len(WORD_RE.findall(text)) if text else 0
+
+
+def utf8_joined(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All texts as one UTF-8 byte array, each followed by a NUL byte; returns (bytes, starts, ends)."""
+    joined = "\0".join(texts) + "\0" if len(texts) else ""
+    data = np.frombuffer(joined.encode("utf-8", errors="replace"), dtype=np.uint8)
+    ends = np.flatnonzero(data == 0)
+    if len(ends) != len(texts):       # a text contained NUL itself
+        return utf8_joined([t.replace("\0", " ") for t in texts])
+    starts = np.zeros(len(texts), dtype=np.int64)
+    starts[1:] = ends[:-1] + 1
+    return data, starts, ends
+
+
+_WORD_BYTE = np.zeros(256, dtype=bool)
+for _lo, _hi in ((48, 57), (65, 90), (97, 122), (95, 95), (0x80, 0xFF)):
+    _WORD_BYTE[_lo:_hi + 1] = True
+_SPECIAL_BYTE = np.zeros(256, dtype=bool)
+_SPECIAL_BYTE[[39, 45, 0xC2, 0xE2, 0xF0]] = True
+
+
+def word_mask(data: np.ndarray) -> np.ndarray:
+    """True for bytes inside a word, mirroring ``WORD_RE`` on NUL-separated UTF-8 bytes.
+
+    Word bytes: ASCII letters, digits, ``_`` and non-ASCII letters; the punctuation/symbol blocks
+    U+0080-U+00BF, U+2000-U+2FFF and emoji are not. ``'``, ``-`` and ``’`` between word bytes join.
+    """
+    n = len(data)
+    w = _WORD_BYTE[data]
+    sp = np.flatnonzero(_SPECIAL_BYTE[data])
+    if not len(sp):
+        return w
+    lead = data[sp]
+    for code, width in ((0xC2, 2), (0xE2, 3), (0xF0, 4)):
+        pos = sp[lead == code]
+        if code == 0xF0:
+            pos = pos[data[np.minimum(pos + 1, n - 1)] == 0x9F]
+        for k in range(width):
+            w[np.minimum(pos + k, n - 1)] = False
+    # joiners: ' or - (1 byte) and ’ (E2 80 99) between word bytes
+    pos = sp[(lead == 39) | (lead == 45)]
+    pos = pos[(pos > 0) & (pos + 1 < n)]
+    pos = pos[w[pos - 1] & w[pos + 1]]
+    apo = sp[lead == 0xE2]
+    apo = apo[(apo > 0) & (apo + 3 < n)]
+    apo = apo[(data[apo + 1] == 0x80) & (data[apo + 2] == 0x99)]
+    apo = apo[w[apo - 1] & w[apo + 3]]
+    w[pos] = True
+    for k in range(3):
+        w[apo + k] = True
+    return w
+
+
+def word_starts(w: np.ndarray) -> np.ndarray:
+    """Boolean array: True where a word begins."""
+    st = w.copy()
+    st[1:] &= ~w[:-1]
+    return st
+
+
+def word_counts(texts: Sequence[str]) -> np.ndarray:
+    """Vectorized :func:`word_count` for many texts (int64 array).
+
+    >>> word_counts(["We’re going — “now”.", "", "U.S.-Mexico 25% tariff"]).tolist()
+    [3, 0, 5]
+    """
+    if not len(texts):
+        return np.zeros(0, np.int64)
+    data, starts, ends = utf8_joined(texts)
+    pos = np.flatnonzero(word_starts(word_mask(data)))
+    return np.searchsorted(pos, ends) - np.searchsorted(pos, starts)
+
+
+def _max_date() -> pd.Timestamp:
+    """Latest plausible publication date: today plus a small margin."""
+    return pd.Timestamp(date.today() + timedelta(days=patterns.MAX_DAYS_AHEAD))
+
+
+def _parse_one(value: str) -> tuple[pd.Timestamp | None, str | None]:
+    """Parse one date string without inventing missing parts; return (date, problem)."""
+    from dateutil import parser as dparser
+
+    try:
+        a = dparser.parse(value, default=datetime(1904, 1, 1), fuzzy=False)
+        b = dparser.parse(value, default=datetime(1908, 2, 2), fuzzy=False)
+    except (ValueError, OverflowError, TypeError):
+        return None, f"unparseable date {value!r}"
+    if (a.year, a.month, a.day) != (b.year, b.month, b.day):
+        return None, f"incomplete date {value!r} (day, month or year missing)"
+    return pd.Timestamp(a.year, a.month, a.day), None
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse dates to day precision; return (datetime64[ns] series, problem text or NA per row).
+
+    Empty values give NaT without a problem; unparseable, incomplete or impossible ones give NaT
+    and a problem. Time zones are dropped without conversion (the local calendar day is kept).
+
+    >>> d, p = parse_dates(pd.Series(["2020-02-29", "2021-02-30", "", "March 3, 2019"]))
+    >>> d.dt.strftime("%Y-%m-%d").tolist(), p.notna().tolist()
+    (['2020-02-29', nan, nan, '2019-03-03'], [False, True, False, False])
+    """
+    n = len(values)
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    problems = np.full(n, None, dtype=object)
+    if n == 0:
+        return pd.Series(out, index=values.index), pd.Series(problems, index=values.index, dtype="string")
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        ts = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) is not None else values
+        out[:] = ts.dt.normalize().to_numpy(dtype="datetime64[ns]")
+    else:
+        strs = values.astype("object").where(values.notna(), None)
+        cache: dict[str, tuple[pd.Timestamp | None, str | None]] = {}
+        for i, v in enumerate(strs.to_numpy()):
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                continue
+            if not isinstance(v, str):
+                v = str(v)
+            v = v.strip()
+            if not v:
+                continue
+            hit = cache.get(v)
+            if hit is None:
+                m = _DATE_PREFIX.match(v)
+                if m:
+                    try:
+                        hit = (pd.Timestamp(int(m[1]), int(m[2]), int(m[3])), None)
+                    except ValueError:
+                        hit = (None, f"impossible date {v!r}")
+                else:
+                    hit = _parse_one(v)
+                cache[v] = hit
+            ts, problem = hit
+            if ts is not None:
+                out[i] = ts.to_datetime64()
+            else:
+                problems[i] = problem
+    # plausibility bounds
+    lo, hi = np.datetime64(f"{patterns.MIN_YEAR}-01-01"), _max_date().to_datetime64()
+    bad = ~np.isnat(out) & ((out < lo) | (out > hi))
+    for i in np.flatnonzero(bad):
+        problems[i] = f"impossible date {str(values.iloc[i])!r} (outside {patterns.MIN_YEAR}..today)"
+    out[bad] = np.datetime64("NaT")
+    return (pd.Series(out, index=values.index, name=values.name),
+            pd.Series(problems, index=values.index, dtype="string"))
+
+
+def stable_id(*parts: str) -> str:
+    """A 16-hex sha1 of ``parts``: the same input gives the same id on every machine.
+
+    >>> stable_id("allsides-1Ao4Kuh0Jpv4Xekb")
+    '6e09f69f0346d320'
+    """
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _clean_lines(s: pd.Series) -> pd.Series:
+    """Clean a short-text column (title, source, ...) to nullable strings; empty -> NA."""
+    vals = [clean_line(v) if isinstance(v, str) else (None if v is None or v is pd.NA or v != v else clean_line(str(v)))
+            for v in s.to_numpy(dtype=object)]
+    out = pd.Series(pd.array(vals, dtype="string"), index=s.index)
+    return out.mask(out == "")
+
+
+def clean_articles(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Normalize an article table (pure): returns (clean table, date problems [origin, reason]).
+
+    Expects the article columns (``date`` or ``raw_date`` holding any date text); fills ``date``
+    (datetime64, NaT when unknown) and ``n_words``; extra columns are kept after the core ones.
+    """
+    out = df.copy()
+    for col in ARTICLE_COLUMNS:
+        if col not in out.columns:
+            out[col] = None
+    texts = [clean_text(t) if isinstance(t, str) else "" for t in out["text"].to_numpy(dtype=object)]
+    out["text"] = pd.array(texts, dtype="string")
+    for col in ("title", "section", "byline", "source", "url"):
+        out[col] = _clean_lines(out[col])
+    raw = out["raw_date"] if "raw_date" in out.columns else out["date"]
+    out["date"], problems = parse_dates(raw)
+    out["n_words"] = word_counts(texts)
+    out = out.drop(columns=[c for c in ("raw_date",) if c in out.columns])
+    rep = pd.DataFrame({"origin": out["origin"].astype("string"), "reason": problems})
+    rep = rep[rep["reason"].notna()].reset_index(drop=True)
+    out = out[ARTICLE_COLUMNS + [c for c in out.columns if c not in ARTICLE_COLUMNS]]
+    return out.astype({c: t for c, t in ARTICLE_DTYPES.items() if c != "date"}), rep

@@ -1,0 +1,234 @@
+"""Money, percentages and counts with the thing they count.
+
+One compiled pattern finds money ("$50,000", "$2.5 billion", "€3 million", "5 million pesos"),
+percentages ("25%", "25 percent", "3 percentage points") and counts ("10,000 troops", "more than
+1 million people", "a half-dozen Mexican criminal cartels", "two dozen drug lords"). Number
+words, dozens and multipliers come from ``analysis/data/numbers.csv``, currencies from
+``analysis/data/currencies.csv``. Each row has the normalized ``value`` (multiplier applied),
+``unit`` (ISO 4217 code in lower case such as ``usd``/``eur``, ``percent``,
+``percentage_points`` or ``count``), the ``object`` noun phrase after the number ("tariff" for
+"25% tariff", "exports" for "80% of its exports"; empty when none), the matched ``text`` (the
+amount itself with a qualifier such as "more than", without the object), offsets, sentence id and the sentence's themes.
+Counts need an object; years (1800-2099), dates ("March 15"), clock times and hyphenated
+compounds ("three-nation", "18-karat") are not amounts.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"article_id": ["a"], "title": [""],
+    ...                    "text": ["He plans a 25% tariff and sent 10,000 troops."]})
+    >>> amounts(df, hits=pd.DataFrame())[["value", "unit", "object", "text"]].values.tolist()
+    [[25.0, 'percent', 'tariff', '25%'], [10000.0, 'count', 'troops', '10,000']]
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+import ahocorasick
+import pandas as pd
+
+from analysis.evidence.documents import (SentenceLocator, article_theme_index, data_table, frame, iter_documents,
+                               themes_between)
+from analysis.schema import AMOUNT_COLUMNS
+
+_QUALIFIER = re.compile(
+    r"\b(?:more than|less than|fewer than|nearly|almost|about|around|roughly|approximately|over|under|"
+    r"up to|at least|at most|some|an estimated|as many as|as much as|as few as|only|just)\s+$",
+    re.IGNORECASE)
+_DATE_BEFORE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\.?\s+$|\b(?:January|February|March|April|May|June|July|"
+    r"August|September|October|November|December)\s+$|\b(?:No|Nos|Vol|p|pp|Article|Section|Title|Chapter|"
+    r"Rule|Proposition|Prop|Highway|Route|Interstate|Flight|Room|Apt|Suite|COVID|Covid|Air Force|Fox|"
+    r"Channel|Amendment|District|Ward|Precinct)\.?\s+$")
+_NP_WORD = re.compile(r"[ \xa0]+([A-Za-zÀ-ÿ][\w’'\-]*)")
+_LEAD = re.compile(r"[ \xa0]+(?:(?:of|in|for|worth of)[ \xa0]+)?(?:(?:the|its|their|his|her|our|these|those|all|"
+                   r"this|that|a|an)[ \xa0]+)?")
+_PCT_LEAD = re.compile(r"[ \xa0]+of[ \xa0]+(?:(?:the|its|their|his|her|our|these|those|all|this|that)[ \xa0]+)?")
+_NP_STOP = frozenset("""the a an of to in on for from at by with as and or but nor that which who whom whose
+than then is are was were be been being has have had will would could should may might can must do does
+did this these those its their his her our it they he she we you i per each since after before over under
+into about more less last next ago said says say year years annually a.m. p.m. am pm percent increase
+decrease rise drop if when while because so not no also only just still even up down out off back away
+there here what where how why all both either neither such own same other another some any many much
+most few several between among against during without within through across toward towards upon onto
+like unlike including among remain remained remains face faced took make made get got come came go went
+too apiece alone total overall instead yet already again now today
+became become voted died killed wounded left live lived work worked want wanted need needed hold held
+include includes included spent received showed shows found think believe seem appear say tell told""".split())
+_MAX_NP = 4
+_POSS = re.compile(r"[’']s?$")
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
+_SPACES = re.compile(r"[ \xa0]+")
+
+
+class Amount(NamedTuple):
+    """One extracted amount: offsets of the matched text and its normalized reading."""
+
+    start: int
+    end: int
+    value: float
+    unit: str
+    object: str
+
+
+_TRIGGER = re.compile(r"[\d$€£¥₹][\d,.]*")
+_BOUNDARY = " \n\t\xa0(“\"‘'—–-/"
+
+
+@lru_cache(maxsize=1)
+def _word_automaton() -> ahocorasick.Automaton:
+    """Aho-Corasick automaton over the first words of the number phrases (lower case)."""
+    auto = ahocorasick.Automaton()
+    words = {w for w, _v, t in data_table("numbers.csv")[1:] if t == "number"}
+    keys = {w.lower() if w.startswith(("a ", "one ", "half")) else w.split(" ")[0].split("-")[0] for w in words}
+    for key in keys:
+        for form in (key, key[:1].upper() + key[1:]):  # "two", "Two": no lower-casing of documents
+            auto.add_word(form, len(form))
+    auto.make_automaton()
+    return auto
+
+
+def _candidates(doc: str) -> list[int]:
+    """Return sorted start offsets where an amount may begin (digits, currency, number words)."""
+    starts = []
+    for m in _TRIGGER.finditer(doc):
+        s = m.start()
+        if doc[s] in "$€£¥₹":
+            if doc[s - 2:s] == "US":
+                s -= 2
+            elif doc[s - 1:s] in ("C", "A") and (s < 2 or not doc[s - 2].isalnum()):
+                s -= 1
+        starts.append(s)
+    n = len(doc)
+    for last, length in _word_automaton().iter(doc):
+        s = last - length + 1
+        if (s == 0 or doc[s - 1] in _BOUNDARY) and (last + 1 >= n or not doc[last + 1].isalpha()):
+            starts.append(s)
+    starts.sort()
+    return starts
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[re.Pattern[str], dict[str, float], dict[str, float], dict[str, str]]:
+    """Compile the amount pattern; return (pattern, number words, multipliers, currency units)."""
+    rows = data_table("numbers.csv")[1:]
+    words = {w: float(v) for w, v, t in rows if t == "number"}
+    mults = {w: float(v) for w, v, t in rows if t == "multiplier"}
+    cur = {tok: (unit, pos) for tok, unit, pos in data_table("currencies.csv")[1:]}
+    prefix = "|".join(re.escape(t) for t in sorted((t for t, (_, p) in cur.items() if p == "prefix"), key=len, reverse=True))
+    suffix = "|".join(re.escape(t) for t in sorted((t for t, (_, p) in cur.items() if p == "suffix"), key=len, reverse=True))
+    word_alt = "|".join(sorted((re.escape(w).replace(r"\ ", r"[ \xa0]") for w in words), key=len, reverse=True))
+    long_mult = "|".join(m for m in mults if len(m) > 2)
+    short_mult = "|".join(m for m in mults if len(m) <= 2)
+    num = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    mult = r"(?:[ \xa0](?P<{g}>{l})\b|(?P<{g}s>{s})\b)?".format
+    pattern = (
+        r"(?P<cur>{prefix})[ \xa0]?(?P<mnum>{num}){mm}"
+        r"|(?<![\w$€£¥.,/\-])(?:(?P<num>{num})|\b(?P<word>(?i:{words})))\b{nm}"
+        r"(?:[ \xa0]?(?P<pct>%|percent\b|per[ \xa0]cent\b|percentage[ \xa0]points?\b)|[ \xa0](?P<curw>{suffix})\b)?"
+    ).format(prefix=prefix, num=num, words=word_alt, suffix=suffix,
+             mm=mult(g="mm", l=long_mult, s=short_mult),
+             nm=r"(?:[ \xa0](?P<nm>%s)\b)?" % long_mult)
+    units = {t: u for t, (u, _) in cur.items()}
+    return re.compile(pattern), {w.lower(): v for w, v in words.items()}, mults, units
+
+
+def _noun_phrase(doc: str, pos: int, lead: re.Pattern[str] | None) -> str:
+    """Return the noun phrase starting after ``pos`` (after an optional preposition/determiner)."""
+    m = lead.match(doc, pos) if lead is not None else None
+    if m:
+        pos = m.end() - 1
+    words: list[str] = []
+    for _ in range(_MAX_NP):
+        w = _NP_WORD.match(doc, pos) if doc[pos:pos + 1] in " \xa0" else None
+        if w is None:
+            break
+        word = w.group(1)
+        if word.lower() in _NP_STOP:
+            break
+        bare = _POSS.sub("", word)
+        words.append(bare)
+        pos = w.end()
+        if bare != word or doc[pos:pos + 1] not in " \xa0":
+            break
+    while len(words) > 1 and (words[-1].endswith("ed") or words[-1].endswith("ing") or words[-1].endswith("ly")):
+        words.pop()
+    return " ".join(words)
+
+
+def doc_amounts(doc: str) -> list[Amount]:
+    """Return the amounts found in one document, in order."""
+    pattern, words, mults, units = _tables()
+    out: list[Amount] = []
+    done = 0
+    for cand in _candidates(doc):
+        if cand < done:
+            continue
+        m = pattern.match(doc, cand)
+        if m is None:
+            continue
+        start, end = m.start(), m.end()
+        done = end
+        if m.group("cur"):
+            value = float(m.group("mnum").replace(",", ""))
+            mul = m.group("mm") or m.group("mms")
+            unit = units[m.group("cur")]
+        else:
+            raw = m.group("num")
+            if raw is None and doc[start].isupper() and doc[max(0, start - 3):start].strip()[-1:].isalnum():
+                continue  # "Group of Seven", "Ocean's Eleven": part of a name, not a count
+            if raw is None:
+                value = words[_SPACES.sub(" ", m.group("word").lower())]
+            else:
+                value = float(raw.replace(",", ""))
+            mul = m.group("nm")
+            if m.group("pct"):
+                unit = "percent" if "point" not in m.group("pct") else "percentage_points"
+            elif m.group("curw"):
+                unit = units[m.group("curw")]
+            else:
+                unit = "count"
+                if raw is not None and mul is None and "," not in raw and (
+                        "." in raw or _YEAR.fullmatch(raw)):
+                    continue  # a year or a decimal without a unit
+                if end < len(doc) and doc[end:end + 1] not in " \xa0":
+                    continue  # "three-nation", "18-karat", "10:30"
+                if _DATE_BEFORE.search(doc, max(0, start - 16), start):
+                    continue
+        if mul:
+            value *= mults[mul]
+        lead = _PCT_LEAD if unit in ("percent", "percentage_points") else _LEAD
+        obj = _noun_phrase(doc, end, lead if unit != "count" else None)
+        if unit == "count" and not obj:
+            continue
+        q = _QUALIFIER.search(doc, max(0, start - 24), start)
+        if q:
+            start = q.start()
+        out.append(Amount(start, end, value, unit, obj))
+    return out
+
+
+def amounts(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Money, percentages and counts per article (AMOUNT_COLUMNS) with object and themes.
+
+    >>> import pandas as pd
+    >>> arts = pd.DataFrame({"article_id": ["a1"], "title": [""],
+    ...                      "text": ["Trump announced a 25% tariff and sent 10,000 troops."]})
+    >>> amounts(arts)[["value", "unit", "object"]].values.tolist()
+    [[25.0, 'percent', 'tariff'], [10000.0, 'count', 'troops']]
+    """
+    index = article_theme_index(articles, hits)
+    rows = []
+    for aid, doc in iter_documents(articles):
+        found = doc_amounts(doc)
+        if not found:
+            continue
+        loc = SentenceLocator(doc)
+        for a in found:
+            sid = loc.sid(a.start)
+            rows.append({"article_id": aid, "sentence_id": sid, "value": a.value, "unit": a.unit,
+                         "object": a.object, "text": doc[a.start:a.end], "start": a.start, "end": a.end,
+                         "themes": themes_between(index, aid, sid, sid)})
+    return frame(rows, AMOUNT_COLUMNS, {"article_id": "string", "sentence_id": "int64", "value": "float64",
+                                        "unit": "string", "object": "string", "text": "string",
+                                        "start": "int64", "end": "int64"})

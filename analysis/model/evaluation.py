@@ -1,0 +1,253 @@
+"""Evaluate theme coding against human labels: precision, recall, F1, confusion, misclassified.
+
+The labelled file is JSONL; ``label_field`` holds the human label and a label map (the
+``theme_map.json`` of the shared datasets, or a plain ``{label: theme}`` JSON) turns labels into
+themes. Each item gets one predicted theme (``primary_theme``: dictionary argmax, or the trained
+model's label) and is compared with its gold theme:
+
+- ``accuracy``: share of items whose predicted theme equals the gold theme (all themes, ``other``
+  included);
+- ``per_theme``: precision, recall, F1 and support (gold count) of every theme;
+- ``macro_f1_core``: the mean F1 over the 8 core themes (``schema.CORE_THEMES``).
+
+``split`` makes an honest check possible: ``holdout`` keeps a fixed 30 % of the items (by a hash
+of their id, :func:`is_holdout`), ``tune`` the other 70 %, ``all`` everything.
+
+    >>> per = prf(["trade", "other"], ["trade", "trade"])
+    >>> per["trade"]["precision"], per["trade"]["recall"]
+    (0.5, 1.0)
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis import schema
+from analysis.errors import UsageError
+
+log = logging.getLogger(__name__)
+
+HOLDOUT_PERCENT = 30
+SPLITS = ("all", "tune", "holdout")
+
+
+def _hash_frac(key: str, salt: str = "") -> float:
+    """Return a deterministic number in [0, 1) from ``key``."""
+    return int(hashlib.sha1((salt + key).encode("utf-8")).hexdigest()[:12], 16) / 16 ** 12
+
+
+def is_holdout(item_id: str) -> bool:
+    """True when an item belongs to the fixed held-aside 30 % (hash of its id).
+
+    >>> isinstance(is_holdout("allsides-abc"), bool)
+    True
+    """
+    return _hash_frac(str(item_id), "holdout:") * 100 < HOLDOUT_PERCENT
+
+
+def _label_lookup(label_map: dict, label_field: str, labels: set[str]) -> tuple[dict[str, str], str | None]:
+    """Pick the sub-map of a theme map that covers the labels; return (label -> theme, default)."""
+    default = next((v for k, v in label_map.items() if k.endswith("default_theme") and isinstance(v, str)), None)
+    subs = {k: v for k, v in label_map.items() if isinstance(v, dict)}
+    if not subs:
+        subs = {"": {k: v for k, v in label_map.items() if isinstance(v, str) and not k.endswith("default_theme")}}
+    best = subs.get(label_field)
+    if best is None:
+        best = max(subs.values(), key=lambda m: len(labels & {str(k) for k in m}))
+    out = {}
+    for k, v in best.items():
+        out[str(k)] = v["theme"] if isinstance(v, dict) else str(v)
+    return out, default
+
+
+def read_labelled(path: str | Path, label_field: str, label_map: str | Path | dict,
+                  text_fields: tuple[str, ...] = ("title", "text")) -> pd.DataFrame:
+    """Read a labelled JSONL into ``article_id, title, text, label, gold`` (gold = mapped theme).
+
+    The first text field is the headline, the others are joined (blank line) into the body.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"labelled file not found: {path}")
+    if not isinstance(label_map, dict):
+        try:
+            label_map = json.loads(Path(label_map).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"cannot read label map {label_map}: {exc}") from None
+    records = []
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except ValueError as exc:
+                    raise UsageError(f"{path}:{n}: not JSON: {exc}") from None
+    if not records:
+        raise UsageError(f"{path}: no records")
+    if label_field not in records[0]:
+        raise UsageError(f"{path}: no field {label_field!r} (fields: {sorted(records[0])})")
+    missing = [f for f in text_fields if f not in records[0]]
+    if missing:
+        raise UsageError(f"{path}: no text field(s) {missing} (fields: {sorted(records[0])})")
+    labels = {str(r.get(label_field)) for r in records}
+    lookup, default = _label_lookup(label_map, label_field, labels)
+    unmapped = sorted(labels - set(lookup))
+    if unmapped and default is None:
+        raise UsageError(f"labels not in the label map: {unmapped[:10]}")
+
+    def field(r: dict, f: str) -> str:
+        v = r.get(f)
+        return v if isinstance(v, str) else ""
+
+    return pd.DataFrame({
+        "article_id": [str(r.get("id", r.get("article_id", i))) for i, r in enumerate(records)],
+        "title": [field(r, text_fields[0]) for r in records],
+        "text": ["\n\n".join(x for x in (field(r, f) for f in text_fields[1:]) if x) for r in records],
+        "label": [str(r.get(label_field)) for r in records],
+        "gold": [lookup.get(str(r.get(label_field)), default) for r in records],
+    })
+
+
+def select_split(items: pd.DataFrame, split: str = "all", sample_frac: float | None = None) -> pd.DataFrame:
+    """Keep the ``tune``/``holdout``/``all`` part, optionally a deterministic ``sample_frac`` of it."""
+    if split not in SPLITS:
+        raise UsageError(f"--split must be one of {SPLITS}")
+    keep = pd.Series(True, index=items.index)
+    if split != "all":
+        hold = items["article_id"].map(is_holdout)
+        keep &= hold if split == "holdout" else ~hold
+    if sample_frac is not None:
+        if not 0 < sample_frac <= 1:
+            raise UsageError("--sample-frac must be in (0, 1]")
+        keep &= items["article_id"].map(lambda i: _hash_frac(i, "sample:") < sample_frac)
+    return items[keep].reset_index(drop=True)
+
+
+def prf(gold: list[str], pred: list[str]) -> dict[str, dict[str, float]]:
+    """Return precision, recall, F1 and support per theme (every theme seen in gold or pred)."""
+    out = {}
+    for t in sorted(set(gold) | set(pred)):
+        tp = sum(g == t and p == t for g, p in zip(gold, pred))
+        n_pred = sum(p == t for p in pred)
+        n_gold = sum(g == t for g in gold)
+        prec = tp / n_pred if n_pred else 0.0
+        rec = tp / n_gold if n_gold else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        out[t] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "support": n_gold}
+    return out
+
+
+def metrics(gold: list[str], pred: list[str]) -> dict[str, Any]:
+    """Return ``accuracy``, ``macro_f1_core``, ``macro_f1_all`` and ``per_theme``.
+
+    >>> m = metrics(["trade", "health"], ["trade", "other"])
+    >>> m["accuracy"], m["per_theme"]["trade"]["f1"]
+    (0.5, 1.0)
+    """
+    per = prf(gold, pred)
+    core = [per.get(t, {"f1": 0.0})["f1"] for t in schema.CORE_THEMES]
+    seen = [v["f1"] for t, v in per.items() if v["support"] > 0]
+    acc = sum(g == p for g, p in zip(gold, pred)) / len(gold) if gold else 0.0
+    return {"accuracy": round(acc, 4), "macro_f1_core": round(sum(core) / len(core), 4),
+            "macro_f1_all": round(sum(seen) / len(seen), 4) if seen else 0.0, "n": len(gold),
+            "per_theme": per}
+
+
+def confusion(gold: list[str], pred: list[str]) -> pd.DataFrame:
+    """Return the confusion matrix (rows: gold theme, columns: predicted theme)."""
+    order = [t for t in schema.ALL_THEMES + [schema.NO_THEME] if t in set(gold) | set(pred)]
+    cm = pd.crosstab(pd.Series(gold, name="gold"), pd.Series(pred, name="predicted"))
+    return cm.reindex(index=order, columns=order, fill_value=0)
+
+
+def predict(items: pd.DataFrame, lexicons: Any = None, model: str | Path | None = None) -> pd.DataFrame:
+    """Return ``article_id, primary_theme, terms`` (terms: the matched terms per theme)."""
+    from analysis.themes import scoring as themes
+
+    scores = themes.score_themes(items, lexicons)
+    by_art: dict[str, list[str]] = {}
+    for aid, th, terms in zip(scores["article_id"].astype(str), scores["theme"].astype(str), scores["terms"]):
+        by_art.setdefault(aid, []).append(f"{th}[{terms}]")
+    if model is not None:
+        try:
+            from analysis.model.theme_model import predict_themes
+        except ImportError as exc:
+            raise UsageError(f"the supervised model is not available: {exc}") from None
+        pred = predict_themes(Path(model), items)
+    else:
+        pred = themes.article_themes(scores, items)
+    pred = pred[["article_id", "primary_theme"]].astype({"article_id": str, "primary_theme": str})
+    pred["terms"] = [" | ".join(by_art.get(a, [])) for a in pred["article_id"]]
+    return pred
+
+
+def save_confusion_png(cm: pd.DataFrame, path: Path, title: str) -> None:
+    """Draw the confusion matrix as a heat map PNG (row-normalized colours, counts as text)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    share = cm.div(cm.sum(axis=1).replace(0, 1), axis=0)
+    fig, ax = plt.subplots(figsize=(9, 8))
+    ax.imshow(share.to_numpy(), cmap="Blues", vmin=0, vmax=1)
+    ax.set_xticks(range(len(cm.columns)), cm.columns, rotation=60, ha="right", fontsize=8)
+    ax.set_yticks(range(len(cm.index)), cm.index, fontsize=8)
+    for i in range(cm.shape[0]):
+        for j in range(cm.shape[1]):
+            v = int(cm.iat[i, j])
+            if v:
+                ax.text(j, i, str(v), ha="center", va="center", fontsize=6,
+                        color="white" if share.iat[i, j] > 0.5 else "black")
+    ax.set_xlabel("predicted theme")
+    ax.set_ylabel("gold theme (human label, mapped)")
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def evaluate(labelled: str | Path, label_field: str, label_map: str | Path | dict,
+             text_fields: tuple[str, ...] = ("title", "text"), lexicons: Any = None,
+             model: str | Path | None = None, split: str = "all", sample_frac: float | None = None,
+             out: str | Path | None = None) -> dict[str, Any]:
+    """Score labelled items and return the metrics; with ``out`` also write the report files.
+
+    Files in ``out``: ``metrics.json``, ``per_theme.csv``, ``confusion.csv``, ``confusion.png``,
+    ``misclassified.csv`` (id, gold, predicted, title, matched terms per theme).
+
+    >>> import json, pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "labelled.jsonl"
+    >>> _ = f.write_text(json.dumps({"id": "1", "title": "Tariffs rise", "text": "", "topic": "trade"}))
+    >>> evaluate(f, "topic", {"topic": {"trade": "trade"}})["accuracy"]
+    1.0
+    """
+    items = select_split(read_labelled(labelled, label_field, label_map, tuple(text_fields)), split, sample_frac)
+    if items.empty:
+        raise UsageError("no items left to evaluate (check --split/--sample-frac)")
+    pred = predict(items, lexicons, model)
+    merged = items.merge(pred, on="article_id", how="left")
+    merged["primary_theme"] = merged["primary_theme"].fillna(schema.NO_THEME)
+    gold, guess = merged["gold"].tolist(), merged["primary_theme"].tolist()
+    result = metrics(gold, guess)
+    result.update(split=split, sample_frac=sample_frac, source=str(labelled), label_field=label_field,
+                  method="model" if model else "lexicons", model=str(model) if model else None)
+    if out is not None:
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "metrics.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+        pd.DataFrame(result["per_theme"]).T.rename_axis("theme").to_csv(folder / "per_theme.csv")
+        cm = confusion(gold, guess)
+        cm.to_csv(folder / "confusion.csv")
+        save_confusion_png(cm, folder / "confusion.png",
+                           f"{Path(labelled).name} ({split}): accuracy {result['accuracy']:.3f}, "
+                           f"macro-F1 core {result['macro_f1_core']:.3f}")
+        wrong = merged[merged["gold"] != merged["primary_theme"]]
+        wrong[["article_id", "label", "gold", "primary_theme", "title", "terms"]].rename(
+            columns={"primary_theme": "predicted"}).to_csv(folder / "misclassified.csv", index=False)
+    return result

@@ -1,0 +1,335 @@
+"""Supervised theme coding: linear models on TF-IDF and lexicon-hit features, chosen by CV, saved as one file.
+
+Features (:mod:`analysis.model.features`): word 1-2-gram TF-IDF, a headline-only word block, character
+2-5-gram TF-IDF of the first 1,000 characters and the shipped dictionaries' evidence per theme.
+Classifiers (:mod:`analysis.model.classifier`): by default two candidate presets are cross-validated
+(:mod:`analysis.model.cross_validation`) and the better one on macro-F1 over the 8 core themes is kept:
+``ensemble`` (mean of a LinearSVC on the source labels, a LinearSVC on the themes and a ComplementNB)
+and ``balanced`` (one class-balanced LinearSVC on the themes with a headline block). The choice, the
+fold scores and the member scales are saved in the metadata.
+
+    >>> arts = pd.DataFrame({"article_id": list("abcdef"), "title": ["tariffs on steel", "tariff war",
+    ...     "new trade tariffs", "migrants at border", "border migrants", "migrant caravan"], "text": [""] * 6})
+    >>> m = fit_model(arts, ["trade"] * 3 + ["migration"] * 3, cv=0, lexicon_features=False, char_ngrams=None)
+    >>> predict_themes(m, pd.DataFrame({"article_id": ["z"], "title": ["steel tariffs"], "text": [""]}))["primary_theme"].tolist()
+    ['trade']
+"""
+from __future__ import annotations
+
+import logging
+import platform
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from analysis import schema
+from analysis.model import file_format as model_file
+from analysis.model.classifier import (DEFAULT_PRESETS, block_weights, combine, custom_member, decision_values, describe,
+                                 drop_duplicate_members, fit_member, preset_members, rms_scale, theme_scores, uses_c)
+from analysis.errors import UsageError
+from analysis.model.features import (article_docs, available_blocks, build_vectorizers, feature_blocks, feature_config,
+                                     lexicon_matrix, stack_blocks)
+from analysis.model.cross_validation import core_macro_f1, cross_validate
+
+__all__ = ["ThemeModel", "fit_model", "save_model", "load_model", "predict_themes", "core_macro_f1",
+           "merge_rare_labels", "article_docs", "lexicon_matrix", "installed_versions"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_C_GRID: tuple[float, ...] = (0.5,)
+MIN_LABEL_COUNT = 10  # rarer source labels are merged into one class per theme
+DEFAULT_SEED = 20240601
+
+
+def _themes_available() -> bool:
+    """True when the dictionary engine (analysis.themes) can be imported."""
+    import importlib.util
+
+    return importlib.util.find_spec("analysis.themes.scoring") is not None
+
+
+def installed_versions() -> dict[str, str]:
+    """Versions a saved model must match: this package and scikit-learn."""
+    import sklearn
+
+    import analysis
+
+    return {"package_version": analysis.__version__, "sklearn_version": sklearn.__version__}
+
+
+class ThemeModel:
+    """A fitted theme model: shared vectorizers, one or more member classifiers, label -> theme map, metadata."""
+
+    def __init__(self, config: dict[str, Any], label_to_theme: Mapping[str, str]) -> None:
+        """Create an unfitted model with a ``config`` (feature settings plus ``members`` specifications)."""
+        self.config = dict(config)
+        self.label_to_theme = {str(k): str(v) for k, v in label_to_theme.items()}
+        self.vectorizers: dict[str, Any] = {}
+        self.members: list[dict[str, Any]] = []
+        self.metadata: dict[str, Any] = {}
+
+    @property
+    def themes(self) -> list[str]:
+        """The themes this model can predict (sorted)."""
+        return sorted(set(self.label_to_theme.values()))
+
+    @property
+    def clf(self) -> Any:
+        """The first member's fitted classifier (None before fitting)."""
+        return self.members[0]["clf"] if self.members else None
+
+    def matrix(self, docs: Sequence[str], lex: sp.csr_matrix | None, fit: bool = False) -> dict[str, sp.csr_matrix]:
+        """Return the feature blocks of ``docs`` (fitting the vectorizers when ``fit``)."""
+        if fit:
+            avail = available_blocks(self.config)
+            needed = sorted({b for m in self.config["members"] for b in m["blocks"] if b in avail})
+            self.vectorizers = build_vectorizers(self.config, needed)
+        return feature_blocks(self.vectorizers, self.config, docs, lex, fit=fit)
+
+    def fit_members(self, blocks: Mapping[str, sp.csr_matrix], labels: Mapping[str, np.ndarray], c_value: float,
+                    scales: Mapping[str, float] | None = None) -> "ThemeModel":
+        """Fit every member on the blocks (``labels`` per target); scales default to in-sample RMS."""
+        avail = available_blocks(self.config)
+        self.members = []
+        for spec in self.config["members"]:
+            weights = block_weights(spec, self.config, avail)
+            x = stack_blocks(blocks, weights)
+            clf = fit_member(spec, x, labels[spec["target"]], c_value)
+            if hasattr(clf, "feature_count_"):  # naive Bayes counts: large and not needed to predict
+                clf.feature_count_ = clf.feature_all_ = None
+            self.members.append({"name": spec["name"], "spec": dict(spec), "weights": weights, "clf": clf,
+                                 "C": c_value if uses_c(spec) else None, "scale": 1.0})
+        if len(self.members) > 1:
+            given = dict(scales or {})
+            raw = self._member_scores(blocks) if any(m["name"] not in given for m in self.members) else None
+            for i, m in enumerate(self.members):
+                m["scale"] = float(given[m["name"]]) if m["name"] in given else rms_scale(raw[i][0])
+        return self
+
+    def _member_scores(self, x: Mapping[str, sp.csr_matrix]) -> list[tuple[np.ndarray, np.ndarray, list[str]]]:
+        """Per member: (theme scores, class decision values, class names)."""
+        out = []
+        identity = {t: t for t in self.themes}
+        for m in self.members:
+            dec = decision_values(m["clf"], stack_blocks(x, m["weights"]))
+            classes = [str(c) for c in m["clf"].classes_]
+            mapping = self.label_to_theme if m["spec"]["target"] == "source" else identity
+            out.append((theme_scores(dec, classes, mapping, self.themes), dec, classes))
+        return out
+
+    def decide(self, x: Mapping[str, sp.csr_matrix]) -> tuple[np.ndarray, pd.DataFrame]:
+        """Return (predicted source label per row, score per theme: scaled mean over members)."""
+        raw = self._member_scores(x)
+        per_theme = combine([s for s, _, _ in raw], [m["scale"] for m in self.members])
+        names = np.asarray(self.themes, dtype=object)
+        primary = names[per_theme.argmax(axis=1)]
+        pred = primary.copy()
+        src = next((i for i, m in enumerate(self.members) if m["spec"]["target"] == "source"), None)
+        if src is not None:  # the source member's best label within the chosen theme
+            _, dec, classes = raw[src]
+            owner = np.asarray([self.label_to_theme[c] for c in classes], dtype=object)
+            masked = np.where(owner[None, :] == primary[:, None], dec, -np.inf)
+            pred = np.asarray(classes, dtype=object)[masked.argmax(axis=1)]
+        return pred, pd.DataFrame(per_theme, columns=self.themes)
+
+
+def merge_rare_labels(y: np.ndarray, mapping: Mapping[str, str], min_count: int) -> tuple[np.ndarray, dict[str, str]]:
+    """Replace source labels seen fewer than ``min_count`` times by ``[theme]``; return (labels, label -> theme).
+
+    >>> merge_rare_labels(np.array(["a", "a", "b"], dtype=object), {"a": "trade", "b": "health"}, 2)[0].tolist()
+    ['a', 'a', '[health]']
+    """
+    counts = pd.Series(y).value_counts()
+    new = np.asarray([lab if counts[lab] >= min_count else f"[{mapping[lab]}]" for lab in y], dtype=object)
+    out = {lab: (mapping[lab] if not lab.startswith("[") or lab in mapping else lab[1:-1]) for lab in sorted(set(new))}
+    return new, out
+
+
+def _candidates(presets: Sequence[str] | str, target: str | None, class_weight: str | None,
+                title_weight: float | None, source_is_theme: bool) -> dict[str, list[dict[str, Any]]]:
+    """Candidate presets to cross-validate: the named ones, or one ``custom`` LinearSVC when options are given."""
+    if target is not None or class_weight is not None or title_weight is not None:
+        return {"custom": [custom_member(target or "source", class_weight, title=bool(title_weight))]}
+    names = [presets] if isinstance(presets, str) else list(presets)
+    if not names:
+        raise UsageError("need at least one preset")
+    return {p: drop_duplicate_members(preset_members(p), source_is_theme) for p in dict.fromkeys(names)}
+
+
+def fit_model(articles: pd.DataFrame, labels: Sequence[Any], text_fields: Sequence[str] = ("title", "text"),
+              label_map: Mapping[str, str] | None = None, *, cv: int = 5,
+              c_grid: Iterable[float] = DEFAULT_C_GRID, char_ngrams: tuple[int, int] | None = (2, 5),
+              lexicon_features: bool | None = None, seed: int = DEFAULT_SEED,
+              min_label_count: int = MIN_LABEL_COUNT, presets: Sequence[str] | str = DEFAULT_PRESETS,
+              target: str | None = None, class_weight: str | None = None, title_weight: float | None = None,
+              info: Mapping[str, Any] | None = None) -> ThemeModel:
+    """Fit the theme model on labelled articles; ``label_map`` maps source labels to themes.
+
+    Without ``label_map`` the labels are themes already. ``cv`` folds (0 or 1: none) choose among the
+    ``presets`` (see :data:`analysis.model.classifier.PRESETS`) and the C values in ``c_grid`` by macro-F1
+    over the core themes; with no CV the first preset and the middle C are used. ``char_ngrams=None``
+    drops the character block, ``lexicon_features=False`` the dictionary block (None: use it when
+    :mod:`analysis.themes` is installed). Source labels with fewer than ``min_label_count`` items are
+    merged into one ``[theme]`` class per theme. Giving ``target`` (``source``/``theme``),
+    ``class_weight`` (``balanced``) or ``title_weight`` fits one LinearSVC with those options instead
+    of the presets (the behaviour of earlier versions). ``info`` is added to the metadata.
+
+    >>> arts = pd.DataFrame({"article_id": [f"a{i}" for i in range(8)],
+    ...     "title": ["Steel tariffs", "Car tariffs", "Tariffs on exports", "Export tariffs rise",
+    ...               "Asylum claims", "Asylum at the border", "Border asylum rules", "Asylum backlog"],
+    ...     "text": [""] * 8})
+    >>> labels = ["trade"] * 4 + ["migration"] * 4
+    >>> model = fit_model(arts, labels, cv=2, char_ngrams=None, lexicon_features=False, min_label_count=1)
+    >>> sorted(model.metadata["themes"]), model.metadata["cv"]["best"]
+    (['migration', 'trade'], 'ensemble C=0.5')
+    """
+    t0 = time.perf_counter()
+    y = np.asarray([str(v) for v in labels], dtype=object)
+    if len(y) != len(articles):
+        raise UsageError(f"{len(articles)} articles but {len(y)} labels")
+    if len(set(y)) < 2:
+        raise UsageError("need at least two different labels to train")
+    mapping = {lab: lab for lab in set(y)} if label_map is None else {str(k): str(v) for k, v in label_map.items()}
+    unmapped = sorted(set(y) - set(mapping))
+    if unmapped:
+        raise UsageError(f"labels without a theme in the label map: {unmapped[:10]}")
+    mapping = {lab: mapping[lab] for lab in sorted(set(y))}
+    source_labels = sorted(mapping)
+    y_theme = np.asarray([mapping[v] for v in y], dtype=object)
+    y_source, label_to_theme = merge_rare_labels(y, mapping, min_label_count)
+    candidates = _candidates(presets, target, class_weight, title_weight,
+                             all(k == v for k, v in label_to_theme.items()))
+    themes = sorted(set(y_theme))
+    if lexicon_features is None:
+        lexicon_features = _themes_available()
+    config = feature_config(char_ngrams, lexicon_features, 0.5 if title_weight is None else float(title_weight))
+    docs = article_docs(articles, text_fields)
+    lex = lexicon_matrix(docs) if lexicon_features else None
+    targets = {"source": y_source, "theme": y_theme}
+    grid = sorted(float(c) for c in c_grid)
+    if not grid or min(grid) <= 0:
+        raise UsageError("c_grid needs positive numbers")
+    cv_result: dict[str, Any] | None = None
+    if cv and cv > 1:
+        cv_result = cross_validate(config, candidates, docs, lex, targets, label_to_theme, themes, int(cv), grid, seed)
+        preset, best_c, scales = cv_result["best_preset"], cv_result["best_c"], cv_result["scales"]
+    else:
+        preset, best_c, scales = next(iter(candidates)), grid[len(grid) // 2], None
+    members = candidates[preset]
+    config.update(preset=preset, members=members, classifier=describe(members))
+    if not any(m["target"] == "source" for m in members):  # labels are then the themes
+        label_to_theme = {t: t for t in themes}
+    model = ThemeModel(config, label_to_theme)
+    model.fit_members(model.matrix(docs, lex, fit=True), targets, best_c, scales)
+    for vec in model.vectorizers.values():  # the pruned-term set is large and not needed to predict
+        if hasattr(vec, "stop_words_"):
+            vec.stop_words_ = None
+    model.metadata = {
+        **installed_versions(),
+        "python_version": platform.python_version(),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "themes": model.themes, "labels": source_labels, "min_label_count": min_label_count, "label_to_theme": mapping,
+        "training_size": int(len(y)), "theme_counts": dict(pd.Series(y_theme).value_counts().sort_index()),
+        "text_fields": list(text_fields), "feature_config": model.config, "preset": preset, "C": best_c,
+        "member_scales": {m["name"]: m["scale"] for m in model.members},
+        "cv": cv_result, "n_features": int(sum(len(v.vocabulary_) for v in model.vectorizers.values())),
+        "train_seconds": round(time.perf_counter() - t0, 2),
+        **({"lexicon_fingerprint": model_file.lexicon_fingerprint()} if lexicon_features else {}),
+        **dict(info or {}),
+    }
+    return model
+
+
+def save_model(model: ThemeModel, path: str | Path) -> Path:
+    """Save a fitted model with its metadata as one file and return its path.
+
+    >>> import tempfile, pathlib
+    >>> arts = pd.DataFrame({"article_id": list("abcd"), "title": ["tariffs", "tariffs war", "migrants", "migrants"]})
+    >>> model = fit_model(arts, ["trade"] * 2 + ["migration"] * 2, ("title",), cv=0, char_ngrams=None,
+    ...                   lexicon_features=False, min_label_count=1)
+    >>> path = save_model(model, pathlib.Path(tempfile.mkdtemp()) / "themes.model")
+    >>> load_model(path, expected_labels=["trade", "migration"]).metadata["training_size"]
+    4
+    """
+    if not isinstance(model, ThemeModel) or model.clf is None:
+        raise UsageError("save_model needs a fitted model from fit_model()")
+    meta = {k: v for k, v in model.metadata.items() if k not in ("format", "format_version")}
+    meta = {**meta, **installed_versions()}
+    model_file.write_model_file(path, model, model_file.jsonable(meta))
+    return Path(path)
+
+
+def load_model(path: str | Path, expected_labels: Iterable[Any] | None = None) -> ThemeModel:
+    """Load a model file; ModelMismatchError if it is not a model, corrupt, or mismatched.
+
+    Checked before unpickling: the file signature, format version, package and scikit-learn
+    versions, and (when given) ``expected_labels`` against the model's theme or source-label set.
+
+    >>> import pathlib, tempfile
+    >>> bogus = pathlib.Path(tempfile.mkdtemp()) / "not-a-model.bin"
+    >>> _ = bogus.write_bytes(b"hello")
+    >>> try:
+    ...     load_model(bogus)
+    ... except model_file.ModelMismatchError:
+    ...     print("refused")
+    refused
+    """
+    header = model_file.read_header(path)
+    model_file.check_versions(path, header, installed_versions())
+    if expected_labels is not None:
+        model_file.check_labels(path, header, expected_labels)
+    model = model_file.read_payload(path, header)
+    if not isinstance(model, ThemeModel):
+        raise model_file.ModelMismatchError(f"{path}: the payload is a {type(model).__name__}, not a theme model")
+    model.metadata = {k: v for k, v in header.items() if k not in ("payload_sha256", "payload_bytes")}
+    fp = header.get("lexicon_fingerprint")
+    if fp and fp != model_file.lexicon_fingerprint():
+        log.warning("%s was trained with different lexicons; its dictionary features may have drifted", path)
+    return model
+
+
+def predict_themes(model_or_path: ThemeModel | str | Path, articles: pd.DataFrame) -> pd.DataFrame:
+    """Predict one theme per article: ``article_id, primary_theme, label, score, themes, score_<theme>...``.
+
+    ``label`` is the predicted source label (within the primary theme), ``score`` the winning theme
+    score (the decision value; for an ensemble the mean of the members' scaled values, 0 = boundary),
+    ``themes`` the sorted themes (other than ``other``) with a positive score plus the primary theme.
+
+    >>> arts = pd.DataFrame({"article_id": list("abcd"), "title": ["tariffs", "export tariffs", "migrants",
+    ...                      "migrants border"], "text": [""] * 4})
+    >>> model = fit_model(arts, ["trade"] * 2 + ["migration"] * 2, cv=0, char_ngrams=None, lexicon_features=False)
+    >>> new = pd.DataFrame({"article_id": ["x", "y"], "title": ["New export tariffs", "Migrants at the border"],
+    ...                     "text": ["", ""]})
+    >>> predict_themes(model, new)["primary_theme"].tolist()
+    ['trade', 'migration']
+    """
+    model = load_model(model_or_path) if isinstance(model_or_path, (str, Path)) else model_or_path
+    if "article_id" not in articles.columns:
+        raise UsageError("articles need an article_id column")
+    fields = [f for f in ("title", "text") if f in articles.columns]
+    if not fields:
+        raise UsageError("articles need a title or text column")
+    docs = article_docs(articles, fields)
+    if not docs:
+        cols = ["article_id", "primary_theme", "label", "score", "themes"] + [f"score_{t}" for t in model.themes]
+        return pd.DataFrame(columns=cols)
+    pred, per_theme = model.decide(model.matrix(docs, None))
+    primary = [model.label_to_theme[p] for p in pred]
+    values = per_theme.to_numpy()
+    names = list(per_theme.columns)
+    themes = [sorted({names[j] for j in np.flatnonzero(row > 0)} | {p}) for row, p in zip(values, primary)]
+    out = pd.DataFrame({
+        "article_id": articles["article_id"].astype("string").to_numpy(),
+        "primary_theme": primary,
+        "label": pred.astype(str),
+        "score": values.max(axis=1).round(4),
+        "themes": [[t for t in ts if t != schema.NO_THEME] for ts in themes],
+    })
+    for t in names:
+        out[f"score_{t}"] = per_theme[t].to_numpy().round(4)
+    return out

@@ -1,0 +1,170 @@
+"""One-call helpers for the report notebooks: load a corpus slice with its theme scores, show
+HTML-escaped tables, resolve output paths. Notebooks stay thin: parameters -> these -> charts.
+
+    >>> import pandas as pd
+    >>> "&lt;script&gt;" in table_html(pd.DataFrame({"title": ["<script>alert(1)</script>"]}))
+    True
+"""
+from __future__ import annotations
+
+import html
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import config
+from analysis.notebook import plotting
+from analysis.aggregate import selection
+from analysis.errors import UsageError
+
+log = logging.getLogger(__name__)
+
+_URL = re.compile(r"^https?://", re.IGNORECASE)
+SAMPLE_ARTICLE: Path = config.SAMPLE_DIR / "text" / "000_border_trade_brief.txt"
+
+
+@dataclass
+class Corpus:
+    """A selected slice of the store: articles, theme scores/hits/article themes, and a source note."""
+
+    articles: pd.DataFrame
+    scores: pd.DataFrame
+    hits: pd.DataFrame
+    article_themes: pd.DataFrame
+    note: str
+    store: Path | None = None
+    params: dict = field(default_factory=dict)
+
+
+def store_or_default(store: str | Path | None) -> Path:
+    """Return the store folder: the parameter if non-empty, else ``config.PROCESSED_DIR``."""
+    return config.store_dir(store or None)
+
+
+def _load_articles(store: Path, start: str | None, end: str | None, outlets: list[str]) -> pd.DataFrame:
+    """Load the article table of ``store`` (pushing the date/outlet filters down to the reader)."""
+    from analysis.corpus.store import load_corpus
+
+    return load_corpus(store=store, start=start or None, end=end or None, sources=outlets or None)
+
+
+def score_articles(articles: pd.DataFrame, store: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Theme scores, hits and article themes for ``articles`` (the store's cache when available)."""
+    ids = set(articles["article_id"].astype(str))
+    try:
+        from analysis.themes.cache import load_scores
+    except ImportError:
+        load_scores = None
+    if load_scores is not None and store is not None:
+        got = load_scores(store=store)
+        return {k: v[v["article_id"].astype(str).isin(ids)].reset_index(drop=True) for k, v in got.items()
+                if k in ("scores", "hits", "article_themes")}
+    from analysis.themes import scoring as themes
+
+    scores = themes.score_themes(articles)
+    return {"scores": scores, "hits": themes.theme_hits(articles), "article_themes": themes.article_themes(scores)}
+
+
+def prepare(store: str | Path | None = "", start: str = "", end: str = "", outlets: str | list[str] = "",
+            exclude_duplicates: bool = True, corpus_label: str = "") -> Corpus:
+    """Load articles (date range inclusive, outlets, duplicates excluded) with their theme scores."""
+    folder = store_or_default(store)
+    if not (folder / config.ARTICLES_DATASET).exists():
+        raise UsageError(f"no article store at {folder}: run `python -m analysis ingest PATH --store {folder}`")
+    names = selection.parse_list(outlets)
+    articles = _load_articles(folder, start, end, names)
+    articles = selection.select_articles(articles, start or None, end or None, names, exclude_duplicates)
+    articles = articles.reset_index(drop=True)
+    scored = score_articles(articles, folder)
+    label = corpus_label or f"Source: article store '{folder.name}'"
+    note = plotting.source_note(articles, label)
+    params = {"store": str(folder), "start": start, "end": end, "outlets": names,
+              "exclude_duplicates": exclude_duplicates}
+    log.info("prepared %d articles from %s", len(articles), folder)
+    return Corpus(articles, scored["scores"], scored["hits"], scored["article_themes"], note, folder, params)
+
+
+def load_article(article_id: str = "", path: str = "", store: str | Path | None = "") -> pd.DataFrame:
+    """One article as a one-row table: from ``path`` (read with the loaders), else ``article_id``
+    in the store, else the bundled sample article."""
+    if article_id:
+        from analysis.corpus.store import load_corpus
+
+        arts = load_corpus(store=store_or_default(store))
+        row = arts[arts["article_id"].astype(str) == article_id]
+        if row.empty:
+            raise UsageError(f"article_id {article_id!r} not found in {store_or_default(store)}")
+        return row.reset_index(drop=True)
+    from analysis.corpus.loaders import read_articles
+
+    target = Path(path) if path else SAMPLE_ARTICLE
+    if not target.exists():
+        raise UsageError(f"article file not found: {target}")
+    arts, skipped = read_articles([target])
+    if arts.empty:
+        raise UsageError(f"could not read an article from {target}: {skipped}")
+    return arts.head(1).reset_index(drop=True)
+
+
+def article_note(article: pd.DataFrame) -> str:
+    """Source line for one article: its outlet (or file name) and date."""
+    row = article.iloc[0]
+    origin = str(row.get("origin") or "")
+    where = row.get("source") if isinstance(row.get("source"), str) and row.get("source") else Path(origin.split(":")[0]).name
+    date = pd.to_datetime(row.get("date"), errors="coerce")
+    return f"Source: {where}" + (f", {date:%Y-%m-%d}" if pd.notna(date) else " (undated)") + f" · article {row['article_id']}"
+
+
+def out_path(out_dir: str | Path, name: str) -> Path:
+    """Return ``out_dir/name`` (the stem for a chart or table), creating ``out_dir``."""
+    folder = Path(out_dir or ".")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
+
+
+def _cell(value: object, max_chars: int, links: bool) -> str:
+    """One escaped table cell; http(s) URLs become links with an escaped href."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        text = ", ".join(map(str, list(value)))
+    elif value is None or (not isinstance(value, dict) and pd.isna(value)):
+        return "<td></td>"
+    elif isinstance(value, pd.Timestamp):
+        text = value.strftime("%Y-%m-%d") if value == value.normalize() else str(value)
+    elif isinstance(value, (float, np.floating)):
+        text = f"{value:.3g}"
+    else:
+        text = str(value)
+    short = text if len(text) <= max_chars else text[: max_chars - 1] + "…"
+    if links and _URL.match(text) and not any(ch.isspace() for ch in text):
+        return (f'<td><a href="{html.escape(text, quote=True)}" rel="noopener noreferrer">'
+                f"{html.escape(short)}</a></td>")
+    return f"<td>{html.escape(short)}</td>"
+
+
+def table_html(df: pd.DataFrame, max_rows: int = 30, max_chars: int = 300, links: bool = True) -> str:
+    """Render a table as HTML with every cell and header escaped (http(s) URLs become safe links)."""
+    view = df.head(max_rows)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in view.columns)
+    rows = "".join("<tr>" + "".join(_cell(v, max_chars, links) for v in row) + "</tr>\n"
+                   for row in view.itertuples(index=False, name=None))
+    more = f"<caption>first {max_rows} of {len(df)} rows</caption>" if len(df) > max_rows else ""
+    return (f'<table class="dataframe report-table">{more}<thead><tr>{head}</tr></thead>'
+            f"<tbody>\n{rows}</tbody></table>")
+
+
+def show_table(df: pd.DataFrame, max_rows: int = 30, max_chars: int = 300, links: bool = True,
+               csv: str | Path | None = None) -> None:
+    """Display a table (HTML-escaped) in the notebook; with ``csv=`` also save all its rows there."""
+    from IPython.display import HTML, display
+
+    if csv is not None:
+        Path(csv).parent.mkdir(parents=True, exist_ok=True)
+        df.to_csv(csv, index=False)
+    if df.empty:
+        display(HTML("<p><em>No rows for these parameters.</em></p>"))
+        return
+    display(HTML(table_html(df, max_rows, max_chars, links)))

@@ -1,0 +1,301 @@
+"""Execute notebooks with papermill in parallel worker processes, with a timeout per notebook.
+
+Each worker is a long-lived ``python -m analysis.report.execute`` process (papermill + nbconvert are
+imported once per worker, not once per notebook) that reads one job spec per stdin line,
+executes the notebook in the job's own folder (``cwd``), renders it to HTML and answers with
+one result line. A notebook that overruns its timeout gets its worker and the worker's kernel
+killed (jupyter_client starts kernels in a session of their own, so both are killed by pid);
+a fresh worker takes the remaining jobs.
+
+Kernel shutdown: ``shutdown_kernel="immediate"`` is not a papermill argument of its own but
+reaches nbclient's ``NotebookClient.shutdown_kernel`` trait through papermill's engine kwargs;
+a graceful shutdown sometimes stalled for seconds.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from analysis import config
+
+log = logging.getLogger(__name__)
+
+MARK = "@@policy-news-result "
+GRACE_S = 15.0  # kernel start-up + rendering on top of the notebook's own timeout
+
+
+def kernel_env(scratch: Path) -> dict[str, str]:
+    """Environment for workers: this venv's kernel, inline figures, the package importable."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    env = dict(os.environ)
+    # ipykernel shows figures inline only when MPLBACKEND is unset or inline (tests set Agg)
+    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(config.ROOT), env.get("PYTHONPATH")) if p)
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    ok_names = {"python", "python3", f"python3.{sys.version_info[1]}"}
+    try:
+        argv = KernelSpecManager().get_kernel_spec("python3").argv
+        exe = argv[0] if argv else ""
+        good = exe in ok_names or Path(exe).resolve() == Path(sys.executable).resolve()
+    except NoSuchKernel:
+        good = False
+    if not good:  # a python3 kernelspec from another environment: shadow it with ours
+        spec_dir = scratch / "jupyter" / "kernels" / "python3"
+        spec_dir.mkdir(parents=True, exist_ok=True)
+        (spec_dir / "kernel.json").write_text(json.dumps({
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "Python 3 (policy-news)", "language": "python"}))
+        env["JUPYTER_PATH"] = os.pathsep.join(
+            p for p in (str(scratch / "jupyter"), env.get("JUPYTER_PATH")) if p)
+        log.info("python3 kernelspec points outside this venv; using %s", spec_dir)
+    return env
+
+
+def template_cell(notebook: Path, source: str) -> int | None:
+    """Index of the cell with this source in the template notebook (None if not found)."""
+    if not source:
+        return None
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return None
+    for i, cell in enumerate(cells):
+        src = cell.get("source", "")
+        if ("".join(src) if isinstance(src, list) else src).strip() == source.strip():
+            return i
+    return None
+
+
+def slowest_cells(executed: Path, template: Path, n: int = 3) -> list[dict[str, Any]]:
+    """The ``n`` slowest cells (papermill's per-cell durations), by template cell index."""
+    try:
+        cells = json.loads(executed.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return []
+    timed = []
+    for cell in cells:
+        seconds = (cell.get("metadata", {}).get("papermill") or {}).get("duration")
+        if cell.get("cell_type") == "code" and seconds:
+            src = cell.get("source", "")
+            src = "".join(src) if isinstance(src, list) else src
+            timed.append({"cell": template_cell(template, src), "seconds": round(seconds, 2),
+                          "first_line": next((ln.strip()[:80] for ln in src.splitlines()
+                                              if ln.strip()), "")})
+    return sorted(timed, key=lambda c: -c["seconds"])[:n]
+
+
+def _execute_one(spec: dict[str, Any]) -> dict[str, Any]:
+    """Run one job spec in this worker: papermill, then HTML rendering."""
+    import papermill as pm
+    from papermill.engines import NotebookExecutionManager
+    from papermill.exceptions import PapermillExecutionError
+
+    from analysis.report.render import render_notebook
+
+    progress = Path(spec["progress_file"])
+    original = NotebookExecutionManager.cell_start
+
+    def cell_start(self, cell, cell_index=None, **kwargs):  # noqa: ANN001
+        """Record which cell runs, for the progress display and timeout messages."""
+        progress.write_text(f"{cell_index} {len(self.nb.cells)}")
+        return original(self, cell, cell_index, **kwargs)
+
+    NotebookExecutionManager.cell_start = cell_start
+    result: dict[str, Any] = {"key": spec["key"], "status": "ok", "error": None}
+    t0 = time.perf_counter()
+    try:
+        pm.execute_notebook(
+            spec["input"], spec["output"], parameters=spec["parameters"], cwd=spec["cwd"],
+            kernel_name=spec.get("kernel_name", "python3"), progress_bar=False,
+            execution_timeout=spec["timeout"], start_timeout=60, log_output=False,
+            shutdown_kernel="immediate")
+    except PapermillExecutionError as exc:
+        result["status"] = "failed"
+        result["error"] = {"cell_index": exc.cell_index, "exec_count": exc.exec_count,
+                           "ename": exc.ename, "evalue": str(exc.evalue)[:2000],
+                           "source": (exc.source or "")[:500]}
+    except Exception as exc:  # timeouts, dead kernels, unreadable notebooks
+        cell = progress.read_text().split()[0] if progress.exists() else None
+        result["status"] = "timeout" if isinstance(exc, TimeoutError) else "error"
+        result["error"] = {"cell_index": int(cell) if cell else None, "exec_count": None,
+                           "ename": type(exc).__name__, "evalue": str(exc)[:2000], "source": ""}
+    finally:
+        NotebookExecutionManager.cell_start = original
+    if result["error"]:
+        result["error"]["template_cell_index"] = template_cell(
+            Path(spec["input"]), result["error"].get("source") or "")
+    result["duration_s"] = round(time.perf_counter() - t0, 3)
+    result["slowest_cells"] = slowest_cells(Path(spec["output"]), Path(spec["input"]))
+    t1 = time.perf_counter()
+    result["html_problems"] = []
+    if Path(spec["output"]).exists():
+        try:
+            info = dict(spec.get("run_info", {}), status=result["status"])
+            result["html_problems"] = render_notebook(
+                Path(spec["output"]), Path(spec["html"]), spec["show_code"], info)
+        except Exception as exc:  # noqa: BLE001 - a rendering failure fails this job only
+            result["html_problems"] = [f"rendering failed: {type(exc).__name__}: {exc}"]
+        if result["html_problems"] and result["status"] == "ok":
+            result["status"] = "unsafe-html"
+    result["render_s"] = round(time.perf_counter() - t1, 3)
+    return result
+
+
+def worker_main() -> int:
+    """Serve job specs from stdin (one JSON per line) until EOF."""
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        spec = json.loads(line)
+        os.chdir(spec["cwd"])
+        result = _execute_one(spec)
+        sys.stdout.write(MARK + json.dumps(result) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+class _Worker:
+    """One worker process with a reader thread that forwards its result lines."""
+
+    def __init__(self, env: dict[str, str], log_file: Path, results: "queue.Queue") -> None:
+        self.log = open(log_file, "a", encoding="utf-8")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "analysis.report.execute"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=self.log, text=True, env=env,
+            start_new_session=True, cwd=str(config.ROOT))
+        self.job: dict[str, Any] | None = None
+        self.started = 0.0
+        threading.Thread(target=self._read, args=(results,), daemon=True).start()
+
+    def _read(self, results: "queue.Queue") -> None:
+        """Forward result lines (and EOF) to the scheduler."""
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            if line.startswith(MARK):
+                results.put((self, json.loads(line[len(MARK):])))
+        results.put((self, None))
+
+    def submit(self, spec: dict[str, Any]) -> None:
+        """Send one job."""
+        assert self.proc.stdin is not None
+        self.job, self.started = spec, time.monotonic()
+        self.proc.stdin.write(json.dumps(spec) + "\n")
+        self.proc.stdin.flush()
+
+    def kill(self) -> None:
+        """Kill the worker and its kernel (kernels run in a session of their own)."""
+        import psutil
+
+        try:
+            children = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            children = []
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        for child in children:
+            try:
+                child.kill()
+            except psutil.NoSuchProcess:
+                pass
+        self.proc.wait()
+        self.log.close()
+
+    def close(self) -> None:
+        """Let the worker finish (EOF on stdin)."""
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+        except (subprocess.TimeoutExpired, BrokenPipeError, OSError):
+            self.kill()
+        self.log.close()
+
+
+def _progress(spec: dict[str, Any]) -> tuple[int, int]:
+    """Read a job's (current cell, number of cells) from its progress file."""
+    try:
+        i, n = Path(spec["progress_file"]).read_text().split()
+        return int(i), int(n)
+    except (OSError, ValueError):
+        return 0, 0
+
+
+def run_specs(specs: list[dict[str, Any]], n_jobs: int, env: dict[str, str], log_file: Path,
+              on_event=None) -> dict[str, dict[str, Any]]:  # noqa: ANN001
+    """Run every spec on ``n_jobs`` workers; return results by key. ``on_event(kind, spec, info)``."""
+    results: queue.Queue = queue.Queue()
+    pending = list(specs)
+    done: dict[str, dict[str, Any]] = {}
+    workers: list[_Worker] = []
+    notify = on_event or (lambda *a: None)
+    try:
+        while pending or any(w.job for w in workers):
+            for w in workers:
+                if w.job is None and pending:
+                    spec = pending.pop(0)
+                    w.submit(spec)
+                    notify("start", spec, {})
+            while pending and len(workers) < n_jobs:
+                w = _Worker(env, log_file, results)
+                workers.append(w)
+                spec = pending.pop(0)
+                w.submit(spec)
+                notify("start", spec, {})
+            try:
+                worker, result = results.get(timeout=0.25)
+            except queue.Empty:
+                worker, result = None, None
+            if worker is not None and worker.job is not None:
+                spec = worker.job
+                if result is None:  # the worker died
+                    result = {"key": spec["key"], "status": "error", "duration_s":
+                              round(time.monotonic() - worker.started, 3), "render_s": 0.0,
+                              "html_problems": [], "error": {
+                                  "cell_index": _progress(spec)[0] or None, "exec_count": None,
+                                  "ename": "WorkerDied", "source": "",
+                                  "evalue": f"worker exited with code {worker.proc.poll()}"}}
+                    workers.remove(worker)
+                    worker.log.close()
+                worker.job = None
+                done[spec["key"]] = result
+                notify("done", spec, result)
+            now = time.monotonic()
+            for w in list(workers):
+                if w.job is None:
+                    continue
+                notify("progress", w.job, {"cell": _progress(w.job)})
+                if now - w.started > w.job["timeout"] + GRACE_S:
+                    spec, cell = w.job, _progress(w.job)[0]
+                    w.job = None
+                    w.kill()
+                    workers.remove(w)
+                    res = {"key": spec["key"], "status": "timeout", "render_s": 0.0,
+                           "duration_s": round(now - w.started, 3), "html_problems": [],
+                           "error": {"cell_index": cell, "exec_count": None, "source": "",
+                                     "ename": "Timeout", "evalue":
+                                     f"notebook exceeded {spec['timeout']} s (killed)"}}
+                    done[spec["key"]] = res
+                    notify("done", spec, res)
+    except BaseException:
+        for w in workers:
+            w.kill()
+        raise
+    for w in workers:
+        w.close()
+    return done
+
+
+if __name__ == "__main__":
+    sys.exit(worker_main())

@@ -1,0 +1,1 @@
+"""themes/kernel."""
