@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import schema
+from analysis import frames, periods, schema
 from analysis.aggregate import counts as aggregate
 from analysis.aggregate import evidence_counts as evidence_stats
 from analysis.corpus import quality
@@ -47,7 +47,7 @@ def corpus() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 def _brute_share(arts, scores, theme, period_start, freq="MS"):
     """Direct computation: articles with theme present / all dated articles in the period."""
     dated = arts.dropna(subset=["date"])
-    in_p = dated[aggregate.periods(dated["date"], freq) == period_start]
+    in_p = dated[periods.periods(dated["date"], freq) == period_start]
     present = set(scores.query("theme == @theme and present")["article_id"])
     return in_p["article_id"].isin(present).sum(), len(in_p)
 
@@ -152,10 +152,10 @@ def test_select_articles_and_periods(corpus):
     assert sel["date"].between("2025-02-01", "2025-02-28 23:59").all()
     assert set(sel["source"]) <= {"Alpha", "Beta"} and sel["dup_of"].isna().all()
     assert len(selection.select_articles(arts, exclude_duplicates=True)) == len(arts) - 2
-    p = aggregate.periods(pd.Series(pd.to_datetime(["2025-03-05", "2025-03-09", None])), "W")
+    p = periods.periods(pd.Series(pd.to_datetime(["2025-03-05", "2025-03-09", None])), "W")
     assert p.dt.strftime("%Y-%m-%d").tolist()[:2] == ["2025-03-03", "2025-03-03"] and pd.isna(p.iloc[2])
     with pytest.raises(ValueError):
-        aggregate.period_freq("fortnight")
+        periods.period_freq("fortnight")
 
 
 def test_lump_groups_keeps_totals():
@@ -182,7 +182,7 @@ def test_tone_and_mentions_counts(corpus):
     arts, _, _ = corpus
     tone = pd.DataFrame({"article_id": arts["article_id"], "compound": np.linspace(-1, 1, len(arts))})
     t = evidence_stats.tone_mean(evidence_stats.count_tone(arts, tone, "MS"))
-    dated = arts.assign(p=aggregate.periods(arts["date"], "MS"), c=tone["compound"]).dropna(subset=["p"])
+    dated = arts.assign(p=periods.periods(arts["date"], "MS"), c=tone["compound"]).dropna(subset=["p"])
     expect = dated.groupby("p")["c"].mean()
     assert np.allclose(t.set_index("period")["mean_compound"].sort_index().values, expect.sort_index().values)
     m = pd.DataFrame({"article_id": ["a", "a", "b"], "kind": ["place"] * 3, "name": ["Mexico", "Mexican", "Mexico"],
@@ -240,7 +240,7 @@ def test_docstring_examples_run(module):
     (pd.Series(["a", None], dtype=object), ["a"]),
 ])
 def test_fast_isin_equals_pandas_isin(values, other):
-    got = selection.isin(values, other)
+    got = frames.isin(values, other)
     assert got.dtype == bool and got.tolist() == values.isin(other).tolist()
 
 

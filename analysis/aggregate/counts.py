@@ -27,38 +27,10 @@ import numpy as np
 import pandas as pd
 
 from analysis import schema
-from analysis.aggregate.selection import isin
+from analysis.frames import isin
+from analysis.periods import periods
 
-# pandas offset alias a user may pass -> the Period frequency used to bucket dates
-_PERIOD_FREQ: dict[str, str] = {
-    "D": "D", "W": "W", "W-MON": "W", "W-SUN": "W", "M": "M", "MS": "M", "ME": "M",
-    "Q": "Q", "QS": "Q", "QE": "Q", "Y": "Y", "YS": "Y", "YE": "Y", "A": "Y", "AS": "Y",
-}
-FREQ_LABELS: dict[str, str] = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
 OTHER_GROUP = "Other outlets"
-
-
-def period_freq(freq: str) -> str:
-    """Return the Period frequency (D, W, M, Q, Y) for a pandas offset alias such as ``"MS"``.
-
-    >>> period_freq("MS"), period_freq("w")
-    ('M', 'W')
-    """
-    key = str(freq).strip().upper()
-    if key not in _PERIOD_FREQ:
-        raise ValueError(f"unknown freq {freq!r}; use one of D, W, MS, QS, YS")
-    return _PERIOD_FREQ[key]
-
-
-def periods(dates: pd.Series, freq: str = "W") -> pd.Series:
-    """Return the start timestamp of the period (week from Monday, month, ...) of each date.
-
-    >>> periods(pd.Series(pd.to_datetime(["2025-01-08"])), "W").dt.strftime("%Y-%m-%d").tolist()
-    ['2025-01-06']
-    """
-    d = pd.to_datetime(dates, errors="coerce")
-    out = d.dt.to_period(period_freq(freq)).dt.start_time
-    return out.astype("datetime64[ns]")
 
 
 def presence(themes: pd.DataFrame) -> pd.DataFrame:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+
+from analysis.periods import FREQ_LABELS, period_freq, periods
 
 
 def select_articles(articles: pd.DataFrame, start: str | None = None, end: str | None = None,
@@ -41,36 +40,6 @@ def select_articles(articles: pd.DataFrame, start: str | None = None, end: str |
     return articles.loc[keep.fillna(False).astype(bool)]
 
 
-def isin(values: pd.Series, other: object) -> np.ndarray:
-    """``values.isin(other)`` as a numpy bool array, fast for pyarrow-backed string columns.
-
-    pandas 3's ``ArrowStringArray.isin`` turns every element of ``other`` into a pyarrow scalar in
-    Python; this passes ``other`` to ``pyarrow.compute.is_in`` as one array (same result: nulls
-    match nulls, everything else by equality).
-
-    >>> isin(pd.Series(["a", "b", None], dtype="string"), {"b", None}).tolist()
-    [False, True, True]
-    """
-    arr = values.array
-    if hasattr(arr, "_pa_array") and pd.api.types.is_string_dtype(values.dtype):
-        try:
-            vals = other.array if isinstance(other, (pd.Series, pd.Index)) else other
-            if hasattr(vals, "_pa_array") and pd.api.types.is_string_dtype(getattr(vals, "dtype", None)):
-                value_set = vals._pa_array.combine_chunks() if isinstance(vals._pa_array, pa.ChunkedArray) else vals._pa_array
-            else:
-                items = list(vals)  # type: ignore[call-overload]
-                if not all(v is None or isinstance(v, str) or (isinstance(v, float) and v != v) for v in items):
-                    raise TypeError("not all strings")
-                value_set = pa.array(items, type=pa.string(), from_pandas=True)
-            if len(value_set) == 0:
-                return np.zeros(len(values), dtype=bool)
-            value_set = value_set.cast(arr._pa_array.type)
-            return np.array(pc.is_in(arr._pa_array, value_set=value_set), dtype=np.bool_)
-        except (TypeError, pa.ArrowException):
-            pass
-    return np.asarray(values.isin(other), dtype=bool)
-
-
 def parse_list(value: Sequence[str] | str | None) -> list[str]:
     """Return a list from a comma-separated string or a sequence (empty for None / "").
 
@@ -91,8 +60,6 @@ def compare_groups(articles: pd.DataFrame, group_by: str, freq: str = "YS") -> t
     >>> compare_groups(a, "period", "YS")[0].group.tolist()
     ['2025']
     """
-    from analysis.aggregate.counts import FREQ_LABELS, period_freq, periods
-
     out = articles.copy()
     if group_by in ("outlet", "source"):
         out["group"] = out["source"].astype("string")

@@ -69,7 +69,7 @@ def theme_index(hits: pd.DataFrame | None, articles: pd.DataFrame | None = None)
     if hits is None or len(hits) == 0:
         return {}
     if articles is not None:
-        from analysis.aggregate.selection import isin
+        from analysis.frames import isin
 
         ids = articles["article_id"].astype(str).tolist()
         raw = hits["article_id"]
@@ -78,7 +78,7 @@ def theme_index(hits: pd.DataFrame | None, articles: pd.DataFrame | None = None)
     aids = hits["article_id"].astype(str)
     h = pd.DataFrame({"article_id": aids, "theme": hits["theme"].astype(str), "sentence_id": hits["sentence_id"]})
     if articles is not None:
-        from analysis.aggregate.selection import isin
+        from analysis.frames import isin
 
         h = h[isin(aids, ids)]
     h = h.drop_duplicates()

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import schema
+from analysis.periods import FREQ_LABELS, period_freq
 from analysis.aggregate import counts as aggregate
 from analysis.notebook import plotting
 from analysis.notebook.plotting import DEFAULT_SOURCE, OKABE_ITO, Chart, save_chart, source_note
@@ -31,7 +32,7 @@ Stem = str | Path | None
 
 def _unit(freq: str) -> str:
     """Readable period name for a freq alias ("W" -> "week")."""
-    return aggregate.FREQ_LABELS[aggregate.period_freq(freq)]
+    return FREQ_LABELS[period_freq(freq)]
 
 
 def articles_per_period(counts: pd.DataFrame, freq: str = "W", top: int = 7, *,

@@ -28,6 +28,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from analysis import config
+from analysis.periods import periods
 from analysis.aggregate import counts as aggregate
 from analysis.aggregate import evidence_counts as evidence_stats
 from analysis.corpus import quality
@@ -157,7 +158,7 @@ def rollup(table: pd.DataFrame, keys: Sequence[str], freq: str | None = None) ->
     """Sum a count table over every key not in ``keys`` (``period`` re-bucketed to ``freq`` first)."""
     t = table
     if freq is not None and "period" in t.columns:
-        t = t.assign(period=aggregate.periods(t["period"], freq))
+        t = t.assign(period=periods(t["period"], freq))
     values = [c for c in t.columns if c not in keys and pd.api.types.is_numeric_dtype(t[c]) and c != "period"]
     if not len(t):
         return t[list(keys) + values].reset_index(drop=True)

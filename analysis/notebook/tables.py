@@ -21,7 +21,7 @@ import pandas as pd
 from analysis import schema
 from analysis.errors import UsageError
 from analysis.aggregate.counts import presence
-from analysis.aggregate.selection import isin
+from analysis.frames import isin
 from analysis.text.sentences import document_text, paragraph_spans, sentence_spans
 
 _META = ["article_id", "date", "source", "title", "url"]
