@@ -16,7 +16,9 @@ import importlib
 import logging
 from typing import Any
 
-__version__ = "0.1.0"
+from analysis import config
+
+__version__ = config.VERSION
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -25,9 +27,9 @@ _EXPORTS: dict[str, str] = {
     # ingest and store
     "ingest": "analysis.corpus.ingest",
     "load_corpus": "analysis.corpus.store",
-    "read_articles": "analysis.corpus.loaders",
+    "read_articles": "analysis.corpus.loaders.articles",
     # themes
-    "load_lexicons": "analysis.themes.scoring",
+    "load_lexicons": "analysis.themes.lexicon",
     "score_themes": "analysis.themes.scoring",
     "theme_hits": "analysis.themes.scoring",
     "article_themes": "analysis.themes.scoring",
@@ -39,19 +41,19 @@ _EXPORTS: dict[str, str] = {
     "load_model": "analysis.model.theme_model",
     "predict_themes": "analysis.model.theme_model",
     # text utilities
-    "sentences": "analysis.text.words",
-    "sentence_table": "analysis.text.words",
+    "sentences": "analysis.text.sentences",
+    "sentence_table": "analysis.text.sentences",
     "words": "analysis.text.words",
     "ngrams": "analysis.text.words",
-    "kwic": "analysis.text.words",
-    "collocations": "analysis.text.words",
-    "top_terms": "analysis.text.words",
-    "keyness": "analysis.text.words",
+    "kwic": "analysis.text.concordance",
+    "collocations": "analysis.text.concordance",
+    "top_terms": "analysis.text.concordance",
+    "keyness": "analysis.text.keyness",
     "tone": "analysis.evidence.tone",
     "quotes": "analysis.evidence.quotes",
     "amounts": "analysis.evidence.amounts",
     "places": "analysis.evidence.places",
-    "actors": "analysis.evidence.places",
+    "actors": "analysis.evidence.actors",
     # aggregations and charts
     "count_theme_periods": "analysis.aggregate.counts",
     "theme_share": "analysis.aggregate.counts",

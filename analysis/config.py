@@ -1,4 +1,4 @@
-"""Project paths as ``pathlib`` constants, overridable by environment variables.
+"""Project paths as ``pathlib`` constants, overridable by environment variables, and the package version.
 
 No I/O happens at import. Every path a notebook or command uses comes from here::
 
@@ -19,11 +19,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+VERSION: str = "0.1.0"   # the package version (``analysis.__version__``, pyproject.toml's version)
+
 PACKAGE_DIR: Path = Path(__file__).resolve().parent
 ROOT: Path = PACKAGE_DIR.parent
 
 DATA_DIR: Path = Path(os.environ.get("POLICY_NEWS_DATA", ROOT / "data")).resolve()
-RAW_DIR: Path = DATA_DIR / "raw"
 SAMPLE_DIR: Path = ROOT / "data" / "sample"
 PROCESSED_DIR: Path = Path(os.environ.get("POLICY_NEWS_STORE", DATA_DIR / "processed")).resolve()
 REPORTS_DIR: Path = Path(os.environ.get("POLICY_NEWS_REPORTS", ROOT / "reports")).resolve()

@@ -4,7 +4,7 @@
     >>> ARTICLE_COLUMNS[:3]
     ['article_id', 'source', 'date']
 
-Every table is a pandas DataFrame; the README documents each column. Columns listed here
+Every table is a pandas DataFrame; docs/methods.md documents each column. Columns listed here
 always exist (possibly empty); loaders may carry extra input columns (labels, bias, ...)
 after them.
 """

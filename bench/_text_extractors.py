@@ -2,7 +2,7 @@
 
 Each callable takes an articles chunk and returns a DataFrame. They pass an empty theme-hits table
 so that the timing is the extractor's own work (theme scoring is benchmarked in bench/themes.py).
-The sentence-start cache shared by the extractors (``analysis.evidence.documents.sentence_starts``) is
+The sentence-start cache shared by the extractors (``analysis.text.sentences.sentence_starts``) is
 cleared at every call, so each single extractor pays for its own sentence split ("cold"), while
 ``evidence`` measures the real pipeline: one sentence split per document, then quotes, amounts
 and places on the same chunk -- the "sentences + quotes + amounts + places together" figure.
@@ -15,10 +15,9 @@ import pandas as pd
 
 from analysis.evidence.actors import actors
 from analysis.evidence.amounts import amounts
-from analysis.evidence.documents import sentence_starts
 from analysis.evidence.places import places
 from analysis.evidence.quotes import quotes
-from analysis.text.sentences import documents
+from analysis.text.sentences import documents, sentence_starts
 
 NO_HITS = pd.DataFrame({"article_id": pd.Series([], dtype="string"), "theme": pd.Series([], dtype="string"),
                         "sentence_id": pd.Series([], dtype="int64")})

@@ -33,7 +33,7 @@ import pandas as pd
 from analysis import config
 from analysis.corpus.dedupe import flag_duplicates
 from analysis.corpus.ingest import ingest
-from analysis.corpus.loaders import read_articles
+from analysis.corpus.loaders.articles import read_articles
 
 TARGET_MB_PER_CORE_S = 10.0
 TARGET_FILES_PER_S = 1000.0

@@ -26,7 +26,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.corpus.clean import word_count
-from analysis.corpus.loaders import read_articles
+from analysis.corpus.loaders.articles import read_articles
 from analysis.corpus.store import transaction
 
 DEFAULT_OUT = Path(tempfile.gettempdir()) / "policy-news-bench"

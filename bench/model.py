@@ -42,7 +42,8 @@ from analysis.model.features import article_docs
 # min_df=1, char 1-6 / char (not char_wb) / char block x0.7/x1.4, lexicon x0.5/x2, chi2 feature selection (top 20k/50k),
 # headline/lede blocks, NB-SVM (Wang & Manning), LogisticRegression (lbfgs, 5x slower), SGD modified_huber,
 # Ridge, Crammer-Singer, per-theme decision offsets fitted on out-of-fold scores, LSA (SVD-200) block, kNN,
-# stacking (LogisticRegression on member scores), tempered class weights. See the README for the numbers.
+# stacking (LogisticRegression on member scores), tempered class weights.
+# See docs/methods.md (accuracy) and docs/benchmarks.md (training cost).
 MODEL_OPTIONS: dict[str, dict] = {"allsides": {}, "nyt": {}}
 # The previous version's per-dataset settings (chosen the same way), for --ablations.
 PREVIOUS = {"allsides": {"target": "theme", "class_weight": "balanced", "title_weight": 0.5, "char_ngrams": None,

@@ -24,7 +24,9 @@ import pandas as pd
 import psutil
 
 from analysis import config
+from analysis.aggregate import count_files
 from analysis.cluster import engine as dx
+from analysis.cluster import session
 from analysis.cluster import ingest as di
 
 CORPORA = Path(tempfile.gettempdir()) / "policy-news-bench"
@@ -96,13 +98,13 @@ def run_dask(n: int, workers: int, work: Path, rows: list[dict], block_lines: in
     store = work / f"dask-{n}-{workers}"
     shutil.rmtree(store, ignore_errors=True)
     base = {"engine": "dask", "articles": n, "workers": workers}
-    c = dx.client("local", n_workers=workers, memory_limit="6GiB", quiet=True)
+    c = session.client("local", n_workers=workers, memory_limit="6GiB", quiet=True)
     try:
         _phase(c, "ingest", lambda: di.ingest([src], store=store, client=c, block_lines=block_lines,
                                                      progress=False), rows, base)
         arts = dx.read_store(store)
         _phase(c, "scoring", lambda: dx.write_scores(arts, store, show_progress=False), rows, base)
-        _phase(c, "aggregate", lambda: dx.write_aggregates(
+        _phase(c, "aggregate", lambda: count_files.write_aggregates(
             dx.aggregates(arts, tables=TABLES, show_progress=False), store), rows, base)
     finally:
         cluster = c.cluster
@@ -117,7 +119,7 @@ def run_pandas(n: int, work: Path, rows: list[dict]) -> None:
     from analysis.themes import scoring as themes
     from analysis.corpus.ingest import ingest
     from analysis.corpus.store import load_corpus
-    from analysis.text.term_counts import term_counts_table
+    from analysis.text.words import term_counts_table
 
     src = CORPORA / str(n) / "jsonl"
     store = work / f"pandas-{n}"

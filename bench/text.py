@@ -36,7 +36,8 @@ import pandas as pd
 
 from analysis import config
 from analysis.text.sentences import documents
-from analysis.text.words import sentence_table, words
+from analysis.text.sentences import sentence_table
+from analysis.text.words import words
 from analysis.evidence.tone import sentence_tone
 
 EXTRACTORS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {

@@ -31,7 +31,7 @@ def seed_path() -> Path:
 @pytest.fixture(scope="session")
 def seed_articles(seed_path: Path):
     """The seed article as an article table, read by the project's loader (nothing skipped)."""
-    from analysis.corpus.loaders import read_articles
+    from analysis.corpus.loaders.articles import read_articles
 
     table, skipped = read_articles([seed_path])
     assert not skipped and len(table) == 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ahocorasick
 
 from analysis.themes.lexicon import case_form, normalize, normalize_case, variants
-from analysis.themes.matcher import _dedupe
+from analysis.themes.matcher import one_entry_per_theme
 from analysis.text.sentences import document_text, sentence_spans
 from analysis.themes.scoring import SHORT_DOC_WORDS, TITLE_WEIGHT, TITLE_WEIGHT_SHORT, is_present
 
@@ -36,7 +36,7 @@ class ReferenceMatcher:
         self.automaton = ahocorasick.Automaton()
         for key, entries in keys.items():
             entries.sort(key=lambda e: (e[0].glob, e[1] is None))
-            plain = _dedupe(tuple((t.theme, t.subtheme, t.text, t.glob) for t, cf in entries
+            plain = one_entry_per_theme(tuple((t.theme, t.subtheme, t.text, t.glob) for t, cf in entries
                                   if not t.exclusion and cf is None))
             cased = tuple(((t.theme, t.subtheme, t.text, t.glob), cf) for t, cf in entries if not t.exclusion and cf is not None)
             excl = tuple((t.theme, cf) for t, cf in entries if t.exclusion)
@@ -63,7 +63,7 @@ class ReferenceMatcher:
             terms = plain
             if cased:
                 matched = tuple(t for t, cf in cased if cf == normalize_case(doc[s:e]))
-                terms = _dedupe(matched + plain) if matched else plain
+                terms = one_entry_per_theme(matched + plain) if matched else plain
             if terms:
                 cands.append((s, -e, terms))
         cands.sort()
@@ -94,7 +94,7 @@ def _resolve(cluster: list[tuple]) -> list[tuple]:
         e = -neg_e
         same = next((i for i, t in enumerate(taken) if t[0] == s and t[1] == neg_e), None)
         if same is not None:
-            taken[same] = (s, neg_e, _dedupe(taken[same][2] + terms))
+            taken[same] = (s, neg_e, one_entry_per_theme(taken[same][2] + terms))
         elif all(e <= ts or -tne <= s for ts, tne, _ in taken):
             taken.append((s, neg_e, terms))
     return sorted(taken, key=lambda c: c[0])

@@ -16,10 +16,14 @@ import pandas as pd
 import pytest
 
 from analysis import config
+from analysis.aggregate import count_files
 from analysis.aggregate import counts as aggregate
 from analysis.aggregate import evidence_counts as evidence_stats
-from analysis.notebook import source as src
+from analysis.aggregate.report_counts import selection_params
 from analysis.cluster import engine as dx
+from analysis.cluster import session
+from analysis.cluster.report_counts import aggregate_params, compute_report_aggregates, stale_params
+from analysis.notebook import source as src
 from analysis.errors import UsageError
 from analysis.corpus.ingest import ingest
 from analysis.corpus.store import load_corpus
@@ -33,7 +37,7 @@ NOTEBOOKS = "01-corpus-overview,02-theme-report"
 @pytest.fixture(scope="module")
 def cluster():
     """A real LocalCluster: 2 worker processes, one thread each, on 127.0.0.1."""
-    c = dx.client("local", n_workers=2, processes=True, quiet=True)
+    c = session.client("local", n_workers=2, processes=True, quiet=True)
     yield c
     cluster = c.cluster
     c.close()
@@ -89,7 +93,7 @@ def test_cli_score_dask_writes_scores_and_aggregates(tmp_path, cli_env, sample_s
     store = _copy(sample_store, tmp_path / "store")
     run = _cli(cli_env, "score", "--store", str(store), "--dask", address, "--no-progress")
     assert run.returncode == 0, run.stderr[-2000:]
-    tables = dx.read_aggregates(store)
+    tables = count_files.read_aggregates(store)
     assert set(dx.THEME_TABLES + dx.TERM_TABLES) <= set(tables)
     assert all(len(tables[t]) for t in ("theme_periods", "cooccurrence", "matched_terms"))
     n = len(load_corpus(store=store))
@@ -111,7 +115,7 @@ def test_cli_unreachable_scheduler_is_a_usage_error(tmp_path, cli_env, sample_st
 
 
 def _both(store: Path, sel: dict, client) -> tuple[src.AggregateData, src.ArticleData]:
-    tables = src.compute_report_aggregates(store, sel, show_progress=False)
+    tables = compute_report_aggregates(store, sel, show_progress=False)
     data = src.report_data(store, sel["start"] or "", sel["end"] or "", sel["outlets"], sel["exclude_duplicates"])
     return src.AggregateData(tables, "", store), data
 
@@ -121,8 +125,8 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
                                   check_exact=False, rtol=1e-9)
 
 
-@pytest.mark.parametrize("sel", [src.selection_params(),
-                                 src.selection_params("2025-03-01", "2025-09-30", "", False)])
+@pytest.mark.parametrize("sel", [selection_params(),
+                                 selection_params("2025-03-01", "2025-09-30", "", False)])
 def test_report_counts_on_cluster_equal_pandas(sample_store, cluster, sel):
     agg, art = _both(sample_store, sel, cluster)
     for freq in ("W", "MS"):
@@ -154,8 +158,8 @@ def test_report_dask_renders_same_chart_numbers(tmp_path, cli_env, sample_store,
     dask_run = _cli(cli_env, *common, "--out", str(tmp_path / "rd"), "--dask", address, "--no-progress")
     assert dask_run.returncode == 0, dask_run.stderr[-3000:]
     assert "aggregates computed on dask" in dask_run.stdout
-    params = src.read_params(store)
-    assert params["kind"] == "report" and params["selection"] == src.selection_params()
+    params = count_files.read_params(store)
+    assert params["kind"] == "report" and params["selection"] == selection_params()
     pandas_run = _cli(cli_env, *common, "--out", str(tmp_path / "rp"))
     assert pandas_run.returncode == 0, pandas_run.stderr[-3000:]
     d, p = _csvs(tmp_path / "rd" / "latest"), _csvs(tmp_path / "rp" / "latest")
@@ -173,9 +177,9 @@ def test_report_dask_renders_same_chart_numbers(tmp_path, cli_env, sample_store,
 
 def test_aggregate_mode_reads_no_article_file(tmp_path, cli_env, sample_store, cluster):
     store = _copy(sample_store, tmp_path / "store")
-    sel = src.selection_params()
-    dx.write_aggregates(src.compute_report_aggregates(store, sel, show_progress=False), store,
-                        params=src.aggregate_params(store, sel))
+    sel = selection_params()
+    count_files.write_aggregates(compute_report_aggregates(store, sel, show_progress=False), store,
+                        params=aggregate_params(store, sel))
     for part in (store / "articles").resolve().rglob("*.parquet"):
         part.unlink()                                     # only the manifest and the aggregates remain
     out = tmp_path / "nb"
@@ -193,10 +197,10 @@ def test_aggregates_for_another_selection_or_stale_store_are_refused(tmp_path, s
     store = _copy(sample_store, tmp_path / "store")
     with pytest.raises(UsageError, match="no report aggregates"):
         src.load_aggregate_data(store)
-    sel = src.selection_params(start="2025-03-01")
-    dx.write_aggregates(src.compute_report_aggregates(store, sel, show_progress=False), store,
-                        params=src.aggregate_params(store, sel))
-    assert src.stale_params(store, sel) is None
+    sel = selection_params(start="2025-03-01")
+    count_files.write_aggregates(compute_report_aggregates(store, sel, show_progress=False), store,
+                        params=aggregate_params(store, sel))
+    assert stale_params(store, sel) is None
     assert src.load_aggregate_data(store, start="2025-03-01").tables["quality"]["n_articles"].sum() > 0
     with pytest.raises(UsageError, match="were computed for"):
         src.load_aggregate_data(store)                     # the notebook's own selection differs
@@ -205,4 +209,4 @@ def test_aggregates_for_another_selection_or_stale_store_are_refused(tmp_path, s
     ingest([extra], store=store, defaults={"source": "Test", "date": "2025-05-05"}, progress=False)
     with pytest.raises(UsageError, match="older than its articles"):
         src.load_aggregate_data(store, start="2025-03-01")
-    assert src.stale_params(store, sel) is not None
+    assert stale_params(store, sel) is not None

@@ -9,14 +9,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.aggregate import count_files
 from analysis.aggregate import counts as aggregate
+from analysis.aggregate import evidence_counts
 from analysis.themes import scoring as themes
 from analysis.cluster import engine as dx
+from analysis.cluster import session
 from analysis.cluster import ingest as di
+from analysis.cluster import options
 from analysis.errors import UsageError
 from analysis.corpus.ingest import ingest
 from analysis.corpus.store import load_corpus
-from analysis.text.term_counts import term_counts_table, top_terms_from_counts
+from analysis.text.words import term_counts_table, top_terms_from_counts
 
 pytest.importorskip("distributed")
 
@@ -32,7 +36,7 @@ def _norm(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def client():
     """A real LocalCluster on 127.0.0.1: 2 worker processes, one thread each."""
-    c = dx.client("local", n_workers=2, processes=True, quiet=True)
+    c = session.client("local", n_workers=2, processes=True, quiet=True)
     assert len(c.scheduler_info()["workers"]) == 2
     assert c.dashboard_link.startswith("http://127.0.0.1")
     yield c
@@ -149,8 +153,8 @@ def test_aggregates_identical_and_written_for_reports(stores, corpus, pandas_sco
     pd.testing.assert_frame_equal(
         _norm(got["articles"], ["period", "source"]),
         _norm(aggregate.count_articles(corpus, freq="W", by=("source",)), ["period", "source"]))
-    out = dx.write_aggregates(got, stores["pandas"], params={"freq": "W"})
-    back = dx.read_aggregates(stores["pandas"])
+    out = count_files.write_aggregates(got, stores["pandas"], params={"freq": "W"})
+    back = count_files.read_aggregates(stores["pandas"])
     assert out.name == "aggregates" and set(back) == set(dx.THEME_TABLES)
     pd.testing.assert_frame_equal(aggregate.theme_share(back["theme_periods"]), want)
 
@@ -185,7 +189,7 @@ def test_text_extractors_identical(sample, client):
 def test_top_terms_and_evidence_counts_identical(sample, client):
     import dask.dataframe as dd
 
-    text = importlib.import_module("analysis.text.words")
+    text = importlib.import_module("analysis.text.concordance")
     ddf = dd.from_pandas(sample, npartitions=3)
     got = dx.aggregates(ddf, freq="MS", by=(), tables=dx.TERM_TABLES + dx.EVIDENCE_TABLES, show_progress=False)
     hits = themes.theme_hits(sample)
@@ -193,20 +197,20 @@ def test_top_terms_and_evidence_counts_identical(sample, client):
     pd.testing.assert_frame_equal(top_terms_from_counts(got["top_terms_theme"], top=10),
                                   text.top_terms(sample, by="theme", hits=hits, top=10))
     tone = importlib.import_module("analysis.evidence.tone")
-    want_tone = aggregate.tone_mean(aggregate.count_tone(sample, tone.tone(sample, by="article"), freq="MS"))
-    pd.testing.assert_frame_equal(aggregate.tone_mean(got["tone"]), want_tone)
+    want_tone = evidence_counts.tone_mean(evidence_counts.count_tone(sample, tone.tone(sample, by="article"), freq="MS"))
+    pd.testing.assert_frame_equal(evidence_counts.tone_mean(got["tone"]), want_tone)
     places = importlib.import_module("analysis.evidence.places")
-    pd.testing.assert_frame_equal(aggregate.top_mentions(got["places"]),
-                                  aggregate.top_mentions(aggregate.count_mentions(places.places(sample, hits=hits))))
+    pd.testing.assert_frame_equal(evidence_counts.top_mentions(got["places"]),
+                                  evidence_counts.top_mentions(evidence_counts.count_mentions(places.places(sample, hits=hits))))
     assert len(top_terms_from_counts(term_counts_table(sample))) == 20
 
 
 def test_dask_option_and_errors():
     parser = argparse.ArgumentParser()
-    dx.add_dask_argument(parser)
-    assert dx.engine_from_args(parser.parse_args([])) is None
+    options.add_dask_argument(parser)
+    assert options.engine_from_args(parser.parse_args([])) is None
     assert parser.parse_args(["--dask", "tcp://127.0.0.1:8786"]).dask == "tcp://127.0.0.1:8786"
     with pytest.raises(UsageError):
-        dx.client("http://example.org")
+        session.client("http://example.org")
     with pytest.raises(UsageError):
         dx.partition_counts(pd.DataFrame(), tables=["nope"])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+import analysis
 from analysis import config
 
 ROOT = config.ROOT
@@ -72,3 +73,9 @@ def test_config_paths_are_pathlib_and_overridable(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     lines = out.stdout.split()
     assert lines == [str(tmp_path / "d" / "processed"), str(tmp_path / "r")]
+
+
+def test_one_package_version() -> None:
+    """pyproject.toml, ``analysis.__version__`` and ``config.VERSION`` (models, report keys) agree."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert data["project"]["version"] == config.VERSION == analysis.__version__

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import UsageError
-from analysis.corpus.loaders import read_articles, sniff_format
+from analysis.corpus.loaders.articles import read_articles, sniff_format
 from analysis.corpus.loaders.text import parse_scraped_text
 from analysis.schema import ARTICLE_COLUMNS
 
@@ -247,7 +247,7 @@ def test_json_shapes(tmp_path: Path) -> None:
 def test_sample_corpus_has_no_site_boilerplate_left() -> None:
     """Newsletter, email and preference prompts of the bundled sample never reach ``text``."""
     from analysis import config
-    from analysis.corpus.loaders import read_articles
+    from analysis.corpus.loaders.articles import read_articles
 
     df, skipped = read_articles([config.SAMPLE_DIR])
     assert skipped == []

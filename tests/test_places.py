@@ -6,7 +6,8 @@ import pandas as pd
 from analysis.evidence.actors import actor_mentions, actors, doc_actors
 from analysis.evidence.places import doc_places, gazetteer, mention_counts, place_mentions, places
 from analysis.schema import MENTION_COLUMNS
-from analysis.text.sentences import documents
+from analysis.text.sentences import cached_sentence_spans, documents, sentence_spans, sentence_starts
+from analysis.text.theme_tags import sentence_theme_index
 
 NO_HITS = pd.DataFrame(columns=["article_id", "theme", "sentence_id"])
 
@@ -99,14 +100,11 @@ def test_allsides_hand_checked(allsides_articles) -> None:
     assert {"United States", "Mexico"} <= set(np_places["canonical"])  # "U.S. House", "Mexicans"
 
 
-def test_theme_index_of_some_articles_and_sentence_cache() -> None:
-    from analysis.evidence.documents import cached_sentence_spans, sentence_starts, theme_index
-    from analysis.text.sentences import sentence_spans
-
+def test_sentence_theme_index_of_some_articles_and_sentence_cache() -> None:
     hits = pd.DataFrame({"article_id": pd.Series(["a", "a", "b", "c", None], dtype="string"),
                          "theme": ["trade", "economy", "trade", "trade", "trade"], "sentence_id": [2, 2, 0, 1, 4]})
-    everything = theme_index(hits)
-    some = theme_index(hits, pd.DataFrame({"article_id": ["a", "c"]}))
+    everything = sentence_theme_index(hits)
+    some = sentence_theme_index(hits, pd.DataFrame({"article_id": ["a", "c"]}))
     assert some == {k: v for k, v in everything.items() if k[0] in ("a", "c")}
     assert some[("a", 2)] == ("economy", "trade") and ("b", 0) not in some
     doc = "He met Sen. Smith in the U.S. on Friday. It rained."

@@ -17,9 +17,12 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis.report import plan as reports
+from analysis import config
 from analysis.errors import UsageError
+from analysis.files import swap_symlink
+from analysis.report import plan as reports
 from analysis.report.render import check_html, clean_fragment
+from analysis.report.run import LATEST, cache_inputs, prune_runs
 from analysis.schema import ARTICLE_COLUMNS
 
 EVIL_TITLE = "<script>alert(1)</script>"
@@ -337,18 +340,37 @@ def test_check_html_flags_unsafe_pages():
 
 def test_prune_keeps_newest_and_latest(tmp_path):
     """--keep N deletes older run folders but never the one latest points at."""
-    from analysis.report.run import point_latest, prune_runs
-
     names = [f"2026010{i}T000000Z-0123456{i}" for i in range(1, 6)]
     for name in names:
         (tmp_path / name).mkdir()
     (tmp_path / "notes").mkdir()
-    point_latest(tmp_path, tmp_path / names[0])
+    swap_symlink(tmp_path / LATEST, tmp_path / names[0])
     gone = prune_runs(tmp_path, 2)
     assert sorted(p.name for p in gone) == names[1:3]
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == sorted([names[0], *names[3:], "latest", "notes"])
     assert (tmp_path / "latest").resolve() == tmp_path / names[0]
+
+
+def test_cache_key_follows_the_lexicons_used(tmp_path):
+    """Editing a custom lexicon folder changes the run's lexicon fingerprint and cache key; no edit, no change."""
+    lexicons = tmp_path / "lexicons"
+    lexicons.mkdir()
+    for path in config.LEXICON_DIR.glob("*.yml"):
+        (lexicons / path.name).write_bytes(path.read_bytes())
+    store = make_store(tmp_path / "store", n=4)
+    jobs = reports.plan_jobs(["trade"], make_notebooks(tmp_path / "notebooks"))
+    corpus_fp, lexicon_fp, key = cache_inputs(jobs, store, False, lexicons)
+    assert (corpus_fp, lexicon_fp, key) == cache_inputs(jobs, store, False, lexicons)
+    assert lexicon_fp == cache_inputs(jobs, store, False)[1]      # a copy of the shipped lexicons
+
+    trade = lexicons / "trade.yml"
+    trade.write_text(trade.read_text(encoding="utf-8").replace("\nterms:\n", "\nterms:\n  - widget levy\n", 1),
+                     encoding="utf-8")
+    edited = cache_inputs(jobs, store, False, lexicons)
+    assert edited[0] == corpus_fp and edited[1] != lexicon_fp and edited[2] != key
+    assert cache_inputs(jobs, store, False)[1:] == (lexicon_fp, key)   # the shipped lexicons are untouched
+    assert edited == cache_inputs(jobs, store, False, lexicons)
 
 
 def test_no_kernel_for_missing_store(setup, cli_env, tmp_path):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.text.sentences import paragraph_spans, sentence_spans, split_sentences
+from analysis.text.sentences import paragraph_spans, sentence_spans, sentences
 
 
 @pytest.mark.parametrize(
@@ -26,12 +26,12 @@ from analysis.text.sentences import paragraph_spans, sentence_spans, split_sente
     ],
 )
 def test_news_abbreviations(text: str, expected: list[str]) -> None:
-    assert split_sentences(text) == expected
+    assert sentences(text) == expected
 
 
 def test_paragraph_break_always_ends_sentence() -> None:
     text = "A headline without a period\n\nBody starts here. And ends."
-    assert split_sentences(text) == ["A headline without a period", "Body starts here.", "And ends."]
+    assert sentences(text) == ["A headline without a period", "Body starts here.", "And ends."]
     assert paragraph_spans(text) == [(0, 27), (29, 56)]
 
 
@@ -43,7 +43,7 @@ def test_offsets_round_trip() -> None:
 
 def test_seed_sentences(seed_path) -> None:
     text = seed_path.read_text(encoding="utf-8")
-    sents = split_sentences(text)
+    sents = sentences(text)
     assert any(s.endswith("in a delicate moment in U.S.-Mexico relations.") for s in sents)
     assert any(s.startswith("Relatives of and attorneys for the expelled Venezuelans say U.S. authorities set aside")
                for s in sents)
@@ -55,7 +55,7 @@ def test_boundary_rules_on_edge_cases() -> None:
     text = ("Born in the U.S.A. The band played. He said “No.” Then left. It was 5 p.m. Friday. "
             "Dr. No spoke.\n\n  \nNew paragraph without end  \n\nE. Coli. Last one")
     # "The" usually starts a sentence after an initialism; "No." is a listed abbreviation (No. 5)
-    assert split_sentences(text) == [
+    assert sentences(text) == [
         "Born in the U.S.A.", "The band played.", "He said “No.” Then left.",
         "It was 5 p.m. Friday.", "Dr. No spoke.", "New paragraph without end", "E. Coli.", "Last one"]
     assert paragraph_spans("   \n\n  ") == []

@@ -4,17 +4,25 @@ from __future__ import annotations
 import json
 import math
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder, TrigramAssocMeasures, TrigramCollocationFinder
+from nltk.probability import FreqDist
 
 from analysis import schema
 from analysis.errors import UsageError
+from analysis.evidence.documents import article_theme_index
+from analysis.evidence.tone import tone
+from analysis.periods import PeriodError, period_labels
+from analysis.text.concordance import collocations, kwic, sentence_ngram_counts, top_terms
 from analysis.text.keyness import keyness, log_odds_table
-from analysis.text.sentences import document_text
-from analysis.text.words import (STOPWORDS, collocations, kwic, ngrams, sentence_table, sentences, terms,
-                           top_terms, words)
+from analysis.text.sentences import document_text, documents, sentence_spans, sentence_table, sentences
+from analysis.text.theme_tags import require_hits, sentence_theme_index
+from analysis.text.words import HAS_LETTER, STOPWORDS, ngrams, term_counts, term_counts_table, terms, words
+from analysis.themes.scoring import theme_hits
 
 
 def _seed(seed_path: Path) -> pd.DataFrame:
@@ -111,9 +119,11 @@ def test_kwic_theme_id_uses_theme_hits(seed_path: Path) -> None:
     rows = kwic(art, "migration", window=3, hits=hits)
     assert rows[["left", "match", "right"]].values.tolist() == [
         ["pivotal issues —", "immigration", ", drug trafficking"]]
-    # without hits, the theme engine tags the seed itself
-    engine = kwic(art, "migration")
+    # the theme engine's hits are passed in as data: text never runs the engine itself
+    engine = kwic(art, "migration", hits=theme_hits(art))
     assert len(engine) >= 3 and engine["match"].str.contains("migra", case=False).any()
+    with pytest.raises(UsageError, match=r"pass hits=analysis\.theme_hits\(articles\)"):
+        kwic(art, "migration")
     # kind="text" searches the literal word instead
     assert kwic(art, "migration", kind="text").match.tolist() == ["migration"]
 
@@ -146,12 +156,70 @@ def test_top_terms_groups(allsides: pd.DataFrame, seed_path: Path) -> None:
     assert by_month.group.tolist() == ["2020-01-01", "2020-02-01"]
     with pytest.raises(UsageError):
         top_terms(small, by="weekday")
-    themed = top_terms(_seed(seed_path), by="theme", top=5)
+    seed = _seed(seed_path)
+    themed = top_terms(seed, by="theme", top=5, hits=theme_hits(seed))
     assert {"trade", "migration"} <= set(themed.group)
     trade = themed[themed.group == "trade"].term.tolist()
     assert "mexico" in trade
     big = top_terms(allsides, by="source", top=5)
     assert big.groupby("group").size().max() == 5
+
+
+def test_top_terms_without_hits_is_a_usage_error(seed_path: Path) -> None:
+    seed = _seed(seed_path)
+    for call in (lambda: top_terms(seed, by="theme"), lambda: term_counts_table(seed, by="theme"),
+                 lambda: kwic(seed, "trade", kind="theme")):
+        with pytest.raises(UsageError, match=r"needs theme hits: pass hits=analysis\.theme_hits\(articles\)"):
+            call()
+    with pytest.raises(UsageError):
+        require_hits(None, "x")
+    empty = pd.DataFrame(columns=schema.THEME_HIT_COLUMNS)
+    assert require_hits(empty, "x") is empty
+    assert top_terms(seed, by="theme", hits=empty).empty  # no tagged sentence: no group
+
+
+def test_top_terms_periods_use_the_shared_period_table() -> None:
+    dates = pd.to_datetime(["2020-01-05", "2020-02-07", "2020-05-20", None])
+    small = pd.DataFrame({"article_id": list("abcd"), "date": dates, "title": [""] * 4,
+                          "text": ["Tariffs rose.", "Tariffs fell.", "Border wall.", "Walls stood."]})
+    for freq in ("MS", "M", "ME", "W", "w", "W-MON", "QS", "QE", "YS", "YE", "A", "AS", "D"):
+        got = top_terms(small, by="period", freq=freq, top=1)
+        assert got.group.tolist() == sorted(set(period_labels(small["date"], freq))), freq
+    assert top_terms(small, by="period", freq="QS", top=1).group.tolist() == ["2020-01-01", "2020-04-01", "unknown"]
+    assert top_terms(small, by="period", freq="W", top=1).group.tolist()[:2] == ["2019-12-30", "2020-02-03"]
+    with pytest.raises(PeriodError):  # a UsageError: the same message as the charts
+        top_terms(small, by="period", freq="fortnight")
+    with pytest.raises(UsageError):
+        top_terms(small, by="period", freq="H")
+
+
+def test_one_sentence_theme_index_for_text_tone_and_evidence(seed_path: Path) -> None:
+    seed = _seed(seed_path)
+    hits = theme_hits(seed)
+    index = sentence_theme_index(hits)
+    assert index and all(isinstance(k[0], str) and isinstance(k[1], int) for k in index)
+    assert all(v == tuple(sorted(set(v))) for v in index.values())
+    pairs = set(zip(hits["article_id"].astype(str), hits["sentence_id"].astype(int), hits["theme"]))
+    assert {(a, s, t) for (a, s), ths in index.items() for t in ths} == pairs
+    assert article_theme_index(seed, hits) == index == sentence_theme_index(hits, seed)
+    assert sentence_theme_index(hits, seed.assign(article_id="other")) == {}
+    assert sentence_theme_index(None) == {} == sentence_theme_index(hits.iloc[:0])
+    # tone's themes column and the theme groups of top_terms come from the same index
+    sent = tone(seed, hits=hits)
+    assert [tuple(t) for t in sent["themes"]] == [index.get(("seed", s), ()) for s in sent["sentence_id"]]
+    counts = term_counts_table(seed, by="theme", hits=hits)
+    totals = counts[counts.term == ""].set_index("group")["count"].to_dict()
+    doc = documents(seed)[0]
+    spans = sentence_spans(doc)
+    want: dict[str, int] = {}
+    for (_, sid), ths in index.items():
+        for th in ths:
+            want[th] = want.get(th, 0) + len(words(doc[spans[sid][0]:spans[sid][1]]))
+    assert totals == want
+    # more than 62 themes: the plain (no bit mask) path gives the same kind of index
+    many = pd.DataFrame({"article_id": ["a"] * 70, "sentence_id": [1] * 69 + [2],
+                         "theme": [f"t{i:02d}" for i in range(70)]})
+    assert sentence_theme_index(many) == {("a", 1): tuple(f"t{i:02d}" for i in range(69)), ("a", 2): ("t69",)}
 
 
 def test_log_odds_formula_by_hand() -> None:
@@ -195,13 +263,14 @@ import nltk
 nltk.data.path[:] = [{str(empty)!r}]
 import pandas as pd
 import importlib
-T, K, O, V = (importlib.import_module('analysis.' + n) for n in ('text.words', 'text.keyness', 'evidence.tone', 'evidence.vader'))
-for m in (T, K, O, V):
+names = ('text.sentences', 'text.words', 'text.concordance', 'text.keyness', 'text.theme_tags', 'evidence.tone', 'evidence.vader')
+S, W, T, K, H, O, V = (importlib.import_module('analysis.' + n) for n in names)
+for m in (S, W, T, K, H, O, V):
     r = doctest.testmod(m)
     assert r.failed == 0 and r.attempted > 0, (m.__name__, r)
 title, _, body = open({str(seed_path)!r}, encoding="utf-8").read().partition("\\n")
 df = pd.DataFrame({{"article_id": ["s"], "title": [title], "text": [body]}})
-assert len(T.sentence_table(df)) == 40
+assert len(S.sentence_table(df)) == 40
 assert len(T.kwic(df, "tariff*")) == 5
 assert len(T.collocations(df, min_freq=2)) > 0
 assert len(T.top_terms(df)) == 20
@@ -218,15 +287,6 @@ print("offline-ok")
 
 def _reference_collocations(articles: pd.DataFrame, n: int, measure: str, min_freq: int, top: int) -> pd.DataFrame:
     """The per-sentence Counter implementation collocations() had before it was vectorized."""
-    from collections import Counter
-
-    from nltk.collocations import (BigramAssocMeasures, BigramCollocationFinder, TrigramAssocMeasures,
-                                   TrigramCollocationFinder)
-    from nltk.probability import FreqDist
-
-    from analysis.text.sentences import documents, sentence_spans
-    from analysis.text.words import _HAS_LETTER
-
     word_fd, bi_fd, wild_fd, tri_fd = Counter(), Counter(), Counter(), Counter()
     for doc in documents(articles).tolist():
         for s, e in sentence_spans(doc):
@@ -235,7 +295,7 @@ def _reference_collocations(articles: pd.DataFrame, n: int, measure: str, min_fr
             bi_fd.update(zip(toks, toks[1:]))
             wild_fd.update(zip(toks, toks[2:]))
             tri_fd.update(zip(toks, toks[1:], toks[2:]))
-    keep = {w for w in word_fd if w not in STOPWORDS and _HAS_LETTER.search(w)}
+    keep = {w for w in word_fd if w not in STOPWORDS and HAS_LETTER.search(w)}
     grams = bi_fd if n == 2 else tri_fd
     kept = FreqDist({g: c for g, c in grams.items() if c >= min_freq and all(w in keep for w in g)})
     if n == 2:
@@ -260,8 +320,6 @@ def test_vectorized_collocations_equal_the_per_sentence_counts(allsides: pd.Data
 
 
 def test_sentence_ngram_counts_never_cross_sentences() -> None:
-    from analysis.text.term_counts import sentence_ngram_counts
-
     vocab, n_words, [(bi, bn), (tri, tn)] = sentence_ngram_counts(
         ["Border wall. Wall funding stalled.", "Funding border wall."], ((0, 1), (0, 1, 2)), chunk=1)
     pairs = {(vocab[a], vocab[b]): int(c) for (a, b), c in zip(bi.tolist(), bn.tolist())}
@@ -273,11 +331,6 @@ def test_sentence_ngram_counts_never_cross_sentences() -> None:
 
 
 def test_term_counts_equal_summed_terms(allsides: pd.DataFrame) -> None:
-    from collections import Counter
-
-    from analysis.text.sentences import documents
-    from analysis.text.words import term_counts
-
     arts = allsides.head(300)
     expected: Counter[str] = Counter()
     for doc in documents(arts).tolist():

@@ -5,16 +5,16 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analysis import schema
 from analysis.errors import UsageError
-from analysis.text.sentences import document_text, sentence_spans
-from analysis.text.words import sentence_table
-from analysis.evidence.tone import ARTICLE_TONE_COLUMNS, THEME_TONE_COLUMNS, tone
+from analysis.evidence.tone import ARTICLE_TONE_COLUMNS, THEME_TONE_COLUMNS, sentence_tone, theme_tone, tone
 from analysis.evidence.vader import document_scores, polarity_scores
+from analysis.text.sentences import document_text, sentence_spans, sentence_table
 
 EDGE_CASES = [
     "VADER is VERY SMART, uber handsome, and FRIGGIN FUNNY!!!", "Not bad at all", "Today SUX!",
@@ -114,13 +114,6 @@ def test_empty_documents_and_bad_level() -> None:
 
 
 def test_theme_level_scores_only_tagged_sentences_with_same_result(allsides_path: Path) -> None:
-    import json
-
-    import numpy as np
-
-    from analysis.text.words import sentence_table
-    from analysis.evidence.tone import sentence_tone, theme_tone
-
     rows = [json.loads(line) for line in allsides_path.read_text(encoding="utf-8").splitlines()[:150]]
     arts = pd.DataFrame(rows).rename(columns={"id": "article_id"})[["article_id", "title", "text"]]
     sents = sentence_table(arts)
@@ -135,8 +128,6 @@ def test_theme_level_scores_only_tagged_sentences_with_same_result(allsides_path
 
 
 def test_repeated_sentences_score_like_the_reference() -> None:
-    from analysis.evidence.vader import document_scores, polarity_scores
-
     doc = "Great news today. Awful losses mounted. Great news today."
     spans = [(0, 17), (18, 39), (40, 57)]
     first, again = document_scores(doc, spans), document_scores(doc, spans)

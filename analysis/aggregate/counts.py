@@ -28,7 +28,7 @@ import pandas as pd
 
 from analysis import schema
 from analysis.frames import isin
-from analysis.periods import periods
+from analysis.aggregate.grouping import group_columns, group_frame, sum_counts
 
 OTHER_GROUP = "Other outlets"
 
@@ -52,26 +52,6 @@ def presence(themes: pd.DataFrame) -> pd.DataFrame:
     return pairs.astype({"article_id": "string", "theme": "string"}).drop_duplicates()
 
 
-def _keys(by: Iterable[str] | str | None) -> list[str]:
-    """Normalize a ``by`` argument to a list of column names."""
-    return [] if by is None else [by] if isinstance(by, str) else list(by)
-
-
-def _base(articles: pd.DataFrame, by: list[str], freq: str | None) -> tuple[pd.DataFrame, list[str]]:
-    """Return article_id + group keys (with ``period`` first when ``freq``), dropping undated rows."""
-    cols = ["article_id"] + by
-    base = articles[cols + (["date"] if freq else [])].copy()
-    base["article_id"] = base["article_id"].astype("string")
-    keys = list(by)
-    if freq:
-        base["period"] = periods(base["date"], freq)
-        base = base.dropna(subset=["period"]).drop(columns="date")
-        keys = ["period"] + keys
-    for k in by:
-        base[k] = base[k].astype("string").fillna("(unknown)")
-    return base, keys
-
-
 def count_articles(articles: pd.DataFrame, freq: str | None = "W",
                    by: Iterable[str] | str | None = ("source",)) -> pd.DataFrame:
     """Count dated articles per period (and group): columns (period, *by, n_articles). Additive.
@@ -81,7 +61,7 @@ def count_articles(articles: pd.DataFrame, freq: str | None = "W",
     >>> count_articles(a).n_articles.tolist()
     [1]
     """
-    base, keys = _base(articles, _keys(by), freq)
+    base, keys = group_frame(articles, group_columns(by), freq)
     if not keys:
         return pd.DataFrame({"n_articles": [len(base)]}, dtype="int64")
     out = base.groupby(keys, dropna=False).size().rename("n_articles").reset_index()
@@ -103,7 +83,7 @@ def count_themes(articles: pd.DataFrame, themes: pd.DataFrame, by: Iterable[str]
     [['X', 'trade', 1, 1], ['Y', 'trade', 0, 1]]
     """
     theme_list = list(theme_list) if theme_list is not None else schema.ALL_THEMES + [schema.NO_THEME]
-    base, keys = _base(articles, _keys(by), freq)
+    base, keys = group_frame(articles, group_columns(by), freq)
     pairs = presence(themes)
     pairs = pairs[isin(pairs["article_id"], base["article_id"])]
     if schema.NO_THEME in theme_list:
@@ -136,14 +116,6 @@ def count_theme_periods(articles: pd.DataFrame, themes: pd.DataFrame, freq: str 
     return count_themes(articles, themes, by=by, freq=freq, theme_list=theme_list)
 
 
-def _sum(counts: pd.DataFrame, keys: list[str], values: list[str]) -> pd.DataFrame:
-    """Group-by sum of ``values`` over ``keys`` (the combine step after per-partition counts)."""
-    if not keys:
-        return counts[values].sum().to_frame().T.astype("int64")
-    out = counts.groupby(keys, dropna=False, sort=True)[values].sum().reset_index()
-    return out.astype({v: "int64" for v in values})
-
-
 def theme_share(counts: pd.DataFrame, by: Iterable[str] | str | None = None) -> pd.DataFrame:
     """Sum theme counts over the keys kept (``by``, default: all keys) and add ``share``.
 
@@ -160,8 +132,8 @@ def theme_share(counts: pd.DataFrame, by: Iterable[str] | str | None = None) -> 
     if by is None:
         keys = [c for c in counts.columns if c not in values]
     else:
-        keys = (["period"] if "period" in counts.columns else []) + _keys(by) + ["theme"]
-    out = _sum(counts, keys, values)
+        keys = (["period"] if "period" in counts.columns else []) + group_columns(by) + ["theme"]
+    out = sum_counts(counts, keys, values)
     out["share"] = out["n_articles_with_theme"] / out["n_articles"].where(out["n_articles"] > 0)
     return out
 
@@ -228,7 +200,7 @@ def cooccurrence_matrix(counts: pd.DataFrame, theme_list: Sequence[str] | None =
     >>> cooccurrence_matrix(count_cooccurrence(t)).values.tolist()
     [[2, 1], [1, 1]]
     """
-    summed = _sum(counts, ["theme_a", "theme_b"], ["n_articles"])
+    summed = sum_counts(counts, ["theme_a", "theme_b"], ["n_articles"])
     order = list(theme_list) if theme_list is not None else [
         t for t in schema.ALL_THEMES if t in set(summed["theme_a"])]
     mat = summed.pivot(index="theme_a", columns="theme_b", values="n_articles")
@@ -254,7 +226,7 @@ def cooccurring_themes(counts: pd.DataFrame, theme: str) -> pd.DataFrame:
     >>> cooccurring_themes(count_cooccurrence(t), "trade").values.tolist()
     [['energy', 1, 0.5]]
     """
-    summed = _sum(counts, ["theme_a", "theme_b"], ["n_articles"])
+    summed = sum_counts(counts, ["theme_a", "theme_b"], ["n_articles"])
     rows = summed[summed["theme_a"] == theme]
     total = rows.loc[rows["theme_b"] == theme, "n_articles"].sum()
     out = rows[rows["theme_b"] != theme][["theme_b", "n_articles"]].rename(columns={"theme_b": "co_theme"})
@@ -303,7 +275,7 @@ def subtheme_share(counts: pd.DataFrame, n_theme_articles: pd.Series | dict | pd
     >>> subtheme_share(count_subthemes(hits), {"trade": 2})["share_of_theme_articles"].tolist()
     [0.5, 0.5]
     """
-    out = _sum(counts, ["theme", "subtheme"], ["n_hits", "n_articles"])
+    out = sum_counts(counts, ["theme", "subtheme"], ["n_hits", "n_articles"])
     if isinstance(n_theme_articles, pd.DataFrame):
         n_theme_articles = n_theme_articles.groupby("theme")["n_articles_with_theme"].sum()
     if n_theme_articles is not None:
@@ -336,7 +308,7 @@ def top_matched_terms(counts: pd.DataFrame, top: int = 20) -> pd.DataFrame:
     >>> top_matched_terms(count_terms(hits), top=1).term.tolist()
     ['tariff*']
     """
-    out = _sum(counts, ["theme", "term"], ["n_hits", "n_articles"])
+    out = sum_counts(counts, ["theme", "term"], ["n_hits", "n_articles"])
     out = out.sort_values(["theme", "n_hits", "n_articles", "term"], ascending=[True, False, False, True])
     return out.groupby("theme", sort=False).head(top).reset_index(drop=True)
 
@@ -357,15 +329,3 @@ def lump_groups(counts: pd.DataFrame, column: str, n: int = 7, value: str = "n_a
     out = out.groupby(keys, sort=False, dropna=False)[nums].sum().reset_index()
     order = {k: i for i, k in enumerate(keep + [other])}
     return out.sort_values(by=[column], key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
-
-
-_EVIDENCE = ("count_tone", "tone_mean", "count_mentions", "top_mentions")
-
-
-def __getattr__(name: str):
-    """Serve the evidence counts (tone, mentions) from ``analysis.aggregate.evidence_counts`` as well."""
-    if name in _EVIDENCE:
-        from analysis.aggregate import evidence_counts as evidence_stats
-
-        return getattr(evidence_stats, name)
-    raise AttributeError(f"module 'analysis.aggregate.counts' has no attribute {name!r}")

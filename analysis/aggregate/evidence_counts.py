@@ -1,6 +1,6 @@
 """Additive counts of extracted evidence: tone per period, mentions per name (+ finalize steps).
 
-Same contract as ``analysis.aggregate``: ``count_*`` per partition, sum, then finalize.
+Same contract as :mod:`analysis.aggregate.counts`: ``count_*`` per partition, sum, then finalize.
 
     >>> import pandas as pd
     >>> arts = pd.DataFrame({"article_id": ["a"], "date": pd.to_datetime(["2025-01-06"])})
@@ -13,9 +13,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from analysis.aggregate.counts import _base, _keys, _sum
-
-
+from analysis.aggregate.grouping import group_columns, group_frame, sum_counts
 
 def count_tone(articles: pd.DataFrame, tone: pd.DataFrame, freq: str = "MS",
                by: Iterable[str] | str | None = (), theme: str | None = None) -> pd.DataFrame:
@@ -31,7 +29,7 @@ def count_tone(articles: pd.DataFrame, tone: pd.DataFrame, freq: str = "MS",
     """
     if theme is not None and "theme" in tone.columns:
         tone = tone[tone["theme"] == theme]
-    base, keys = _base(articles, _keys(by), freq)
+    base, keys = group_frame(articles, group_columns(by), freq)
     extra = ["theme"] if "theme" in tone.columns else []
     t = tone[["article_id"] + extra + ["compound"]].astype({"article_id": "string"})
     m = t.merge(base, on="article_id").dropna(subset=["compound"])
@@ -84,6 +82,6 @@ def top_mentions(counts: pd.DataFrame, top: int = 15) -> pd.DataFrame:
     >>> top_mentions(count_mentions(m), top=5).name.tolist()
     ['Mexico']
     """
-    out = _sum(counts, ["kind", "name"], ["n_mentions", "n_articles"])
+    out = sum_counts(counts, ["kind", "name"], ["n_mentions", "n_articles"])
     out = out.sort_values(["kind", "n_articles", "n_mentions", "name"], ascending=[True, False, False, True])
     return out.groupby("kind", sort=False).head(top).reset_index(drop=True)

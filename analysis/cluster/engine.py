@@ -3,13 +3,15 @@
 Nothing here re-implements a rule. Every task calls the same pure DataFrame -> DataFrame function
 the pandas path calls (``themes.analyze``, ``quotes.quotes``, ``aggregate.count_*`` ...) on one
 partition of the article table; aggregations are ``count per partition -> group-by sum on the
-cluster -> finalize`` with :mod:`analysis.aggregate`, so only count tables reach the client.
+cluster -> finalize`` with :mod:`analysis.aggregate.counts`, so only count tables reach the client.
 
     >>> from analysis.cluster import engine as dx
-    >>> c = dx.client("local", n_workers=2)                       # doctest: +SKIP
+    >>> from analysis.cluster.session import client
+    >>> c = client("local", n_workers=2)                          # doctest: +SKIP
     >>> arts = dx.read_store("data/processed")                     # doctest: +SKIP
     >>> counts = dx.aggregates(arts)                               # doctest: +SKIP
-    >>> dx.write_aggregates(counts, "data/processed")              # doctest: +SKIP
+    >>> from analysis.aggregate.count_files import write_aggregates
+    >>> write_aggregates(counts, "data/processed")                 # doctest: +SKIP
 
 ``--dask local`` starts a ``LocalCluster`` on 127.0.0.1; ``--dask tcp://HOST:PORT`` connects to a
 running scheduler (workers must see the store path: a shared file system or the same machine).
@@ -17,8 +19,8 @@ Ingest on the cluster lives in :mod:`analysis.cluster.ingest`.
 """
 from __future__ import annotations
 
-import json
 import logging
+import operator
 import os
 import shutil
 from pathlib import Path
@@ -31,21 +33,23 @@ import pyarrow.parquet as pq
 
 from analysis import config
 from analysis.aggregate import counts as aggregate
+from analysis.aggregate import evidence_counts
+from analysis.aggregate.grouping import combine_counts
 from analysis.themes import scoring as themes
-from analysis.cluster.session import add_dask_argument, client, dask_session, engine_from_args, progress  # noqa: F401
+from analysis.cluster.session import progress
+from analysis.corpus.store import current_version, read_manifest
 from analysis.errors import UsageError
 from analysis.evidence.amounts import amounts
-from analysis.evidence.places import actors, places
+from analysis.evidence.actors import actors
+from analysis.evidence.places import places
 from analysis.evidence.quotes import quotes
 from analysis.evidence.tone import tone
-from analysis.text.term_counts import term_counts_table, top_terms_from_counts
+from analysis.text.words import term_counts_table
 from analysis.schema import ARTICLE_COLUMNS, ARTICLE_DTYPES
 
 log = logging.getLogger(__name__)
 
 PARTITION_ROWS: int = 10_000          # articles per Dask partition when reading the store
-AGGREGATES_DIR: str = "aggregates"    # <store>/aggregates/<table>.parquet + _manifest.json
-EVIDENCE_DIR: str = "evidence"        # <store>/evidence/<kind>/part-NNNNN.parquet
 TREE_FANIN: int = 8
 EXTRACTORS: tuple[str, ...] = ("quotes", "amounts", "places", "actors", "tone")
 EXTRACTOR_FUNCTIONS: dict[str, Callable[..., pd.DataFrame]] = {
@@ -56,8 +60,6 @@ EXTRACTOR_FUNCTIONS: dict[str, Callable[..., pd.DataFrame]] = {
 # ---------------------------------------------------------------------------- the store as Dask
 def store_files(store: str | os.PathLike[str] | None = None) -> tuple[Path, list[dict[str, Any]], pa.Schema]:
     """Return (version dir, committed files with row counts, schema) from the store's manifest."""
-    from analysis.corpus.store import current_version, read_manifest
-
     version = current_version(store)
     if version is None:
         raise UsageError(f"no article store at {config.store_dir(store)} (run: python -m analysis ingest PATH)")
@@ -111,7 +113,7 @@ def read_store(store: str | os.PathLike[str] | None = None, columns: Sequence[st
     >>> arts.npartitions, list(arts.columns[:3])         # doctest: +SKIP
     (3, ['article_id', 'source', 'date'])
     """
-    import dask.dataframe as dd
+    import dask.dataframe as dd  # deferred on purpose: dask loads only for a cluster run
 
     version, files, sch = store_files(store)
     meta = read_files([], sch, columns)
@@ -124,11 +126,6 @@ def read_store(store: str | os.PathLike[str] | None = None, columns: Sequence[st
 def _empty_articles() -> pd.DataFrame:
     """A zero-row article frame with the core columns (to derive ``meta``)."""
     return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in ARTICLE_DTYPES.items()})
-
-
-def analyze_partition(part: pd.DataFrame, lexicons: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``themes.analyze`` on one partition: (scores, hits)."""
-    return themes.analyze(part, lexicons)
 
 
 def _scores_part(part: pd.DataFrame, lexicons: Any = None) -> pd.DataFrame:
@@ -217,38 +214,14 @@ def partition_counts(part: pd.DataFrame, freq: str = "W", by: Sequence[str] = ("
         "subthemes": lambda: aggregate.count_subthemes(hits, present=scores),
         "top_terms_source": lambda: term_counts_table(part, by="source"),
         "top_terms_theme": lambda: term_counts_table(part, by="theme", hits=hits),
-        "tone": lambda: aggregate.count_tone(part, extract_partition(part, "tone:article", hits=hits),
+        "tone": lambda: evidence_counts.count_tone(part, extract_partition(part, "tone:article", hits=hits),
                                              freq=freq, by=by),
-        "tone_theme": lambda: aggregate.count_tone(part, extract_partition(part, "tone:theme", hits=hits),
+        "tone_theme": lambda: evidence_counts.count_tone(part, extract_partition(part, "tone:theme", hits=hits),
                                                    freq=freq, by=by),
-        "places": lambda: aggregate.count_mentions(extract_partition(part, "places", hits=hits)),
-        "actors": lambda: aggregate.count_mentions(extract_partition(part, "actors", hits=hits)),
+        "places": lambda: evidence_counts.count_mentions(extract_partition(part, "places", hits=hits)),
+        "actors": lambda: evidence_counts.count_mentions(extract_partition(part, "actors", hits=hits)),
     }
     return {name: make[name]() for name in tables}
-
-
-def combine_counts(tables: Sequence[pd.DataFrame]) -> pd.DataFrame:
-    """Group-by sum of count tables (the reduction step): non-numeric and ``period`` columns are keys.
-
-    >>> t = pd.DataFrame({"theme": ["trade"], "n_articles": [2]})
-    >>> combine_counts([t, t]).values.tolist()
-    [['trade', 4]]
-    """
-    tables = [t for t in tables if t is not None]
-    df = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
-    if df.empty:
-        return tables[0].iloc[:0] if tables else df
-    keys = [c for c in df.columns if c == "period" or not pd.api.types.is_numeric_dtype(df[c])]
-    vals = [c for c in df.columns if c not in keys]
-    if not keys:
-        return df[vals].sum().to_frame().T.astype({v: df[v].dtype for v in vals})
-    out = df.groupby(keys, dropna=False, sort=True)[vals].sum().reset_index()
-    return out.astype({v: df[v].dtype for v in vals})
-
-
-def _pick(d: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
-    """One table out of a partition's count dict."""
-    return d[name]
 
 
 def aggregates(articles: Any, freq: str = "W", by: Sequence[str] = ("source",), lexicons: Any = None,
@@ -264,74 +237,19 @@ def aggregates(articles: Any, freq: str = "W", by: Sequence[str] = ("source",), 
     ``top_terms_from_counts(out["top_terms_source"])``, ``tone_mean(out["tone"])``,
     ``top_mentions(out["places"])``. ``tables`` picks names from :data:`ALL_TABLES`.
     """
-    import dask
+    import dask  # deferred on purpose: dask loads only for a cluster run
 
     parts = articles.to_delayed()
     names = list(partition_counts(_empty_articles(), freq, by, lexicons, tuple(tables)))
     counted = [dask.delayed(partition_counts)(p, freq, tuple(by), lexicons, tuple(names)) for p in parts]
     final = {}
     for name in names:
-        level = [dask.delayed(_pick)(c, name) for c in counted]
+        level = [dask.delayed(operator.getitem)(c, name) for c in counted]
         while len(level) > 1:
             level = [dask.delayed(combine_counts)(level[i:i + TREE_FANIN]) for i in range(0, len(level), TREE_FANIN)]
         final[name] = level[0] if len(level) == 1 else dask.delayed(combine_counts)([])
     results = progress(*final.values(), enabled=show_progress)
     return dict(zip(final, results))
-
-
-def write_aggregates(tables: dict[str, pd.DataFrame], store: str | os.PathLike[str] | None = None,
-                     params: dict[str, Any] | None = None) -> Path:
-    """Write count tables to ``<store>/aggregates/<name>.parquet`` (+ ``_manifest.json``), atomically.
-
-    >>> import tempfile
-    >>> write_aggregates({"articles": pd.DataFrame({"n_articles": [3]})}, tempfile.mkdtemp()).name
-    'aggregates'
-    """
-    root = config.store_dir(store) / AGGREGATES_DIR
-    tmp = root.with_name(f".{AGGREGATES_DIR}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    for name, df in tables.items():
-        df.to_parquet(tmp / f"{name}.parquet", index=False)
-    (tmp / "_manifest.json").write_text(json.dumps(
-        {"tables": {n: {"rows": len(d), "columns": list(d.columns)} for n, d in tables.items()},
-         "params": params or {}}, indent=2, default=str), encoding="utf-8")
-    old = root.with_name(f".{AGGREGATES_DIR}.old-{os.getpid()}")
-    if root.exists():
-        os.replace(root, old)
-    os.replace(tmp, root)
-    shutil.rmtree(old, ignore_errors=True)
-    return root
-
-
-def read_aggregates(store: str | os.PathLike[str] | None = None) -> dict[str, pd.DataFrame]:
-    """Read the count tables written by :func:`write_aggregates` (empty dict when there are none).
-
-    >>> read_aggregates("/no/such/store")
-    {}
-    """
-    root = config.store_dir(store) / AGGREGATES_DIR
-    if not root.is_dir():
-        return {}
-    return {p.stem: pd.read_parquet(p) for p in sorted(root.glob("*.parquet"))}
-
-
-def write_evidence(articles: Any, kinds: Sequence[str] = EXTRACTORS, store: str | os.PathLike[str] | None = None,
-                   lexicons: Any = None, show_progress: bool = True) -> dict[str, Path]:
-    """Run extractors on the cluster and write each as ``<store>/evidence/<kind>/part-N.parquet``."""
-    import dask
-
-    root = config.store_dir(store) / EVIDENCE_DIR
-    outs, tasks = {}, []
-    for kind in kinds:
-        d = root / kind.replace(":", "_")
-        shutil.rmtree(d, ignore_errors=True)
-        d.mkdir(parents=True)
-        outs[kind] = d
-        for i, p in enumerate(articles.to_delayed()):
-            tasks.append(dask.delayed(_write_part)(p, kind, lexicons, str(d / f"part-{i:05d}.parquet")))
-    progress(*tasks, enabled=show_progress)
-    return outs
 
 
 SCORES_DIR: str = "themes_dask"     # <store>/themes_dask/{scores,hits,article_themes}/part-N.parquet
@@ -352,7 +270,7 @@ def write_scores(articles: Any, store: str | os.PathLike[str] | None = None, lex
 
     Read back with ``dask.dataframe.read_parquet(<store>/themes_dask/scores)`` (or pandas/DuckDB).
     """
-    import dask
+    import dask  # deferred on purpose: dask loads only for a cluster run
 
     root = config.store_dir(store) / SCORES_DIR
     shutil.rmtree(root, ignore_errors=True)
@@ -363,17 +281,3 @@ def write_scores(articles: Any, store: str | os.PathLike[str] | None = None, lex
     counts = progress(*tasks, enabled=show_progress)
     return {"scores": sum(c[0] for c in counts), "hits": sum(c[1] for c in counts),
             "article_themes": sum(c[2] for c in counts)}
-
-
-def _write_part(part: pd.DataFrame, kind: str, lexicons: Any, path: str) -> int:
-    """Extract one partition and write it to ``path``; return the row count."""
-    df = extract_partition(part, kind, lexicons)
-    df.to_parquet(path, index=False)
-    return len(df)
-
-
-__all__ = ["add_dask_argument", "dask_session", "aggregates", "analyze_partition", "article_themes", "client",
-           "combine_counts", "engine_from_args", "extract", "extract_partition", "partition_counts",
-           "progress", "read_aggregates", "read_files", "read_store", "score_themes", "store_files",
-           "term_counts_table", "theme_hits", "top_terms_from_counts", "write_aggregates", "write_evidence",
-           "write_scores"]

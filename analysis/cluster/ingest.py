@@ -16,7 +16,7 @@ Steps (each block is a task; only ids, hashes and counts reach the client, never
 
 The store and inputs must be on a file system every worker sees (always true for ``--dask local``).
 
-    >>> from analysis.cluster.engine import client
+    >>> from analysis.cluster.session import client
     >>> report = ingest(["corpus.jsonl"], store="/tmp/s", client=client("local"))   # doctest: +SKIP
 """
 from __future__ import annotations
@@ -35,10 +35,11 @@ import pandas as pd
 from analysis import config
 from analysis.corpus import dedupe
 from analysis.corpus.ingest import reason_category
-from analysis.cluster.ingest_blocks import (BLOCK_LINES, SHIFT, _band_frame, _block_bands, _first_of_key,
-                                    _key_frame, _origins_at, _pairs_in_buckets, _sigs_at, _small,
-                                    _split, _write_block, plan_blocks, read_block)
-from analysis.corpus.loaders import _validate_mapping
+from analysis.cluster.ingest_blocks import (BLOCK_LINES, SHIFT, band_frame, block_bands, client_part,
+                                           first_of_key, key_frame, origins_at, pairs_in_buckets, plan_blocks,
+                                           read_block, sigs_at, split_positions, write_block)
+from analysis.corpus.loaders.articles import validate_mapping
+from analysis.errors import UsageError
 from analysis.schema import ARTICLE_COLUMNS
 from analysis.corpus.store import to_arrow, transaction, unify_schemas, write_report
 
@@ -57,14 +58,13 @@ def ingest(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
     >>> ingest(["feeds/"], store="data/processed", client=client("local"))["articles_new"]   # doctest: +SKIP
     26000
     """
-    import dask
+    import dask  # deferred on purpose: dask and distributed load only for a cluster ingest
     import dask.dataframe as dd
-    from distributed import get_client, progress as _progress
-
-    from analysis.errors import UsageError
+    from distributed import get_client
+    from distributed import progress as show_progress
 
     c = client or get_client()
-    mapping = _validate_mapping(mapping)
+    mapping = validate_mapping(mapping)
     paths = [str(p) for p in paths]
     started = time.time()
     t0 = time.perf_counter()
@@ -75,9 +75,9 @@ def ingest(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
         os.makedirs(f"{stage}/_blocks", exist_ok=True)
         futs = [c.submit(read_block, b, i, mapping, defaults, stage, pure=False) for i, b in enumerate(blocks)]
         if progress and futs:
-            _progress(futs, notebook=False, interval="1s")
+            show_progress(futs, notebook=False, interval="1s")
             print(flush=True)
-        infos = c.gather([c.submit(_small, f) for f in futs])
+        infos = c.gather([c.submit(client_part, f) for f in futs])
         timings["read+clean"] = time.perf_counter() - t0
         t = time.perf_counter()
         # --- reports of the read step (file-level "no records" like the pandas loader)
@@ -127,7 +127,7 @@ def ingest(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
             for g in np.r_[dpos, first_row[dpos]]:
                 b = int(np.searchsorted(starts, g, side="right") - 1)
                 need.setdefault(b, set()).add(int(g - starts[b]))
-            got = {b: dict(zip(sorted(r), c.submit(_origins_at, stage, b, sorted(r)).result())) for b, r in need.items()}
+            got = {b: dict(zip(sorted(r), c.submit(origins_at, stage, b, sorted(r)).result())) for b, r in need.items()}
             look = lambda g: got[int(np.searchsorted(starts, g, side="right") - 1)][int(g - starts[np.searchsorted(starts, g, side="right") - 1])]  # noqa: E731
             for g in dpos:
                 origin, iid = look(g)
@@ -139,24 +139,24 @@ def ingest(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
         n_old = len(index)
         old = pd.DataFrame({"key": index.keys.view(np.int64), "pos": np.arange(n_old, dtype=np.int64)})
         kparts = [dd.from_pandas(old, npartitions=max(1, n_old // 200_000 + 1))] if n_old else []
-        kparts += [dd.from_delayed([dask.delayed(_key_frame)(f, i, k) for i, (f, k) in enumerate(zip(futs, keep_b))],
+        kparts += [dd.from_delayed([dask.delayed(key_frame)(f, i, k) for i, (f, k) in enumerate(zip(futs, keep_b))],
                                    meta=pd.DataFrame({"key": np.zeros(0, np.int64), "pos": np.zeros(0, np.int64)}))]
         kd = dd.concat(kparts) if len(kparts) > 1 else kparts[0]
         nparts = max(1, len(futs) // 2)
         exact = kd.shuffle("key", npartitions=nparts, shuffle_method=shuffle_method).map_partitions(
-            _first_of_key, meta=pd.DataFrame({"pos": np.zeros(0, np.int64), "first": np.zeros(0, np.int64)}))
+            first_of_key, meta=pd.DataFrame({"pos": np.zeros(0, np.int64), "first": np.zeros(0, np.int64)}))
         # --- near duplicates: shuffle on the band keys, pairs per bucket
         bparts = []
         if n_old and index.valid.any():
             ov = np.flatnonzero(index.valid)
-            bparts.append(dd.from_pandas(_band_frame(ov.astype(np.int64), dedupe._band_hashes(index.sigs[ov]), False),
+            bparts.append(dd.from_pandas(band_frame(ov.astype(np.int64), dedupe.band_hashes(index.sigs[ov]), False),
                                          npartitions=max(1, len(ov) // 100_000 + 1)))
-        bmeta = _band_frame(np.zeros(0, np.int64), np.zeros((0, dedupe.BANDS), np.uint64), True)
-        bparts.append(dd.from_delayed([dask.delayed(_block_bands)(f, i, k) for i, (f, k) in enumerate(zip(futs, keep_b))],
+        bmeta = band_frame(np.zeros(0, np.int64), np.zeros((0, dedupe.BANDS), np.uint64), True)
+        bparts.append(dd.from_delayed([dask.delayed(block_bands)(f, i, k) for i, (f, k) in enumerate(zip(futs, keep_b))],
                                       meta=bmeta))
         bd = dd.concat(bparts) if len(bparts) > 1 else bparts[0]
         pairs = bd.shuffle(["band", "bh"], npartitions=nparts, shuffle_method=shuffle_method).map_partitions(
-            _pairs_in_buckets, meta=pd.DataFrame({"i": np.zeros(0, np.int64), "j": np.zeros(0, np.int64)}))
+            pairs_in_buckets, meta=pd.DataFrame({"i": np.zeros(0, np.int64), "j": np.zeros(0, np.int64)}))
         exact_df, pairs_df = c.compute([exact, pairs], sync=True)
         pairs_df = pairs_df.drop_duplicates()
         # --- verify candidate pairs on the signatures
@@ -167,9 +167,9 @@ def ingest(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
             sig_inv = np.zeros((len(inv), dedupe.NUM_BINS), np.uint32)
             is_old = inv < n_old
             sig_inv[is_old] = index.sigs[inv[is_old]]
-            blk, row = _split(inv[~is_old])
+            blk, row = split_positions(inv[~is_old])
             where = np.flatnonzero(~is_old)
-            got = {int(b): c.submit(_sigs_at, stage, int(b), row[blk == b]) for b in np.unique(blk)}
+            got = {int(b): c.submit(sigs_at, stage, int(b), row[blk == b]) for b in np.unique(blk)}
             for b, fut in got.items():
                 sig_inv[where[blk == b]] = fut.result()
             ia, ja = np.searchsorted(inv, pi), np.searchsorted(inv, pj)
@@ -185,11 +185,11 @@ def ingest(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
             if i < n_old:
                 root[j] = index.roots[i] or index.ids[i]
             else:
-                bi, ri = _split(np.array([i]))
+                bi, ri = split_positions(np.array([i]))
                 root[j] = root.get(i) or infos[int(bi[0])]["ids"][int(ri[0])]
         dup_b: list[dict[int, str]] = [{} for _ in infos]
         for j, r in root.items():
-            bi, ri = _split(np.array([j]))
+            bi, ri = split_positions(np.array([j]))
             dup_b[int(bi[0])][int(ri[0])] = r
         kinds = Counter(k for _, k in best.values())
         timings["dedupe"] = time.perf_counter() - t
@@ -200,10 +200,10 @@ def ingest(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
         extra = [col for col in both.columns if col not in ARTICLE_COLUMNS]
         target = {col: str(both[col].dtype) for col in extra}
         sch = unify_schemas([to_arrow(both.astype(target)).schema]) if len(both) else unify_schemas([])
-        wf = [c.submit(_write_block, stage, i, tx.txid, keep_b[i], dup_b[i], target, sch, pure=False)
+        wf = [c.submit(write_block, stage, i, tx.txid, keep_b[i], dup_b[i], target, sch, pure=False)
               for i in range(len(infos))]
         if progress and wf:
-            _progress(wf, notebook=False, interval="1s")
+            show_progress(wf, notebook=False, interval="1s")
             print(flush=True)
         for files in c.gather(wf):
             tx.new_files += files

@@ -4,7 +4,7 @@ Each function runs on a worker (or plans work on the client) over one block of i
 calls the loaders', cleaners' and dedupe module's own functions; positions are global input
 order: ``(block + 1) << SHIFT | row`` (rows of the store's existing dedupe index are ``< 2**32``).
 
-    >>> _split(np.array([(3 << SHIFT) | 5]))[0].tolist(), _split(np.array([(3 << SHIFT) | 5]))[1].tolist()
+    >>> split_positions(np.array([(3 << SHIFT) | 5]))[0].tolist(), split_positions(np.array([(3 << SHIFT) | 5]))[1].tolist()
     ([2], [5])
 """
 from __future__ import annotations
@@ -19,9 +19,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis.corpus import dedupe
-from analysis.corpus.clean import InputError
-from analysis.corpus.loaders import assemble, iter_files, read_articles, sniff_format, tabular
-from analysis.corpus.store import conform, to_arrow
+from analysis.corpus.clean import InputError, decode_bytes
+from analysis.corpus.loaders import tabular
+from analysis.corpus.loaders.articles import assemble, iter_files, read_articles, sniff_format
+from analysis.corpus.store import conform, partition_of, to_arrow
 
 BLOCK_LINES: int = 20_000
 SHIFT: int = 32                       # global position = (block + 1) << SHIFT | row; old index rows < 2**32
@@ -107,7 +108,6 @@ def read_block(block: dict[str, Any], index: int, mapping: dict[str, str] | None
                 if not data.strip():
                     raise InputError("empty file")
                 if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-                    from analysis.corpus.clean import decode_bytes
                     decode_bytes(data[:65536])
             if block["kind"] == "jsonl":
                 frame, read_skips = tabular.read_jsonl(path, data)
@@ -142,7 +142,7 @@ def read_block(block: dict[str, Any], index: int, mapping: dict[str, str] | None
     texts = df["text"].fillna("").tolist()
     keys = dedupe.exact_keys(df["title"].fillna("").tolist(), texts)
     sig, valid = dedupe.signatures(texts)
-    bh = dedupe._band_hashes(sig)
+    bh = dedupe.band_hashes(sig)
     base = f"{stage}/_blocks/b{index:06d}"
     pq.write_table(to_arrow(df), base + ".parquet")
     np.savez(base + ".npz", sig=sig)
@@ -155,7 +155,7 @@ def read_block(block: dict[str, Any], index: int, mapping: dict[str, str] | None
             "undated": int(df["date"].isna().sum()), "undated_pos": np.flatnonzero(df["date"].isna().to_numpy())}
 
 
-def _pairs_in_buckets(df: pd.DataFrame) -> pd.DataFrame:
+def pairs_in_buckets(df: pd.DataFrame) -> pd.DataFrame:
     """Candidate (i, j) pairs inside each (band, hash) bucket, as ``dedupe.candidate_pairs`` forms them."""
     if df.empty:
         return pd.DataFrame({"i": np.zeros(0, np.int64), "j": np.zeros(0, np.int64)})
@@ -177,7 +177,7 @@ def _pairs_in_buckets(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"i": pairs[:, 0].astype(np.int64), "j": pairs[:, 1].astype(np.int64)})
 
 
-def _band_frame(pos: np.ndarray, bands: np.ndarray, new: bool) -> pd.DataFrame:
+def band_frame(pos: np.ndarray, bands: np.ndarray, new: bool) -> pd.DataFrame:
     """Long (band, bh, pos, new) rows of valid articles for the band-key shuffle."""
     n = len(pos)
     return pd.DataFrame({"band": np.tile(np.arange(dedupe.BANDS, dtype=np.int64), n),
@@ -185,16 +185,14 @@ def _band_frame(pos: np.ndarray, bands: np.ndarray, new: bool) -> pd.DataFrame:
                          "new": np.full(n * dedupe.BANDS, new)})
 
 
-def _sigs_at(stage: str, index: int, rows: np.ndarray) -> np.ndarray:
+def sigs_at(stage: str, index: int, rows: np.ndarray) -> np.ndarray:
     """Worker task: signatures of some rows of a staged block."""
     return np.load(f"{stage}/_blocks/b{index:06d}.npz")["sig"][rows]
 
 
-def _write_block(stage: str, index: int, txid: str, keep: np.ndarray, dup_of: dict[int, str],
+def write_block(stage: str, index: int, txid: str, keep: np.ndarray, dup_of: dict[int, str],
                  target: dict[str, str], schema: pa.Schema) -> list[dict[str, Any]]:
     """Worker task: write the kept rows of a staged block into year=/month= part files."""
-    from analysis.corpus.store import _partition_of
-
     df = pq.read_table(f"{stage}/_blocks/b{index:06d}.parquet").to_pandas()
     df["dup_of"] = pd.array([dup_of.get(i) for i in range(len(df))], dtype="string")
     df = df[keep].reset_index(drop=True)
@@ -203,7 +201,7 @@ def _write_block(stage: str, index: int, txid: str, keep: np.ndarray, dup_of: di
     out = []
     if df.empty:
         return out
-    year, month = _partition_of(pd.to_datetime(df["date"]))
+    year, month = partition_of(pd.to_datetime(df["date"]))
     table = conform(to_arrow(df), schema)
     for k, ((y, m), rows) in enumerate(sorted(df.groupby([year, month], sort=True).indices.items())):
         rel = f"year={y}/month={m}/part-{txid}-b{index:06d}-{k:04d}.parquet"
@@ -214,36 +212,36 @@ def _write_block(stage: str, index: int, txid: str, keep: np.ndarray, dup_of: di
     return out
 
 
-def _small(info: dict[str, Any]) -> dict[str, Any]:
+def client_part(info: dict[str, Any]) -> dict[str, Any]:
     """The part of a block's result the client needs (no band hashes)."""
     return {k: v for k, v in info.items() if k != "bands"}
 
 
-def _key_frame(info: dict[str, Any], index: int, keep: np.ndarray) -> pd.DataFrame:
+def key_frame(info: dict[str, Any], index: int, keep: np.ndarray) -> pd.DataFrame:
     """(key, pos) rows of a block's articles that take part in dedupe."""
     pos = (np.int64(index + 1) << SHIFT) | np.arange(info["n"], dtype=np.int64)
     return pd.DataFrame({"key": info["keys"].view(np.int64)[keep], "pos": pos[keep]})
 
 
-def _block_bands(info: dict[str, Any], index: int, keep: np.ndarray) -> pd.DataFrame:
+def block_bands(info: dict[str, Any], index: int, keep: np.ndarray) -> pd.DataFrame:
     """Band rows of a block's valid, new articles."""
     pos = (np.int64(index + 1) << SHIFT) | np.arange(info["n"], dtype=np.int64)
     m = keep & info["valid"]
-    return _band_frame(pos[m], info["bands"][m], True)
+    return band_frame(pos[m], info["bands"][m], True)
 
 
-def _first_of_key(part: pd.DataFrame) -> pd.DataFrame:
+def first_of_key(part: pd.DataFrame) -> pd.DataFrame:
     """After the shuffle on the text hash: rows whose key occurred at an earlier position."""
     first = part.groupby("key")["pos"].transform("min")
     return pd.DataFrame({"pos": part["pos"], "first": first})[part["pos"] > first]
 
 
-def _origins_at(stage: str, index: int, rows: list[int]) -> list[tuple[str, Any]]:
+def origins_at(stage: str, index: int, rows: list[int]) -> list[tuple[str, Any]]:
     """Worker task: (origin, input id) of some rows of a staged block."""
     t = pq.read_table(f"{stage}/_blocks/b{index:06d}.origins.parquet").to_pandas()
     return [(t["origin"].iat[r], t["iid"].iat[r] if pd.notna(t["iid"].iat[r]) else None) for r in rows]
 
 
-def _split(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def split_positions(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Global positions -> (block, row)."""
     return (pos >> SHIFT) - 1, pos & ((1 << SHIFT) - 1)

@@ -1,10 +1,12 @@
-"""The ``--dask`` option of the CLI commands: a cluster session with a clear error when unreachable.
+"""The ``--dask`` option of the CLI commands: parse it, and open a cluster session with a clear error.
 
-Wraps :func:`analysis.cluster.session.dask_session`: a scheduler that cannot be reached within
-:data:`CONNECT_TIMEOUT` (or a bad ``--dask-workers``) becomes a ``UsageError`` (exit 2, no
-traceback) instead of a connection traceback.
+A scheduler that cannot be reached within :data:`CONNECT_TIMEOUT` (or a bad ``--dask-workers``)
+becomes a ``UsageError`` (exit 2, no traceback) instead of a connection traceback.
 
     >>> import argparse
+    >>> p = argparse.ArgumentParser(); add_dask_argument(p)
+    >>> engine_from_args(p.parse_args([])) is None
+    True
     >>> with session(argparse.Namespace(dask=None)) as c:
     ...     c is None
     True
@@ -12,12 +14,44 @@ traceback) instead of a connection traceback.
 from __future__ import annotations
 
 import argparse
+import logging
 from contextlib import ExitStack, contextmanager
 from typing import Any, Iterator
 
+from analysis.cluster.session import client
 from analysis.errors import UsageError
 
 CONNECT_TIMEOUT: str = "10s"
+
+
+def add_dask_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--dask local|tcp://HOST:PORT`` and ``--dask-workers N`` to a command's parser."""
+    parser.add_argument("--dask", metavar="local|tcp://HOST:PORT", default=None,
+                        help="run on Dask: 'local' starts a LocalCluster on 127.0.0.1, tcp://... connects")
+    parser.add_argument("--dask-workers", type=int, default=None, metavar="N",
+                        help="workers of the local cluster (default: one per core)")
+
+
+def engine_from_args(args: argparse.Namespace) -> Any:
+    """Return a Dask client for ``args.dask`` (None when the option is absent: the pandas path)."""
+    address = getattr(args, "dask", None)
+    if not address:
+        return None
+    return client(address, n_workers=getattr(args, "dask_workers", None))
+
+
+@contextmanager
+def dask_session(args: argparse.Namespace) -> Iterator[Any]:
+    """Yield the client for ``--dask`` (None without it); close it, and a local cluster, at exit."""
+    c = engine_from_args(args)
+    try:
+        yield c
+    finally:
+        if c is not None:
+            cluster = getattr(c, "cluster", None) if getattr(args, "dask", None) == "local" else None
+            c.close()
+            if cluster is not None:
+                cluster.close()
 
 
 @contextmanager
@@ -30,12 +64,8 @@ def session(args: argparse.Namespace, connect_timeout: str = CONNECT_TIMEOUT) ->
     workers = getattr(args, "dask_workers", None)
     if workers is not None and workers < 1:
         raise UsageError("--dask-workers must be at least 1")
-    import logging
-
-    import dask
+    import dask  # deferred on purpose: dask loads only when --dask is given
     import distributed  # noqa: F401 - load its config defaults before overriding one of them
-
-    from analysis.cluster.session import dask_session
 
     logger = logging.getLogger("distributed")
     with ExitStack() as stack:
@@ -51,6 +81,3 @@ def session(args: argparse.Namespace, connect_timeout: str = CONNECT_TIMEOUT) ->
         if not getattr(args, "verbose", False):   # runs first at exit: the progress bars' feed is
             stack.callback(logger.setLevel, logging.CRITICAL)        # cancelled noisily
         yield client
-
-
-__all__ = ["CONNECT_TIMEOUT", "session"]

@@ -1,20 +1,14 @@
-"""Dask cluster plumbing: start or connect a client, the ``--dask`` option, progress bars.
+"""Dask cluster plumbing: start or connect a client, and compute with a progress bar.
 
-``--dask local`` starts a ``LocalCluster`` on 127.0.0.1 (one single-threaded worker process per
-core); ``--dask tcp://HOST:PORT`` connects to a running scheduler. The dashboard link is printed.
-
-    >>> import argparse
-    >>> p = argparse.ArgumentParser(); add_dask_argument(p)
-    >>> engine_from_args(p.parse_args([])) is None
-    True
+``client("local")`` starts a ``LocalCluster`` on 127.0.0.1 (one single-threaded worker process per
+core); ``client("tcp://HOST:PORT")`` connects to a running scheduler. The dashboard link is printed.
+distributed is imported inside the functions on purpose: ``import analysis`` never pays for it.
 """
 from __future__ import annotations
 
-import argparse
 import logging
 import os
-from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from analysis.errors import UsageError
 
@@ -30,7 +24,7 @@ def client(address: str | None = "local", n_workers: int | None = None, threads_
     >>> c = client("local", n_workers=2)          # doctest: +SKIP
     dask dashboard: http://127.0.0.1:8787/status
     """
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster  # deferred on purpose: distributed is heavy
 
     if address in (None, "", "local"):
         n = n_workers or max(1, os.cpu_count() or 1)
@@ -49,45 +43,14 @@ def client(address: str | None = "local", n_workers: int | None = None, threads_
     return c
 
 
-def add_dask_argument(parser: argparse.ArgumentParser) -> None:
-    """Add ``--dask local|tcp://HOST:PORT`` and ``--dask-workers N`` to a command's parser."""
-    parser.add_argument("--dask", metavar="local|tcp://HOST:PORT", default=None,
-                        help="run on Dask: 'local' starts a LocalCluster on 127.0.0.1, tcp://... connects")
-    parser.add_argument("--dask-workers", type=int, default=None, metavar="N",
-                        help="workers of the local cluster (default: one per core)")
-
-
-def engine_from_args(args: argparse.Namespace) -> Any:
-    """Return a Dask client for ``args.dask`` (None when the option is absent: the pandas path)."""
-    address = getattr(args, "dask", None)
-    if not address:
-        return None
-    return client(address, n_workers=getattr(args, "dask_workers", None))
-
-
 def progress(*collections: Any, enabled: bool = True) -> list[Any]:
     """Compute dask collections on the cluster with a text progress bar; return their results."""
-    from distributed import get_client, progress as _progress
+    from distributed import get_client
+    from distributed import progress as progress_bar
 
     c = get_client()
     futures = c.compute(list(collections))
     if enabled:
-        _progress(futures, notebook=False, interval="1s")
+        progress_bar(futures, notebook=False, interval="1s")
         print(flush=True)
     return c.gather(futures)
-
-@contextmanager
-def dask_session(args: argparse.Namespace) -> Iterator[Any]:
-    """Yield the client for ``--dask`` (None without it); close it, and a local cluster, at exit."""
-    c = engine_from_args(args)
-    try:
-        yield c
-    finally:
-        if c is not None:
-            cluster = getattr(c, "cluster", None) if getattr(args, "dask", None) == "local" else None
-            c.close()
-            if cluster is not None:
-                cluster.close()
-
-
-__all__ = ["WORKER_MEMORY", "add_dask_argument", "client", "dask_session", "engine_from_args", "progress"]

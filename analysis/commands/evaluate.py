@@ -27,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate and print the metrics table."""
+    # deferred on purpose: pulls numba (the compiled theme kernels) into every CLI start-up
     from analysis.model.evaluation import evaluate
 
     fields = tuple(f.strip() for f in args.text_fields.split(",") if f.strip())

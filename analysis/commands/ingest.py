@@ -8,6 +8,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+import pandas as pd
+
+from analysis.cluster.ingest import ingest as dask_ingest
+from analysis.cluster.options import add_dask_argument, session
+from analysis.corpus.clean import parse_dates
+from analysis.corpus.ingest import ingest
 from analysis.errors import UsageError
 
 
@@ -38,17 +44,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date", help="date (YYYY-MM-DD) for articles whose input gives none")
     parser.add_argument("--store", help="store folder (default: the configured data/processed)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    from analysis.cluster.session import add_dask_argument
-
     add_dask_argument(parser)
 
 
 def _defaults(args: argparse.Namespace) -> dict[str, str]:
     """Validate --source/--date into the defaults dict."""
-    import pandas as pd
-
-    from analysis.corpus.clean import parse_dates
-
     out: dict[str, str] = {}
     if args.source:
         out["source"] = args.source
@@ -84,15 +84,10 @@ def run(args: argparse.Namespace) -> int:
     """Ingest (pandas, or on Dask with ``--dask``) and print the closing summary."""
     mapping, defaults = parse_mapping(args.map), _defaults(args)
     if getattr(args, "dask", None):
-        from analysis.cluster.options import session
-        from analysis.cluster.ingest import ingest as dask_ingest
-
         with session(args) as client:
             report = dask_ingest(args.paths, store=args.store, mapping=mapping, defaults=defaults,
                                  client=client, progress=not args.no_progress)
     else:
-        from analysis.corpus.ingest import ingest
-
         report = ingest(args.paths, store=args.store, mapping=mapping, defaults=defaults,
                         progress=not args.no_progress)
     print(format_summary(report))

@@ -7,14 +7,20 @@ sample article and the outlet comparison. Every parameter is checked before a ke
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 from typing import Any
 
+from tqdm import tqdm
+
 from analysis import config
+from analysis.aggregate.count_files import AGGREGATES_DIR, write_aggregates
+from analysis.cluster.options import add_dask_argument, session
+from analysis.errors import UsageError
 from analysis.report import fingerprints as fp
 from analysis.report import plan as reports
-from analysis.errors import UsageError
+from analysis.report.run import prune_runs, run_report
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,8 +52,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no Dask progress bar (with --dask)")
     parser.add_argument("--dry-run", action="store_true",
                         help="validate and print the plan without running anything")
-    from analysis.cluster.session import add_dask_argument
-
     add_dask_argument(parser)
 
 
@@ -119,7 +123,8 @@ def plan_from_args(args: argparse.Namespace) -> tuple[list[reports.Job], dict[st
 
 def aggregate_selection(jobs: list[reports.Job]) -> dict[str, Any] | None:
     """The one article selection of the jobs that read aggregates (None when no job declares them)."""
-    from analysis.notebook.source import selection_params
+    # deferred on purpose: the report counts pull numba (the compiled theme kernels)
+    from analysis.aggregate.report_counts import selection_params
 
     sels = []
     for job in jobs:
@@ -137,21 +142,20 @@ def aggregate_selection(jobs: list[reports.Job]) -> dict[str, Any] | None:
 
 def dask_aggregates(args: argparse.Namespace, jobs: list[reports.Job], store: Path) -> None:
     """Compute the notebooks' count tables on the cluster into <store>/aggregates (unless current)."""
-    from analysis.notebook import source as src
-    from analysis.cluster import engine as dx
-    from analysis.cluster.options import session
+    # deferred on purpose: the Dask report counts pull numba (the compiled theme kernels)
+    from analysis.cluster import report_counts
 
     sel = aggregate_selection(jobs)
     if sel is None:
         print("--dask: no notebook of this run reads aggregates; nothing computed on the cluster")
         return
-    params = src.stale_params(store, sel, force=args.force)
+    params = report_counts.stale_params(store, sel, force=args.force)
     if params is None:
-        print(f"aggregates up to date in {store / dx.AGGREGATES_DIR}")
+        print(f"aggregates up to date in {store / AGGREGATES_DIR}")
         return
     with session(args):
-        tables = src.compute_report_aggregates(store, sel, show_progress=not args.no_progress)
-    folder = dx.write_aggregates(tables, store, params=params)
+        tables = report_counts.compute_report_aggregates(store, sel, show_progress=not args.no_progress)
+    folder = write_aggregates(tables, store, params=params)
     print(f"aggregates computed on dask -> {folder}")
 
 
@@ -170,8 +174,6 @@ class Progress:
         if kind == "start":
             self.started += 1
             if self.tty:
-                from tqdm import tqdm
-
                 self.bars[key] = tqdm(total=1, desc=spec["label"], unit="cell", leave=True,
                                       position=len(self.bars), file=sys.stderr, ncols=90)
             else:
@@ -195,10 +197,6 @@ class Progress:
 
 def run(args: argparse.Namespace) -> int:
     """Validate, then run (or skip) the report; print a summary."""
-    import logging
-
-    from analysis.report.run import prune_runs, run_report
-
     logging.getLogger("papermill").setLevel(logging.WARNING)  # "Input Notebook: ..." per inspect
     jobs, ctx = plan_from_args(args)
     out_dir = (args.out or config.REPORTS_DIR).resolve()

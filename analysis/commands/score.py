@@ -11,7 +11,11 @@ from collections import Counter
 from pathlib import Path
 
 from analysis import config
+from analysis.aggregate.count_files import AGGREGATES_DIR, write_aggregates
+from analysis.cluster.options import add_dask_argument, session
+from analysis.corpus.store import load_corpus
 from analysis.errors import LexiconError, ModelMismatchError, UsageError
+from analysis.themes.lexicon import load_lexicons
 
 MODEL_OUTPUT = "article_themes_model.parquet"
 
@@ -23,17 +27,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="score with this trained model file instead of the lexicons")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (with --dask)")
-    from analysis.cluster.session import add_dask_argument
-
     add_dask_argument(parser)
 
 
 def _load_articles(store: Path):
     """Load the article table of the store or raise UsageError."""
-    try:
-        from analysis.corpus.store import load_corpus
-    except ImportError as exc:  # pragma: no cover - the store module ships with the package
-        raise UsageError(f"the article store is not available: {exc}") from None
     try:
         return load_corpus(store=store)
     except FileNotFoundError:
@@ -45,16 +43,14 @@ def run_dask(args: argparse.Namespace, store: Path) -> int:
     if args.model:
         raise UsageError("--model runs on the pandas path only; drop --dask to score with a model")
     if args.lexicons:
-        from analysis.themes.lexicon import load_lexicons
-
         if not Path(args.lexicons).exists():
             raise UsageError(f"lexicon folder not found: {args.lexicons}")
         try:
             load_lexicons(args.lexicons)          # check the YAML on the client before the cluster starts
         except LexiconError as exc:
             raise UsageError(str(exc)) from None
+    # deferred on purpose: the Dask engine pulls numba (the compiled theme kernels)
     from analysis.cluster import engine as dx
-    from analysis.cluster.options import session
 
     show = not args.no_progress
     arts = dx.read_store(store)                  # UsageError when there is no store
@@ -62,11 +58,11 @@ def run_dask(args: argparse.Namespace, store: Path) -> int:
         n = dx.write_scores(arts, store, lexicons=args.lexicons, show_progress=show)
         counts = dx.aggregates(arts, lexicons=args.lexicons, tables=dx.THEME_TABLES + dx.TERM_TABLES,
                                show_progress=show)
-        dx.write_aggregates(counts, store, params={"freq": "W", "by": ["source"], "lexicons": args.lexicons,
-                                                   "selection": None})
+        write_aggregates(counts, store, params={"freq": "W", "by": ["source"], "lexicons": args.lexicons,
+                                                "selection": None})
     print(f"scored on dask: {n['article_themes']} articles, {n['hits']} hits -> {store / dx.SCORES_DIR}")
     primary = counts["themes_by_source"].groupby("theme")["n_articles_with_theme"].sum()
-    print(f"aggregates: {', '.join(sorted(counts))} -> {store / dx.AGGREGATES_DIR}")
+    print(f"aggregates: {', '.join(sorted(counts))} -> {store / AGGREGATES_DIR}")
     print("articles where each theme is present:")
     for theme, k in primary.sort_values(ascending=False).items():
         print(f"  {theme:20s} {int(k):7d}")
@@ -82,10 +78,9 @@ def run(args: argparse.Namespace) -> int:
         return run_dask(args, store)
     articles = _load_articles(store)
     if args.model:
-        try:
-            from analysis.model.theme_model import predict_themes
-        except ImportError as exc:
-            raise UsageError(f"the supervised model is not available in this installation: {exc}") from None
+        # deferred on purpose: the model pulls numba (its lexicon features) and scikit-learn
+        from analysis.model.theme_model import predict_themes
+
         model_path = Path(args.model)
         if not model_path.exists():
             raise UsageError(f"model file not found: {model_path}")
@@ -97,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
         counts = Counter(pred["primary_theme"].astype(str))
         print(f"scored {len(pred)} articles with model {model_path.name} -> {store / MODEL_OUTPUT}")
     else:
+        # deferred on purpose: the score cache pulls numba (the compiled theme kernels)
         from analysis.themes.cache import load_scores
 
         if args.lexicons and not Path(args.lexicons).exists():

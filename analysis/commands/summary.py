@@ -5,6 +5,7 @@ import argparse
 
 import pandas as pd
 
+from analysis.corpus.store import load_corpus
 from analysis.errors import UsageError
 
 TOP_SOURCES = 25
@@ -43,8 +44,6 @@ def format_corpus_summary(df: pd.DataFrame, all_sources: bool = False) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the summary."""
-    from analysis.corpus.store import load_corpus
-
     try:
         df = load_corpus(args.store, columns=["source", "date", "dup_of"])
     except FileNotFoundError as exc:

@@ -5,6 +5,7 @@ import argparse
 import textwrap
 
 from analysis.errors import LexiconError, UsageError
+from analysis.themes.lexicon import load_lexicons
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,8 +16,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print one block per theme."""
-    from analysis.themes.lexicon import load_lexicons
-
     try:
         lex = load_lexicons(args.lexicons)
     except LexiconError as exc:

@@ -14,8 +14,9 @@ import argparse
 from pathlib import Path
 
 from analysis.errors import UsageError
+from analysis.model.classifier import DEFAULT_PRESETS, PRESETS
 
-PRESET_CHOICES = ["auto", "balanced", "ensemble", "source", "theme"]  # analysis.model.classifier.PRESETS, imported lazily
+PRESET_CHOICES = ["auto", *sorted(PRESETS)]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,9 +57,9 @@ def _floats(text: str) -> list[float]:
 
 def run(args: argparse.Namespace) -> int:
     """Train, print the cross-validated scores and save the model."""
-    from analysis.model.classifier import DEFAULT_PRESETS
+    # deferred on purpose: both pull numba (the compiled theme kernels) into every CLI start-up
     from analysis.model.evaluation import read_labelled, select_split
-    from analysis.model.theme_model import fit_model, save_model
+    from analysis.model.theme_model import fit_model, save_model  # deferred on purpose, as above
 
     fields = tuple(f.strip() for f in args.text_fields.split(",") if f.strip())
     if not fields:
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     custom = args.target is not None or args.class_weight is not None or args.title_weight is not None
     model = fit_model(items, items["label"].tolist(), ("title", "text"), mapping, cv=args.cv, c_grid=grid,
                       char_ngrams=None if args.no_char else (2, 5),
-                      lexicon_features=False if args.no_lexicon else None,
+                      lexicon_features=not args.no_lexicon,
                       presets=DEFAULT_PRESETS if args.preset == "auto" else (args.preset,),
                       target=(args.target or "source") if custom else None, class_weight=class_weight,
                       title_weight=(args.title_weight or 0.0) if custom else None, info=info)

@@ -1,1 +1,16 @@
-"""corpus."""
+"""The article corpus: read article files, clean them, flag duplicates and keep them in the Parquet store.
+
+- ``loaders``: :func:`read_articles` (every file shape into one clean article table), ``iter_files``,
+  ``sniff_format``, ``validate_mapping``, ``assemble``; one module per input shape (``text``,
+  ``html``, ``tabular``) and ``metadata`` (``manifest.csv`` and ``*.meta.json`` sidecars).
+- ``clean``: ``decode_bytes``, ``clean_text``, ``clean_line``, ``parse_dates``, ``stable_id``,
+  word counts and masks, ``clean_articles`` (the per-partition cleaning step).
+- ``patterns``: boilerplate, byline, section and date patterns of scraped text (``classify``, ``is_*``).
+- ``dedupe``: exact keys and MinHash/LSH near duplicates (``flag_duplicates``, ``DedupeIndex``,
+  ``signatures``, ``band_hashes``, ``candidate_pairs``).
+- ``store``: the versioned, locked, partitioned store (``load_corpus``, ``transaction``,
+  ``current_version``, ``corpus_fingerprint``, ``partition_of``, ``to_arrow``, ``unify_schemas``,
+  ``write_report``).
+- ``ingest``: :func:`ingest` (read, dedupe against the store, append only new articles).
+- ``quality``: data-quality counts (``count_quality``, ``quality_table``, ``read_ingest_report``).
+"""

@@ -17,6 +17,7 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+from dateutil import parser as dparser
 
 from analysis.corpus import patterns
 from analysis.schema import ARTICLE_COLUMNS, ARTICLE_DTYPES
@@ -214,8 +215,6 @@ def _max_date() -> pd.Timestamp:
 
 def _parse_one(value: str) -> tuple[pd.Timestamp | None, str | None]:
     """Parse one date string without inventing missing parts; return (date, problem)."""
-    from dateutil import parser as dparser
-
     try:
         a = dparser.parse(value, default=datetime(1904, 1, 1), fuzzy=False)
         b = dparser.parse(value, default=datetime(1908, 2, 2), fuzzy=False)

@@ -36,7 +36,6 @@ MIN_SHINGLES: int = 20
 SHORT_TEXT: int = 300
 MAX_GROUP_PAIRS: int = 64      # in one LSH bucket, each doc is compared with at most this many earlier ones
 
-_M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 _EMPTY = np.uint64(1 << 40)
 _ROT = np.uint64((1 << 32) // NUM_BINS)
 _BAND_MULT = np.random.default_rng(20240601).integers(1, 2**63, size=ROWS, dtype=np.uint64) | np.uint64(1)
@@ -213,7 +212,7 @@ class DedupeIndex:
         return cls(z["ids"].astype(object), z["keys"], z["sigs"], z["valid"], z["roots"].astype(object))
 
 
-def _band_hashes(sig: np.ndarray) -> np.ndarray:
+def band_hashes(sig: np.ndarray) -> np.ndarray:
     """Hash each band of each signature to one uint64: array (n, BANDS)."""
     s = sig.astype(np.uint64).reshape(len(sig), BANDS, ROWS)
     with np.errstate(over="ignore"):
@@ -225,7 +224,7 @@ def candidate_pairs(sig: np.ndarray, valid: np.ndarray, first_new: int) -> np.nd
     rows = np.flatnonzero(valid)
     if len(rows) < 2 or not (rows >= first_new).any():
         return np.zeros((0, 2), np.int64)
-    bh = _band_hashes(sig[rows])
+    bh = band_hashes(sig[rows])
     out = []
     for b in range(BANDS):
         order = np.lexsort((rows, bh[:, b]))

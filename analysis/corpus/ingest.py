@@ -20,7 +20,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.corpus.dedupe import flag_duplicates
-from analysis.corpus.loaders import read_articles
+from analysis.corpus.loaders.articles import read_articles
 from analysis.corpus.store import transaction, write_report
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def ingest(
 ) -> dict[str, Any]:
     r"""Load ``paths`` into the store; return the ingest report (also written as JSON in the store).
 
-    ``mapping``/``defaults`` are passed to :func:`analysis.corpus.loaders.read_articles`. Articles whose
+    ``mapping``/``defaults`` are passed to :func:`analysis.corpus.loaders.articles.read_articles`. Articles whose
     ``article_id`` is already stored are not written again; new ones get ``dup_of`` set when they
     duplicate an earlier article (in the store or earlier in this run).
 

@@ -18,11 +18,12 @@ and are ignored by these readers); every file in a version has the same schema::
     duckdb.sql("select * from read_parquet('STORE/articles/**/*.parquet', hive_partitioning=true)")
 
 A commit writes a complete new version directory (unchanged part files are hard links, so a commit
-costs only the new rows), then replaces the ``articles`` symlink with ``os.replace``: readers see
-the old version or the new one, never a mix, and a run killed at any point leaves the previous
-version in place. Writers hold an exclusive ``fcntl`` lock on ``.ingest.lock`` for the whole
-read-dedupe-write cycle, so concurrent ingests queue instead of corrupting the store. The current
-and previous versions are kept; older ones are removed after a commit.
+costs only the new rows), then swaps the ``articles`` symlink atomically
+(:func:`analysis.files.swap_symlink`): readers see the old version or the new one, never a mix,
+and a run killed at any point leaves the previous version in place. Writers hold an exclusive
+``fcntl`` lock on ``.ingest.lock`` for the whole read-dedupe-write cycle, so concurrent ingests
+queue instead of corrupting the store. The current and previous versions are kept; older ones
+are removed after a commit.
 """
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ import pyarrow.parquet as pq
 
 from analysis import config
 from analysis.corpus.dedupe import DedupeIndex
+from analysis.files import files_fingerprint, swap_symlink, text_fingerprint, write_json_atomic
 from analysis.schema import ARTICLE_COLUMNS, ARTICLE_DTYPES
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,20 @@ def current_version(store: str | os.PathLike[str] | None = None) -> Path | None:
     return (link.parent / os.readlink(link)).resolve()
 
 
+def corpus_fingerprint(store: str | os.PathLike[str] | None = None) -> str:
+    """Short hash of the store's current version manifest (of its Parquet files' names, sizes and
+    times when it has none): it changes with every commit, so caches built on the store can tell.
+
+    >>> len(corpus_fingerprint("/no/such/store"))
+    16
+    """
+    version = current_version(store)
+    if version is not None and (version / MANIFEST).is_file():
+        return text_fingerprint([(version / MANIFEST).read_text(encoding="utf-8")])
+    folder = articles_path(store)
+    return files_fingerprint(folder.rglob("*.parquet"), folder, content=False)
+
+
 def read_manifest(version: Path | None) -> dict[str, Any]:
     """The manifest of a version directory (an empty manifest for None)."""
     if version is None:
@@ -108,7 +124,7 @@ def store_lock(store: str | os.PathLike[str] | None = None, timeout: float = LOC
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def _partition_of(dates: pd.Series) -> tuple[pd.Series, pd.Series]:
+def partition_of(dates: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Hive partition values (year, month) as strings; ``undated`` for NaT."""
     year = dates.dt.strftime("%Y").fillna(UNDATED)
     month = dates.dt.strftime("%m").fillna(UNDATED)
@@ -211,7 +227,7 @@ class Transaction:
         """Stage article rows (one part file per year/month); return rows staged."""
         if df.empty:
             return 0
-        year, month = _partition_of(pd.to_datetime(df["date"]))
+        year, month = partition_of(pd.to_datetime(df["date"]))
         table = to_arrow(df.reset_index(drop=True))
         keys = (year + "/" + month).to_numpy(dtype=object)
         order = np.argsort(keys, kind="stable")
@@ -253,13 +269,10 @@ class Transaction:
             "rows": sum(f["rows"] for f in files), "files": files,
             "columns": {f.name: str(f.type) for f in schema}, "partitioning": list(PARTITIONS),
         }
-        _write_json(self.stage / MANIFEST, manifest)
+        write_json_atomic(self.stage / MANIFEST, manifest)
         final = self.root / VERSIONS_DIR / f"v{self.version:06d}"
         os.replace(self.stage, final)
-        tmp_link = self.root / f".articles.tmp-{self.txid}"
-        os.symlink(os.path.relpath(final, self.root), tmp_link)
-        os.replace(tmp_link, articles_path(self.root))     # the commit point
-        _fsync_dir(self.root)
+        swap_symlink(articles_path(self.root), final)     # the commit point
         _prune_versions(self.root, keep={final.name} | ({self.base.name} if self.base else set()))
         return final
 
@@ -286,31 +299,11 @@ def transaction(store: str | os.PathLike[str] | None = None) -> Iterator[Transac
             tx.abort()
 
 
-def _write_json(path: Path, obj: Any) -> None:
-    """Write JSON atomically (temp file + fsync + replace)."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(obj, fh, indent=2, ensure_ascii=False, default=str)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 def write_report(store: str | os.PathLike[str] | None, report: dict[str, Any]) -> Path:
     """Write ``ingest_report.json`` into the store folder atomically."""
     path = config.store_dir(store) / config.INGEST_REPORT
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_json(path, report)
-    return path
-
-
-def _fsync_dir(path: Path) -> None:
-    """fsync a directory so a rename in it is durable."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    return write_json_atomic(path, report)
 
 
 def _prune_versions(root: Path, keep: set[str] | None) -> None:

@@ -20,17 +20,18 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.evidence.documents import (SentenceLocator, aggregate, article_theme_index, data_lines, data_table,
-                               frame, iter_documents, themes_between)
+from analysis.evidence.documents import (SentenceLocator, aggregate_mentions, article_theme_index, data_lines,
+                                         data_table, frame, iter_documents, themes_between)
+from analysis.evidence.places import gazetteer
 
 MENTION_LONG_COLUMNS: list[str] = [
     "article_id", "sentence_id", "kind", "name", "canonical", "start", "end", "themes",
 ]
-_PARTICLES = frozenset({"de", "del", "la", "van", "von", "der", "den", "bin", "al", "da", "dos", "du", "le"})
+PARTICLES = frozenset({"de", "del", "la", "van", "von", "der", "den", "bin", "al", "da", "dos", "du", "le"})
 _LINKS = frozenset({"of", "the", "for"})
 _SUFFIXES = frozenset({"Jr.", "Sr.", "II", "III", "IV"})
 _INITIAL = re.compile(r"[A-Z]\.")
-_POSSESSIVE = re.compile(r"(?:[’']s|[’'])$")
+POSSESSIVE = re.compile(r"(?:[’']s|[’'])$")
 _NAME_TOKEN = re.compile(r"(?:[A-ZÀ-Þ][a-zß-ÿ’'\-]*[a-zß-ÿ]|[A-Z]\.|(?:Mc|Mac|O[’'])[A-Z][a-z]+)$")
 
 
@@ -44,7 +45,9 @@ class Mention(NamedTuple):
     canonical: str
 
 
-class _Lexicon(NamedTuple):
+class ActorLexicon(NamedTuple):
+    """The data tables and compiled patterns of actor detection (see :func:`lexicon`)."""
+
     titles: frozenset[tuple[str, ...]]
     max_title: int
     stop: frozenset[str]
@@ -56,16 +59,16 @@ class _Lexicon(NamedTuple):
 
 
 @lru_cache(maxsize=1)
-def lexicon() -> _Lexicon:
+def lexicon() -> ActorLexicon:
     """Load the title, stopword, organization and people tables and compile the patterns."""
     titles = frozenset(tuple(t.split()) for t in data_lines("titles.txt"))
     abbrs = sorted({w[:-1] for t in titles for w in t if w.endswith(".")} | {"Jr", "Sr", "St", "Dept", "Corp", "Inc", "Co", "Ltd"})
     token = (r"(?:(?:%s)\.|[A-Z]\.(?=[ \xa0])|(?:Mc|Mac|O[’'])?[A-ZÀ-Þ][\w’'\-]*\w|[A-Z])"
              % "|".join(map(re.escape, abbrs)))
-    join = r"[ \xa0](?:(?:%s)[ \xa0](?:(?:the|la)[ \xa0])?)?" % "|".join(sorted(_PARTICLES | _LINKS))
+    join = r"[ \xa0](?:(?:%s)[ \xa0](?:(?:the|la)[ \xa0])?)?" % "|".join(sorted(PARTICLES | _LINKS))
     verbs = sorted(data_lines("speech_verbs.txt"), key=len, reverse=True)
     people = {row[0]: row[1] for row in data_table("known_people.csv")[1:]}
-    return _Lexicon(
+    return ActorLexicon(
         titles=titles,
         max_title=max(len(t) for t in titles),
         stop=frozenset(data_lines("name_stopwords.txt")),
@@ -79,8 +82,6 @@ def lexicon() -> _Lexicon:
 
 def _is_place(text: str) -> bool:
     """True when ``text`` is a country name, alias, demonym or ignored region (see places)."""
-    from analysis.evidence.places import gazetteer
-
     return text in gazetteer()
 
 
@@ -88,24 +89,24 @@ def _split_parts(tokens: list[str]) -> list[list[str]]:
     """Split a token list after possessives ("Trump’s Homeland Security") and strip the ’s."""
     parts: list[list[str]] = [[]]
     for tok in tokens:
-        bare = _POSSESSIVE.sub("", tok) if not tok.endswith(".") else tok
+        bare = POSSESSIVE.sub("", tok) if not tok.endswith(".") else tok
         parts[-1].append(bare)
         if bare != tok:
             parts.append([])
     return [p for p in parts if p]
 
 
-def _trim(tokens: list[str], lex: _Lexicon) -> list[str]:
+def trim_tokens(tokens: list[str], lex: ActorLexicon) -> list[str]:
     """Drop leading stopwords/links and trailing links from a token list."""
     i, j = 0, len(tokens)
-    while i < j and (tokens[i] in lex.stop or tokens[i] in _LINKS or tokens[i] in _PARTICLES):
+    while i < j and (tokens[i] in lex.stop or tokens[i] in _LINKS or tokens[i] in PARTICLES):
         i += 1
-    while j > i and (tokens[j - 1] in _LINKS or tokens[j - 1] in _PARTICLES):
+    while j > i and (tokens[j - 1] in _LINKS or tokens[j - 1] in PARTICLES):
         j -= 1
     return tokens[i:j]
 
 
-def _last_title(tokens: list[str], lex: _Lexicon) -> tuple[int, int]:
+def last_title(tokens: list[str], lex: ActorLexicon) -> tuple[int, int]:
     """Return (start, end) token indexes of the last title in ``tokens``, or (-1, -1)."""
     best = (-1, -1)
     i = 0
@@ -123,9 +124,9 @@ def _last_title(tokens: list[str], lex: _Lexicon) -> tuple[int, int]:
     return best
 
 
-def _person_tokens(tokens: list[str], lex: _Lexicon) -> bool:
+def _person_tokens(tokens: list[str], lex: ActorLexicon) -> bool:
     """True when ``tokens`` look like a personal name (plain capitalized words, particles)."""
-    names = [t for t in tokens if t not in _PARTICLES]
+    names = [t for t in tokens if t not in PARTICLES]
     if not names or any(t in _LINKS for t in tokens):
         return False
     for t in names:
@@ -147,18 +148,18 @@ def canonical_person(tokens: list[str]) -> str:
     return " ".join([tokens[0]] + [t for t in tokens[1:] if not _INITIAL.fullmatch(t)])
 
 
-def _classify(tokens: list[str], lex: _Lexicon) -> list[tuple[str, list[str], bool]]:
+def _classify(tokens: list[str], lex: ActorLexicon) -> list[tuple[str, list[str], bool]]:
     """Classify one possessive-free token list -> [(kind, tokens, titled)], kind person|org|single."""
-    tokens = _trim(tokens, lex)
+    tokens = trim_tokens(tokens, lex)
     if not tokens:
         return []
     whole = " ".join(tokens)
     if whole in lex.known_orgs:
         return [("org", tokens, False)]
-    ts, te = _last_title(tokens, lex)
+    ts, te = last_title(tokens, lex)
     if ts >= 0:
         out: list[tuple[str, list[str], bool]] = []
-        prefix, name = _trim(tokens[:ts], lex), tokens[te:]
+        prefix, name = trim_tokens(tokens[:ts], lex), tokens[te:]
         if name and any(t in lex.org_words for t in name):
             return [("org", tokens[ts:], False)] if te == len(tokens) else [("org", tokens, False)]
         if prefix and not _is_place(" ".join(prefix)) and (
@@ -184,7 +185,7 @@ def _classify(tokens: list[str], lex: _Lexicon) -> list[tuple[str, list[str], bo
 _CACHE: dict[str, list[tuple[str, list[str], bool]]] = {}
 
 
-def _analyse(text: str, lex: _Lexicon) -> list[tuple[str, list[str], bool]]:
+def analyse_sequence(text: str, lex: ActorLexicon) -> list[tuple[str, list[str], bool]]:
     """Classify one capitalized sequence (memoized: names repeat across articles)."""
     got = _CACHE.get(text)
     if got is None:
@@ -195,12 +196,12 @@ def _analyse(text: str, lex: _Lexicon) -> list[tuple[str, list[str], bool]]:
     return got
 
 
-def _raw_mentions(doc: str, lex: _Lexicon) -> list[tuple[int, int, str, list[str], bool]]:
+def _raw_mentions(doc: str, lex: ActorLexicon) -> list[tuple[int, int, str, list[str], bool]]:
     """Find (start, end, kind, tokens, titled) candidates in document order."""
     out = []
     for m in lex.sequence.finditer(doc):
         ms = m.start()
-        for kind, toks, titled in _analyse(m.group(0), lex):
+        for kind, toks, titled in analyse_sequence(m.group(0), lex):
             start = doc.find(toks[0], ms, m.end()) if toks[0] != m.group(0)[:len(toks[0])] else ms
             start = ms if start < 0 else start
             out.append((start, start + len(" ".join(toks)), kind, toks, titled))
@@ -264,7 +265,7 @@ def _index_fulls(raw: list[tuple[int, int, str, list[str], bool]]) -> dict[str, 
 
 
 def resolve_surname(name: str, pos: int, fulls: dict[str, list[tuple[int, str]]],
-                    lex: _Lexicon | None = None) -> str | None:
+                    lex: ActorLexicon | None = None) -> str | None:
     """Resolve a short name to the nearest preceding full name sharing it, else the known-people table."""
     cands = fulls.get(name)
     if cands:
@@ -304,4 +305,4 @@ def actors(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataF
         for m in doc_actors(doc):
             themes = themes_between(index, aid, loc.sid(m.start), loc.sid(m.start)) if loc else ()
             records.append((aid, m.kind, m.name, m.canonical, None, themes))
-    return aggregate(records)
+    return aggregate_mentions(records)

@@ -8,8 +8,6 @@ must not count ("New Mexico", "Latin American", "Georgia") come from the data ta
 
     >>> [(m[2], m[3]) for m in doc_places("Mexican troops left New Mexico for the U.S.")]
     [('Mexico', 'MEX'), ('United States', 'USA')]
-
-``actors`` (people and organizations) lives in ``analysis.evidence.actors`` and is re-exported here.
 """
 from __future__ import annotations
 
@@ -19,8 +17,8 @@ import ahocorasick
 import pandas as pd
 import pycountry
 
-from analysis.evidence.documents import (SentenceLocator, aggregate, aggregate_mentions, article_theme_index,
-                               data_table, frame, iter_documents, themes_between)
+from analysis.evidence.documents import (SentenceLocator, aggregate_mentions, article_theme_index, data_table, frame,
+                                         iter_documents, themes_between)
 
 PLACE_LONG_COLUMNS: list[str] = [
     "article_id", "sentence_id", "kind", "name", "canonical", "iso_country", "start", "end", "themes",
@@ -113,7 +111,7 @@ def places(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataF
         for start, _end, canon, iso3, form in doc_places(doc):
             themes = themes_between(index, aid, loc.sid(start), loc.sid(start)) if loc else ()
             records.append((aid, "place", form, canon, iso3, themes))
-    return aggregate(records)
+    return aggregate_mentions(records)
 
 
 def mention_counts(long: pd.DataFrame, by: str = "theme") -> pd.DataFrame:
@@ -141,18 +139,4 @@ def mention_counts(long: pd.DataFrame, by: str = "theme") -> pd.DataFrame:
     return out[cols]
 
 
-def actors(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:
-    """People and organizations per article; see ``analysis.evidence.actors.actors``.
-
-    >>> import pandas as pd
-    >>> arts = pd.DataFrame({"article_id": ["a1"], "title": [""],
-    ...     "text": ["President Claudia Sheinbaum met Kristi Noem. Sheinbaum spoke first."]})
-    >>> actors(arts).query("kind == 'person'")[["canonical", "count"]].values.tolist()
-    [['Claudia Sheinbaum', 2], ['Kristi Noem', 1]]
-    """
-    from analysis.evidence.actors import actors as _actors
-
-    return _actors(articles, hits)
-
-
-__all__ = ["actors", "aggregate_mentions", "doc_places", "gazetteer", "mention_counts", "place_mentions", "places"]
+__all__ = ["doc_places", "gazetteer", "mention_counts", "place_mentions", "places"]

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from analysis.evidence.actors import (_PARTICLES, _POSSESSIVE, _analyse, _last_title, _trim, canonical_person,
-                             lexicon)
+from analysis.evidence.actors import (PARTICLES, POSSESSIVE, analyse_sequence, canonical_person, last_title, lexicon,
+                                      trim_tokens)
 
 
 def resolve_speaker(name: str, pos: int, doc: str, memo: dict[str, list[tuple[int, str]]] | None = None) -> str:
@@ -23,8 +23,8 @@ def resolve_speaker(name: str, pos: int, doc: str, memo: dict[str, list[tuple[in
     'Claudia Sheinbaum'
     """
     lex = lexicon()
-    toks = _trim(_POSSESSIVE.sub("", name.replace("\xa0", " ")).split(" "), lex)
-    ts, te = _last_title(toks, lex)
+    toks = trim_tokens(POSSESSIVE.sub("", name.replace("\xa0", " ")).split(" "), lex)
+    ts, te = last_title(toks, lex)
     if ts >= 0 and te < len(toks):
         toks = toks[te:]
     if not toks:
@@ -47,10 +47,10 @@ def _full_names(doc: str, short: str) -> list[tuple[int, str]]:
         if not ((i > 0 and doc[i - 1].isalnum()) or doc[i + n:i + n + 1].isalnum()):
             toks = doc[max(0, i - 80):i].split(" ")[:-1] if doc[i - 1:i] == " " else []
             k = len(toks)
-            while k > 0 and len(toks) - k < 6 and (toks[k - 1][:1].isupper() or toks[k - 1] in _PARTICLES):
+            while k > 0 and len(toks) - k < 6 and (toks[k - 1][:1].isupper() or toks[k - 1] in PARTICLES):
                 k -= 1
             if k < len(toks):
-                for kind, ptoks, _t in _analyse(" ".join(toks[k:] + [short]), lex):
+                for kind, ptoks, _t in analyse_sequence(" ".join(toks[k:] + [short]), lex):
                     if kind == "person" and " ".join(ptoks).endswith(short):
                         out.append((i, canonical_person(ptoks)))
                         break
@@ -96,7 +96,7 @@ def last_person(doc: str, pos: int, skip: list[tuple[int, int]] = (),  # type: i
             j = bisect_right(skip_starts, m.start()) - 1
             if j >= 0 and m.start() < skip[j][1]:
                 continue
-            for kind, toks, titled in _analyse(m.group(0), lex):
+            for kind, toks, titled in analyse_sequence(m.group(0), lex):
                 if kind == "person":
                     found = canonical_person(toks)
                 elif kind == "single":

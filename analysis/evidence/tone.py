@@ -19,10 +19,10 @@ import pandas as pd
 
 from analysis import schema
 from analysis.errors import UsageError
-from analysis.evidence.documents import cached_sentence_spans
-from analysis.text.sentences import documents
-from analysis.text.words import sentence_theme_lookup, theme_hits_for
+from analysis.evidence.documents import resolve_hits
 from analysis.evidence.vader import document_scores
+from analysis.text.sentences import cached_sentence_spans, documents
+from analysis.text.theme_tags import sentence_theme_index
 
 ARTICLE_TONE_COLUMNS: list[str] = ["article_id", "compound", "pos", "neg", "neu", "n_sentences"]
 THEME_TONE_COLUMNS: list[str] = ["article_id", "theme", "compound", "n_sentences"]
@@ -125,15 +125,13 @@ def tone(articles: pd.DataFrame, by: str = "sentence", hits: pd.DataFrame | None
     if by not in ("sentence", "article", "theme"):
         raise UsageError(f"tone: by must be 'sentence', 'article' or 'theme', not {by!r}")
     if by == "theme":
-        h = theme_hits_for(articles, hits)
-        if h is None:
-            raise UsageError("tone(by='theme') needs theme hits: pass hits= (theme engine unavailable)")
+        h = resolve_hits(articles, hits)
         return theme_tone(sentence_tone(articles, only=tagged_sentences(h, articles)), h)
     sent = sentence_tone(articles)
     if by == "article":
         return article_tone(sent, articles)
     if hits is not None:
-        lookup = sentence_theme_lookup(hits)
-        sent["themes"] = [lookup.get((a, s), []) for a, s in
+        lookup = sentence_theme_index(hits, articles)
+        sent["themes"] = [list(lookup.get((a, s), ())) for a, s in
                           zip(sent["article_id"].tolist(), sent["sentence_id"].tolist())]
     return sent

@@ -94,6 +94,7 @@ def uses_c(member: Mapping[str, Any]) -> bool:
 
 def fit_member(member: Mapping[str, Any], x: sp.csr_matrix, labels: Sequence[str], c_value: float) -> Any:
     """Fit and return the member's scikit-learn classifier on its stacked features."""
+    # deferred on purpose: scikit-learn is heavy (~0.5 s) and needed only to fit or predict
     from sklearn.naive_bayes import ComplementNB
     from sklearn.svm import LinearSVC
 

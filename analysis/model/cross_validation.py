@@ -34,6 +34,7 @@ def core_macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
     >>> round(core_macro_f1(["trade", "migration"], ["trade", "trade"]), 4)
     0.0833
     """
+    # deferred on purpose: scikit-learn is heavy (~0.5 s) and needed only to fit or predict
     from sklearn.metrics import f1_score
 
     return float(f1_score(list(gold), list(pred), labels=schema.CORE_THEMES, average="macro", zero_division=0))
@@ -50,6 +51,7 @@ def fold_indices(themes: np.ndarray, folds: int, seed: int) -> list[tuple[np.nda
     >>> [len(te) for _, te in fold_indices(np.array(["a"] * 4 + ["b"] * 4), 2, 0)]
     [4, 4]
     """
+    # deferred on purpose: scikit-learn is heavy (~0.5 s) and needed only to fit or predict
     from sklearn.model_selection import StratifiedKFold
 
     counts = pd.Series(themes).value_counts()

@@ -26,9 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from analysis import schema
 from analysis.errors import UsageError
+from analysis.model.theme_model import predict_themes
+from analysis.themes import scoring as themes
 
 log = logging.getLogger(__name__)
 
@@ -167,17 +170,11 @@ def confusion(gold: list[str], pred: list[str]) -> pd.DataFrame:
 
 def predict(items: pd.DataFrame, lexicons: Any = None, model: str | Path | None = None) -> pd.DataFrame:
     """Return ``article_id, primary_theme, terms`` (terms: the matched terms per theme)."""
-    from analysis.themes import scoring as themes
-
     scores = themes.score_themes(items, lexicons)
     by_art: dict[str, list[str]] = {}
     for aid, th, terms in zip(scores["article_id"].astype(str), scores["theme"].astype(str), scores["terms"]):
         by_art.setdefault(aid, []).append(f"{th}[{terms}]")
     if model is not None:
-        try:
-            from analysis.model.theme_model import predict_themes
-        except ImportError as exc:
-            raise UsageError(f"the supervised model is not available: {exc}") from None
         pred = predict_themes(Path(model), items)
     else:
         pred = themes.article_themes(scores, items)
@@ -188,13 +185,9 @@ def predict(items: pd.DataFrame, lexicons: Any = None, model: str | Path | None 
 
 def save_confusion_png(cm: pd.DataFrame, path: Path, title: str) -> None:
     """Draw the confusion matrix as a heat map PNG (row-normalized colours, counts as text)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     share = cm.div(cm.sum(axis=1).replace(0, 1), axis=0)
-    fig, ax = plt.subplots(figsize=(9, 8))
+    fig = Figure(figsize=(9, 8))   # no pyplot: the caller's matplotlib backend is left alone
+    ax = fig.subplots()
     ax.imshow(share.to_numpy(), cmap="Blues", vmin=0, vmax=1)
     ax.set_xticks(range(len(cm.columns)), cm.columns, rotation=60, ha="right", fontsize=8)
     ax.set_yticks(range(len(cm.index)), cm.index, fontsize=8)
@@ -209,7 +202,6 @@ def save_confusion_png(cm: pd.DataFrame, path: Path, title: str) -> None:
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def evaluate(labelled: str | Path, label_field: str, label_map: str | Path | dict,

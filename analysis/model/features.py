@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from analysis import schema
 from analysis.errors import UsageError
 from analysis.text.sentences import document_text
+from analysis.themes.scoring import score_themes
 
 LEXICON_SCALE = float(np.log1p(100.0))  # log1p(hits per 1k words) / this ~ 0..1
 BLOCKS = ("word", "title", "char", "lex")
@@ -66,8 +67,6 @@ def lexicon_matrix(docs: Sequence[str], lexicons: Any = None) -> sp.csr_matrix:
     >>> lexicon_matrix(["Tariffs rise", "Nothing here"]).shape[0]
     2
     """
-    from analysis.themes.scoring import score_themes
-
     themes = schema.ALL_THEMES
     col = {t: i for i, t in enumerate(themes)}
     heads = [d.split("\n\n", 1) for d in docs]
@@ -117,6 +116,7 @@ def build_vectorizers(config: Mapping[str, Any], names: Sequence[str]) -> dict[s
     >>> list(build_vectorizers(feature_config(), ["word", "lex"]))
     ['word']
     """
+    # deferred on purpose: scikit-learn is heavy (~0.5 s) and needed only to fit or predict
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     c = config
@@ -160,12 +160,3 @@ def stack_blocks(blocks: Mapping[str, sp.csr_matrix], weights: Mapping[str, floa
     if not parts:
         raise ValueError("no feature blocks to stack")
     return sp.hstack(parts, format="csr")
-
-
-def subset_blocks(blocks: Mapping[str, sp.csr_matrix], rows: np.ndarray) -> dict[str, sp.csr_matrix]:
-    """Return the given rows of every block.
-
-    >>> subset_blocks({"word": sp.identity(3, format="csr")}, np.array([2]))["word"].toarray().tolist()
-    [[0.0, 0.0, 1.0]]
-    """
-    return {k: v[rows] for k, v in blocks.items()}

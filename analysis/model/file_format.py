@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.errors import ModelMismatchError, UsageError
+from analysis.files import write_atomic
 
 MAGIC = b"PNA-THEME-MODEL\n"
 FORMAT = "policy-news-analysis/theme-model"
@@ -37,13 +38,7 @@ def write_model_file(path: str | Path, obj: Any, metadata: dict[str, Any]) -> No
     raw = json.dumps(header, indent=1, sort_keys=True).encode("utf-8")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as fh:
-        fh.write(MAGIC)
-        fh.write(len(raw).to_bytes(8, "big"))
-        fh.write(raw)
-        fh.write(payload)
-    tmp.replace(path)
+    write_atomic(path, b"".join((MAGIC, len(raw).to_bytes(8, "big"), raw, payload)))
 
 
 def _split(path: Path) -> tuple[dict[str, Any], bytes | None, int]:
@@ -128,12 +123,3 @@ def jsonable(obj: Any) -> Any:
     if isinstance(obj, (list, tuple)):
         return [jsonable(v) for v in obj]
     return obj.item() if hasattr(obj, "item") and type(obj).__module__ == "numpy" else obj
-
-
-def lexicon_fingerprint() -> str | None:
-    """Fingerprint of the shipped lexicons (model features depend on them), or None if unavailable."""
-    try:
-        from analysis.report.fingerprints import lexicon_fingerprint as fingerprint
-    except ImportError:
-        return None
-    return fingerprint()

@@ -28,13 +28,16 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analysis import schema
-from analysis.model import file_format as model_file
-from analysis.model.classifier import (DEFAULT_PRESETS, block_weights, combine, custom_member, decision_values, describe,
-                                 drop_duplicate_members, fit_member, preset_members, rms_scale, theme_scores, uses_c)
+from analysis.config import VERSION
 from analysis.errors import UsageError
+from analysis.model import file_format as model_file
+from analysis.model.classifier import (DEFAULT_PRESETS, block_weights, combine, custom_member, decision_values,
+                                       describe, drop_duplicate_members, fit_member, preset_members, rms_scale,
+                                       theme_scores, uses_c)
+from analysis.model.cross_validation import core_macro_f1, cross_validate
 from analysis.model.features import (article_docs, available_blocks, build_vectorizers, feature_blocks, feature_config,
                                      lexicon_matrix, stack_blocks)
-from analysis.model.cross_validation import core_macro_f1, cross_validate
+from analysis.themes.lexicon import lexicon_fingerprint
 
 __all__ = ["ThemeModel", "fit_model", "save_model", "load_model", "predict_themes", "core_macro_f1",
            "merge_rare_labels", "article_docs", "lexicon_matrix", "installed_versions"]
@@ -46,20 +49,12 @@ MIN_LABEL_COUNT = 10  # rarer source labels are merged into one class per theme
 DEFAULT_SEED = 20240601
 
 
-def _themes_available() -> bool:
-    """True when the dictionary engine (analysis.themes) can be imported."""
-    import importlib.util
-
-    return importlib.util.find_spec("analysis.themes.scoring") is not None
-
-
 def installed_versions() -> dict[str, str]:
     """Versions a saved model must match: this package and scikit-learn."""
+    # deferred on purpose: scikit-learn is heavy (~0.5 s) and needed only to fit or load a model
     import sklearn
 
-    import analysis
-
-    return {"package_version": analysis.__version__, "sklearn_version": sklearn.__version__}
+    return {"package_version": VERSION, "sklearn_version": sklearn.__version__}
 
 
 class ThemeModel:
@@ -164,7 +159,7 @@ def _candidates(presets: Sequence[str] | str, target: str | None, class_weight: 
 def fit_model(articles: pd.DataFrame, labels: Sequence[Any], text_fields: Sequence[str] = ("title", "text"),
               label_map: Mapping[str, str] | None = None, *, cv: int = 5,
               c_grid: Iterable[float] = DEFAULT_C_GRID, char_ngrams: tuple[int, int] | None = (2, 5),
-              lexicon_features: bool | None = None, seed: int = DEFAULT_SEED,
+              lexicon_features: bool = True, seed: int = DEFAULT_SEED,
               min_label_count: int = MIN_LABEL_COUNT, presets: Sequence[str] | str = DEFAULT_PRESETS,
               target: str | None = None, class_weight: str | None = None, title_weight: float | None = None,
               info: Mapping[str, Any] | None = None) -> ThemeModel:
@@ -173,11 +168,11 @@ def fit_model(articles: pd.DataFrame, labels: Sequence[Any], text_fields: Sequen
     Without ``label_map`` the labels are themes already. ``cv`` folds (0 or 1: none) choose among the
     ``presets`` (see :data:`analysis.model.classifier.PRESETS`) and the C values in ``c_grid`` by macro-F1
     over the core themes; with no CV the first preset and the middle C are used. ``char_ngrams=None``
-    drops the character block, ``lexicon_features=False`` the dictionary block (None: use it when
-    :mod:`analysis.themes` is installed). Source labels with fewer than ``min_label_count`` items are
-    merged into one ``[theme]`` class per theme. Giving ``target`` (``source``/``theme``),
-    ``class_weight`` (``balanced``) or ``title_weight`` fits one LinearSVC with those options instead
-    of the presets (the behaviour of earlier versions). ``info`` is added to the metadata.
+    drops the character block, ``lexicon_features=False`` the dictionary block. Source labels with
+    fewer than ``min_label_count`` items are merged into one ``[theme]`` class per theme. Giving
+    ``target`` (``source``/``theme``), ``class_weight`` (``balanced``) or ``title_weight`` fits one
+    LinearSVC with those options instead of the presets (the behaviour of earlier versions). ``info``
+    is added to the metadata.
 
     >>> arts = pd.DataFrame({"article_id": [f"a{i}" for i in range(8)],
     ...     "title": ["Steel tariffs", "Car tariffs", "Tariffs on exports", "Export tariffs rise",
@@ -205,8 +200,6 @@ def fit_model(articles: pd.DataFrame, labels: Sequence[Any], text_fields: Sequen
     candidates = _candidates(presets, target, class_weight, title_weight,
                              all(k == v for k, v in label_to_theme.items()))
     themes = sorted(set(y_theme))
-    if lexicon_features is None:
-        lexicon_features = _themes_available()
     config = feature_config(char_ngrams, lexicon_features, 0.5 if title_weight is None else float(title_weight))
     docs = article_docs(articles, text_fields)
     lex = lexicon_matrix(docs) if lexicon_features else None
@@ -239,7 +232,7 @@ def fit_model(articles: pd.DataFrame, labels: Sequence[Any], text_fields: Sequen
         "member_scales": {m["name"]: m["scale"] for m in model.members},
         "cv": cv_result, "n_features": int(sum(len(v.vocabulary_) for v in model.vectorizers.values())),
         "train_seconds": round(time.perf_counter() - t0, 2),
-        **({"lexicon_fingerprint": model_file.lexicon_fingerprint()} if lexicon_features else {}),
+        **({"lexicon_fingerprint": lexicon_fingerprint()} if lexicon_features else {}),
         **dict(info or {}),
     }
     return model
@@ -288,7 +281,7 @@ def load_model(path: str | Path, expected_labels: Iterable[Any] | None = None) -
         raise model_file.ModelMismatchError(f"{path}: the payload is a {type(model).__name__}, not a theme model")
     model.metadata = {k: v for k, v in header.items() if k not in ("payload_sha256", "payload_bytes")}
     fp = header.get("lexicon_fingerprint")
-    if fp and fp != model_file.lexicon_fingerprint():
+    if fp and fp != lexicon_fingerprint():
         log.warning("%s was trained with different lexicons; its dictionary features may have drifted", path)
     return model
 

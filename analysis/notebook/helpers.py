@@ -17,9 +17,13 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.notebook import plotting
 from analysis.aggregate import selection
+from analysis.corpus.loaders.articles import read_articles
+from analysis.corpus.store import load_corpus
 from analysis.errors import UsageError
+from analysis.notebook import plotting
+from analysis.themes import scoring
+from analysis.themes.cache import load_scores
 
 log = logging.getLogger(__name__)
 
@@ -47,26 +51,18 @@ def store_or_default(store: str | Path | None) -> Path:
 
 def _load_articles(store: Path, start: str | None, end: str | None, outlets: list[str]) -> pd.DataFrame:
     """Load the article table of ``store`` (pushing the date/outlet filters down to the reader)."""
-    from analysis.corpus.store import load_corpus
-
     return load_corpus(store=store, start=start or None, end=end or None, sources=outlets or None)
 
 
 def score_articles(articles: pd.DataFrame, store: Path | None = None) -> dict[str, pd.DataFrame]:
     """Theme scores, hits and article themes for ``articles`` (the store's cache when available)."""
     ids = set(articles["article_id"].astype(str))
-    try:
-        from analysis.themes.cache import load_scores
-    except ImportError:
-        load_scores = None
-    if load_scores is not None and store is not None:
+    if store is not None:
         got = load_scores(store=store)
         return {k: v[v["article_id"].astype(str).isin(ids)].reset_index(drop=True) for k, v in got.items()
                 if k in ("scores", "hits", "article_themes")}
-    from analysis.themes import scoring as themes
-
-    scores = themes.score_themes(articles)
-    return {"scores": scores, "hits": themes.theme_hits(articles), "article_themes": themes.article_themes(scores)}
+    scores = scoring.score_themes(articles)
+    return {"scores": scores, "hits": scoring.theme_hits(articles), "article_themes": scoring.article_themes(scores)}
 
 
 def prepare(store: str | Path | None = "", start: str = "", end: str = "", outlets: str | list[str] = "",
@@ -92,15 +88,11 @@ def load_article(article_id: str = "", path: str = "", store: str | Path | None 
     """One article as a one-row table: from ``path`` (read with the loaders), else ``article_id``
     in the store, else the bundled sample article."""
     if article_id:
-        from analysis.corpus.store import load_corpus
-
         arts = load_corpus(store=store_or_default(store))
         row = arts[arts["article_id"].astype(str) == article_id]
         if row.empty:
             raise UsageError(f"article_id {article_id!r} not found in {store_or_default(store)}")
         return row.reset_index(drop=True)
-    from analysis.corpus.loaders import read_articles
-
     target = Path(path) if path else SAMPLE_ARTICLE
     if not target.exists():
         raise UsageError(f"article file not found: {target}")

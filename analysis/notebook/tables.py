@@ -22,7 +22,9 @@ from analysis import schema
 from analysis.errors import UsageError
 from analysis.aggregate.counts import presence
 from analysis.frames import isin
+from analysis.text.keyness import keyness, keyness_from_counts
 from analysis.text.sentences import document_text, paragraph_spans, sentence_spans
+from analysis.text.words import term_counts
 
 _META = ["article_id", "date", "source", "title", "url"]
 
@@ -123,8 +125,6 @@ def evidence_sentences(article: pd.Series | pd.DataFrame, hits: pd.DataFrame) ->
 
 def _bucket_counts(articles: pd.DataFrame, column: str) -> tuple[np.ndarray, list[Counter[str]]]:
     """Term counts of each distinct value of ``column`` (NA values form one bucket): (codes, counts)."""
-    from analysis.text.words import term_counts
-
     codes, uniques = pd.factorize(articles[column], use_na_sentinel=True)
     codes = np.where(codes < 0, len(uniques), codes)  # NA rows: the last bucket
     counts = [term_counts(articles[codes == b]) for b in range(len(uniques) + 1)]
@@ -148,9 +148,6 @@ def keyness_per_group(articles: pd.DataFrame, column: str = "group", top: int = 
 
     Terms are counted once per group; "others" is the sum of the other groups' counts.
     """
-    from analysis.text.keyness import keyness_from_counts
-    from analysis.text.words import term_counts
-
     frames = []
     codes, counts = _bucket_counts(articles, column)
     for g in sorted(articles[column].dropna().unique().tolist()):
@@ -173,8 +170,6 @@ def keyness_per_group(articles: pd.DataFrame, column: str = "group", top: int = 
 
 def theme_keyness(articles: pd.DataFrame, scores: pd.DataFrame, theme: str, top: int = 15) -> pd.DataFrame:
     """Keyness of ``theme``'s articles vs all other coverage (empty when either side has no text)."""
-    from analysis.text.words import keyness
-
     on, off = theme_articles(articles, scores, theme)
     if on.empty or off.empty:
         return pd.DataFrame(columns=["term", "count_a", "count_b", "log_odds", "z", "group"])

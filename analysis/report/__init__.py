@@ -1,1 +1,17 @@
-"""report."""
+"""The report runner: plan, execute and render the parameterized notebooks into ``reports/<run>/``.
+
+- ``plan``: notebooks and their checked parameters (``Job``, ``plan_jobs``, ``resolve_jobs``,
+  ``inspect_parameters``, ``coerce_value``, ``valid_themes``, ``check_dates``, ``check_outlets``).
+- ``run``: one run (``run_report``, ``cache_inputs``, ``prune_runs``, ``make_run_id``,
+  ``describe_failure``), ``latest`` swapped only on success.
+- ``execute``: papermill in parallel worker processes with timeouts (``run_specs``, ``kernel_env``).
+- ``render``: self-contained, script-free HTML (``render_notebook``, ``check_html``,
+  ``clean_fragment``).
+- ``index_page``: the run's ``index.html`` (``write_index``).
+- ``fingerprints``: code and template fingerprints, the cache key and the corpus summary
+  (``cache_key``, ``template_fingerprint``, ``code_fingerprint``, ``read_corpus_index``,
+  ``corpus_summary``, ``package_versions``).
+- ``templates/``: the nbconvert template of the HTML reports.
+
+It never imports :mod:`analysis.notebook`: the notebooks do, in their own kernels.
+"""

@@ -25,7 +25,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psutil
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
 from analysis import config
+from analysis.report.render import render_notebook
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +39,6 @@ GRACE_S = 15.0  # kernel start-up + rendering on top of the notebook's own timeo
 
 def kernel_env(scratch: Path) -> dict[str, str]:
     """Environment for workers: this venv's kernel, inline figures, the package importable."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
     env = dict(os.environ)
     # ipykernel shows figures inline only when MPLBACKEND is unset or inline (tests set Agg)
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
@@ -96,11 +98,10 @@ def slowest_cells(executed: Path, template: Path, n: int = 3) -> list[dict[str, 
 
 def _execute_one(spec: dict[str, Any]) -> dict[str, Any]:
     """Run one job spec in this worker: papermill, then HTML rendering."""
+    # deferred on purpose: papermill takes ~1 s to import and only the worker processes run notebooks
     import papermill as pm
     from papermill.engines import NotebookExecutionManager
     from papermill.exceptions import PapermillExecutionError
-
-    from analysis.report.render import render_notebook
 
     progress = Path(spec["progress_file"])
     original = NotebookExecutionManager.cell_start
@@ -194,8 +195,6 @@ class _Worker:
 
     def kill(self) -> None:
         """Kill the worker and its kernel (kernels run in a session of their own)."""
-        import psutil
-
         try:
             children = psutil.Process(self.proc.pid).children(recursive=True)
         except psutil.NoSuchProcess:

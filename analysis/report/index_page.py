@@ -13,6 +13,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 log = logging.getLogger(__name__)
 
 THUMB_SIZE = (480, 300)
@@ -70,8 +72,6 @@ def _png_outputs(nb: dict[str, Any]) -> list[bytes]:
 
 def thumbnail(png: bytes, size: tuple[int, int] = THUMB_SIZE) -> str:
     """A downscaled PNG as a ``data:`` URI."""
-    from PIL import Image
-
     img = Image.open(io.BytesIO(png))
     img.thumbnail(size)
     buf = io.BytesIO()

@@ -21,8 +21,9 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import config, schema
+from analysis import config
 from analysis.errors import UsageError
+from analysis.themes.lexicon import load_lexicons
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ _INSPECT_CACHE: dict[tuple[str, int], dict[str, Param]] = {}
 
 def inspect_parameters(notebook: Path) -> dict[str, Param]:
     """Return the notebook's declared parameters (papermill.inspect_notebook + an ast pass)."""
+    # deferred on purpose: papermill takes ~1 s to import and every CLI command imports this module
     import papermill as pm
 
     notebook = Path(notebook)
@@ -217,18 +219,11 @@ def coerce_value(value: Any, type_name: str, name: str, notebook: str, default: 
 
 
 def valid_themes() -> list[str]:
-    """Theme ids the notebooks accept: the loaded lexicons, else schema.ALL_THEMES."""
+    """Theme ids the notebooks accept: those of the shipped lexicons (UsageError if they cannot load)."""
     try:
-        from analysis.themes.scoring import load_lexicons  # type: ignore[import-not-found]
-
-        themes = sorted(load_lexicons())
-        if themes:
-            return themes
-    except ImportError:
-        pass
+        return sorted(load_lexicons())
     except Exception as exc:  # a broken lexicon must not hide behind a theme error
         raise UsageError(f"cannot load the theme lexicons: {exc}") from exc
-    return list(schema.ALL_THEMES)
 
 
 def parse_date(text: str | None, option: str) -> pd.Timestamp | None:

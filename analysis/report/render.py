@@ -18,6 +18,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import lxml.html
+from lxml_html_clean import Cleaner
+
 from analysis import config
 
 log = logging.getLogger(__name__)
@@ -35,8 +38,6 @@ _LOADING = {"script": "src", "link": "href", "img": "src", "iframe": "src", "emb
 
 def _cleaner():
     """An lxml Cleaner that removes scripts and event handlers but keeps tables and styles."""
-    from lxml_html_clean import Cleaner
-
     return Cleaner(scripts=True, javascript=True, comments=False, style=False,
                    inline_style=False, links=False, meta=True, page_structure=False,
                    processing_instructions=True, embedded=True, frames=True, forms=False,
@@ -51,8 +52,6 @@ def clean_fragment(html: str) -> str:
     """
     if not html.strip():
         return html
-    import lxml.html
-
     wrapper = lxml.html.fragment_fromstring(html, create_parent="div")
     cleaned = _cleaner().clean_html(wrapper)
     inner = (cleaned.text or "") + "".join(
@@ -62,6 +61,7 @@ def clean_fragment(html: str) -> str:
 
 def sanitize_notebook(nb: Any) -> Any:
     """Return a copy of ``nb`` whose outputs cannot run code in a browser."""
+    # deferred on purpose: nbconvert takes ~1 s to import and only the worker processes render
     from nbconvert.filters import markdown2html
 
     nb = copy.deepcopy(nb)
@@ -91,6 +91,7 @@ def sanitize_notebook(nb: Any) -> Any:
 def render_notebook(ipynb: Path, html_path: Path, show_code: bool = False,
                     run_info: dict[str, Any] | None = None) -> list[str]:
     """Render one executed notebook to ``html_path``; return problems found by :func:`check_html`."""
+    # deferred on purpose: nbformat and nbconvert take ~1 s to import; only the workers render
     import nbformat
     from nbconvert import HTMLExporter
 

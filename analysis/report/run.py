@@ -8,8 +8,8 @@ Layout of ``reports/<run-id>/`` (run id = UTC timestamp + the run's cache key)::
     <job>/<job>.html        the rendered, self-contained report
     <job>/*.png|svg|csv     figures and the numbers they plot (the notebook's working folder)
 
-``reports/latest`` is a relative symlink, swapped atomically (``os.replace``) and only after
-every notebook succeeded, so a failed or killed run never becomes ``latest``.
+``reports/latest`` is a relative symlink, swapped atomically (:func:`analysis.files.swap_symlink`)
+and only after every notebook succeeded, so a failed or killed run never becomes ``latest``.
 
     >>> make_run_id("0123456789abcdef", datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc))
     '20260102T030405Z-01234567'
@@ -18,22 +18,25 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import shutil
 import signal
-import threading
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from analysis.config import VERSION
+from analysis.corpus.store import corpus_fingerprint
+from analysis.files import swap_symlink, write_json_atomic
 from analysis.report import fingerprints as fp
 from analysis.report.execute import kernel_env, run_specs
 from analysis.report.index_page import HIDDEN_PARAMS, write_index
 from analysis.report.plan import Job, file_sha256
+from analysis.themes.lexicon import lexicon_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +66,6 @@ def make_run_id(key: str, now: datetime | None = None) -> str:
     return now.strftime("%Y%m%dT%H%M%SZ") + "-" + key[:8]
 
 
-def write_json(path: Path, data: Any) -> None:
-    """Write JSON atomically (temp file + os.replace)."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=str, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def read_latest_manifest(out_dir: Path) -> dict[str, Any] | None:
     """The manifest ``reports/latest`` points at, if any."""
     path = out_dir / LATEST / MANIFEST
@@ -77,18 +73,6 @@ def read_latest_manifest(out_dir: Path) -> dict[str, Any] | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-
-
-def point_latest(out_dir: Path, run_dir: Path) -> None:
-    """Atomically point ``out_dir/latest`` at ``run_dir`` (relative symlink)."""
-    link = out_dir / LATEST
-    if link.exists() and not link.is_symlink():
-        raise RuntimeError(f"{link} exists and is not a symlink; not replacing it")
-    tmp = out_dir / f".{LATEST}.{os.getpid()}.tmp"
-    if tmp.is_symlink() or tmp.exists():
-        tmp.unlink()
-    os.symlink(os.path.relpath(run_dir, out_dir), tmp)
-    os.replace(tmp, link)
 
 
 RUN_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}(?:-\d+)?$")
@@ -141,17 +125,28 @@ def run_payload(jobs: list[Job], corpus_fp: str, lexicon_fp: str, show_code: boo
 
     The package's source is recorded in the manifest (``code_fingerprint``) but not part of
     the key: a code change alone does not redo a weekly report (use ``--force``)."""
-    import analysis
-
     return {
         "corpus": corpus_fp,
         "lexicons": lexicon_fp,
-        "version": analysis.__version__,
+        "version": VERSION,
         "template": fp.template_fingerprint(),
         "show_code": show_code,
         "jobs": [{"key": j.key, "notebook": j.notebook.name, "sha256": file_sha256(j.notebook),
                   "parameters": j.parameters} for j in jobs],
     }
+
+
+def cache_inputs(jobs: list[Job], store: Path | None, show_code: bool,
+                 lexicons: str | Path | None = None) -> tuple[str, str, str]:
+    """Return ``(corpus fingerprint, lexicon fingerprint, cache key)`` of a run.
+
+    ``lexicons`` is the lexicon folder the notebooks score with (None: the shipped lexicons, which
+    the report notebooks use), so editing those lexicons changes the key and the next run is not
+    skipped. The fingerprint is :func:`analysis.themes.lexicon.lexicon_fingerprint`, the same one
+    the score cache and the model use.
+    """
+    corpus_fp, lexicon_fp = corpus_fingerprint(store), lexicon_fingerprint(lexicons)
+    return corpus_fp, lexicon_fp, fp.cache_key(run_payload(jobs, corpus_fp, lexicon_fp, show_code))
 
 
 def _first_line(source: str) -> str:
@@ -189,8 +184,7 @@ def run_report(jobs: list[Job], out_dir: Path, store: Path | None, corpus: dict[
     """Run (or skip) the planned jobs and write the run folder; ``latest`` moves only on success."""
     t_start = time.perf_counter()
     out_dir = Path(out_dir)
-    corpus_fp, lexicon_fp = fp.corpus_fingerprint(store), fp.lexicon_fingerprint()
-    key = fp.cache_key(run_payload(jobs, corpus_fp, lexicon_fp, show_code))
+    corpus_fp, lexicon_fp, key = cache_inputs(jobs, store, show_code)
     latest = read_latest_manifest(out_dir)
     if not force and latest and latest.get("cache_key") == key and latest.get("status") == OK:
         run_dir = (out_dir / LATEST).resolve()
@@ -216,7 +210,7 @@ def run_report(jobs: list[Job], out_dir: Path, store: Path | None, corpus: dict[
         "timeout_s": timeout, "show_code": show_code, "kernel": "python3",
         "packages": fp.package_versions(), "notebooks": [],
     }
-    write_json(run_dir / MANIFEST, manifest)
+    write_json_atomic(run_dir / MANIFEST, manifest)
     specs = []
     for job in jobs:
         job_dir = run_dir / job.key
@@ -236,7 +230,7 @@ def run_report(jobs: list[Job], out_dir: Path, store: Path | None, corpus: dict[
             results = run_specs(specs, n_jobs, env, run_dir / "runner.log", on_event)
     except BaseException:
         manifest["status"] = "interrupted"
-        write_json(run_dir / MANIFEST, manifest)
+        write_json_atomic(run_dir / MANIFEST, manifest)
         raise
     finally:
         if previous is not None:
@@ -269,9 +263,9 @@ def run_report(jobs: list[Job], out_dir: Path, store: Path | None, corpus: dict[
                     finished_utc=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     duration_s=round(time.perf_counter() - t_start, 3))
     write_index(run_dir, manifest)
-    write_json(run_dir / MANIFEST, manifest)
+    write_json_atomic(run_dir / MANIFEST, manifest)
     if status == OK:
-        point_latest(out_dir, run_dir)
+        swap_symlink(out_dir / LATEST, run_dir)
         msg = f"{len(entries)} reports in {run_dir} ({manifest['duration_s']:.1f} s); " \
               f"{out_dir / LATEST} updated"
     else:

@@ -89,8 +89,7 @@ def keyness_from_counts(ca: Mapping[str, int], cb: Mapping[str, int], top: int =
     """
     if not ca or not cb:
         raise UsageError("keyness: both groups need at least one term")
-    bg = prior
-    table = log_odds_table(ca, cb, bg, alpha0)
+    table = log_odds_table(ca, cb, prior, alpha0)
     a = table[table["z"] > 0].sort_values(["z", "term"], ascending=[False, True]).head(top)
     b = table[table["z"] < 0].sort_values(["z", "term"], ascending=[True, True]).head(top)
     out = pd.concat([a.assign(group=labels[0]), b.assign(group=labels[1])], ignore_index=True)

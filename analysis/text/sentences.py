@@ -1,4 +1,4 @@
-"""Sentence boundaries: the shared unit for theme evidence, tone and quotes.
+"""Sentence boundaries: the one splitter of the package, the shared unit for theme evidence, tone and quotes.
 
 A rule-based splitter in the spirit of Punkt, tuned for news copy and fast enough to run inside
 theme scoring (tens of MB/s). Paragraph breaks (blank lines) always end a sentence; inside a
@@ -8,19 +8,23 @@ is a known abbreviation (data: ``analysis/data/abbreviations.txt``), a single in
 ("J. Smith"), or an initialism such as "U.S." followed by a word that does not usually start a
 sentence ("U.S. authorities" continues; "U.S.-Mexico relations. Noem" ends).
 
+Sentences are cut from each article's document ``title + "\\n\\n" + text`` (:func:`document_text`);
+:func:`cached_sentence_spans` caches the spans per document for the tools that split the same
+documents one after the other (collocations, tone, the evidence extractors).
+
     >>> sentence_spans("He met Sen. Smith in the U.S. on Friday. It rained.")
     [(0, 40), (41, 51)]
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Any
 
-from analysis import config
+import pandas as pd
 
-if TYPE_CHECKING:
-    import pandas as pd
+from analysis import config, schema
 
 _PARA = re.compile(r"\n[ \t]*\n\s*")
 # candidate end: terminal punctuation, optional closing quotes/brackets, whitespace, then a
@@ -33,7 +37,7 @@ _NEXT_WORD = re.compile(r"\s+[\"'“‘(\[]?([A-Za-z]+)")
 
 
 @lru_cache(maxsize=1)
-def _abbreviations() -> tuple[frozenset[str], frozenset[str]]:
+def abbreviations() -> tuple[frozenset[str], frozenset[str]]:
     """Load (abbreviations that never end a sentence, words that usually start one)."""
     never: set[str] = set()
     starters: set[str] = set()
@@ -58,7 +62,7 @@ def _is_boundary(text: str, end: int, dot: int) -> bool:
     if text[dot] != ".":
         return True
     token = text[max(0, dot - 40):dot + 1].rsplit(None, 1)[-1].lstrip("\"'“‘([")
-    never, starters = _abbreviations()
+    never, starters = abbreviations()
     if token[:-1].lower() in never:
         return False
     n = len(token)
@@ -121,11 +125,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def split_sentences(text: str) -> list[str]:
+def sentences(text: str) -> list[str]:
     """Return the sentences of ``text`` as strings.
 
-    >>> split_sentences("Mr. Lee spoke. Then he left.")
+    >>> sentences("Mr. Lee spoke. Then he left.")
     ['Mr. Lee spoke.', 'Then he left.']
+    >>> sentences("Relations with the U.S. are tense. U.S. authorities agreed.")
+    ['Relations with the U.S. are tense.', 'U.S. authorities agreed.']
     """
     return [text[s:e] for s, e in sentence_spans(text)]
 
@@ -143,16 +149,92 @@ def document_text(title: object, text: object) -> str:
     return "\n\n".join(parts)
 
 
-def documents(articles: "pd.DataFrame") -> "pd.Series":
+def documents(articles: pd.DataFrame) -> pd.Series:
     """Return ``document_text`` for each row of an article table, indexed like it.
 
-    >>> import pandas as pd
     >>> documents(pd.DataFrame({"title": ["T"], "text": ["B."]})).tolist()
     ['T\\n\\nB.']
     """
-    import pandas as pd
-
     titles = articles["title"] if "title" in articles else pd.Series([None] * len(articles), index=articles.index)
     texts = articles["text"] if "text" in articles else pd.Series([None] * len(articles), index=articles.index)
     return pd.Series([document_text(a, b) for a, b in zip(titles.tolist(), texts.tolist())],
                      index=articles.index, dtype=object)
+
+
+def article_documents(articles: pd.DataFrame) -> Iterator[tuple[Any, str]]:
+    """Yield (article_id, document) per row; ids as stored (row numbers without an article_id column).
+
+    >>> list(article_documents(pd.DataFrame({"title": ["T"], "text": ["B."]})))
+    [(0, 'T\\n\\nB.')]
+    """
+    ids = articles["article_id"].tolist() if "article_id" in articles else list(range(len(articles)))
+    return zip(ids, documents(articles).tolist())
+
+
+def sentence_table(articles: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per sentence of each article's document (``schema.SENTENCE_COLUMNS``).
+
+    >>> df = pd.DataFrame({"article_id": ["a1"], "title": ["Tariffs"], "text": ["One. Two."]})
+    >>> sentence_table(df)[["sentence_id", "start", "end", "text"]].values.tolist()
+    [[0, 0, 7, 'Tariffs'], [1, 9, 13, 'One.'], [2, 14, 18, 'Two.']]
+    """
+    cols: dict[str, list[Any]] = {c: [] for c in schema.SENTENCE_COLUMNS}
+    for aid, doc in article_documents(articles):
+        for k, (s, e) in enumerate(sentence_spans(doc)):
+            cols["article_id"].append(aid)
+            cols["sentence_id"].append(k)
+            cols["start"].append(s)
+            cols["end"].append(e)
+            cols["text"].append(doc[s:e])
+    out = pd.DataFrame(cols, columns=schema.SENTENCE_COLUMNS)
+    return out.astype({"article_id": "string", "sentence_id": "int64", "start": "int64",
+                       "end": "int64", "text": "string"})
+
+
+_SPANS: dict[str, tuple[list[tuple[int, int]], list[int]]] = {}
+_SPANS_CHARS = [0]
+SPAN_CACHE_CHARS = 64_000_000  # documents' characters kept in the cache before it is emptied
+
+
+def _cached(doc: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """(sentence spans, sentence starts) of ``doc``, cached per document text in this process."""
+    got = _SPANS.get(doc)
+    if got is None:
+        if _SPANS_CHARS[0] + len(doc) > SPAN_CACHE_CHARS:
+            _SPANS.clear()
+            _SPANS_CHARS[0] = 0
+        spans = sentence_spans(doc)
+        got = _SPANS[doc] = (spans, [s for s, _ in spans])
+        _SPANS_CHARS[0] += len(doc)
+    return got
+
+
+def cached_sentence_spans(doc: str) -> list[tuple[int, int]]:
+    """``sentence_spans(doc)``, cached: tone, collocations and the evidence extractors share it.
+
+    The report runs several of them over the same documents one after the other; the cache
+    (bounded by ``SPAN_CACHE_CHARS`` characters of documents) splits each document once.
+    Callers must not modify the returned list.
+
+    >>> cached_sentence_spans("One. Two.")
+    [(0, 4), (5, 9)]
+    """
+    return _cached(doc)[0]
+
+
+def sentence_starts(doc: str) -> list[int]:
+    """Return the start offsets of the sentences of ``doc`` (cached like :func:`cached_sentence_spans`).
+
+    >>> sentence_starts("One. Two.")
+    [0, 5]
+    """
+    return _cached(doc)[1]
+
+
+def clear_sentence_cache() -> None:
+    """Empty the sentence-span cache (benchmarks measure cold runs with it)."""
+    _SPANS.clear()
+    _SPANS_CHARS[0] = 0
+
+
+sentence_starts.cache_clear = clear_sentence_cache  # type: ignore[attr-defined]  # lru_cache-style API

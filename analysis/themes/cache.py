@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis import config
+from analysis.corpus.store import load_corpus
+from analysis.files import write_atomic
 from analysis.themes import scoring as themes
 from analysis.themes.lexicon import Lexicon, lexicon_fingerprint, load_lexicons
 
@@ -72,9 +73,9 @@ def _write(df: pd.DataFrame, path: Path, fp: str) -> None:
     """Write ``df`` to ``path`` atomically with the fingerprint in its metadata."""
     table = pa.Table.from_pandas(df, preserve_index=False)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), _META_KEY: fp.encode()})
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    write_atomic(path, memoryview(sink.getvalue()))
 
 
 def load_scores(store: Any = None, lexicons: Any = None, articles: pd.DataFrame | None = None,
@@ -97,8 +98,6 @@ def load_scores(store: Any = None, lexicons: Any = None, articles: pd.DataFrame 
     """
     folder = config.store_dir(store)
     if articles is None:
-        from analysis.corpus.store import load_corpus
-
         articles = load_corpus(store=folder, columns=["article_id", "title", "text"])
     lex = lexicons if isinstance(lexicons, dict) else load_lexicons(lexicons)
     fp = fingerprint(articles, lex)
@@ -107,8 +106,8 @@ def load_scores(store: Any = None, lexicons: Any = None, articles: pd.DataFrame 
     if all(f == fp and df is not None for f, df in cached.values()):
         log.info("theme scores up to date (%s)", fp)
         out: dict[str, Any] = {k: df for k, (_f, df) in cached.items()}
-        out["scores"] = themes._typed_scores(out["scores"])
-        out["hits"] = themes._typed_hits(out["hits"])
+        out["scores"] = themes.typed_scores(out["scores"])
+        out["hits"] = themes.typed_hits(out["hits"])
         out["article_themes"]["themes"] = [list(x) for x in out["article_themes"]["themes"]]
         out.update(recomputed=False, fingerprint=fp)
         return out

@@ -28,6 +28,7 @@ Files are read with ``yaml.safe_load`` (a lexicon can never run code); any probl
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -271,12 +272,19 @@ def load_lexicons(path: str | Path | None = None) -> dict[str, Lexicon]:
     return out
 
 
-def lexicon_fingerprint(lexicons: dict[str, Lexicon]) -> str:
-    """Return a short hash of the lexicons' matching content (terms, options, exclusions).
+def lexicon_fingerprint(lexicons: dict[str, Lexicon] | str | os.PathLike[str] | None = None) -> str:
+    """Return a short hash of the lexicons' matching content (theme ids, weights, terms, options, exclusions).
 
-    >>> len(lexicon_fingerprint(load_lexicons()))
-    16
+    ``lexicons`` is what the scoring functions take: loaded lexicons, a folder (or one file) of
+    YAML lexicons, or None for the shipped ones. The one fingerprint of the lexicons behind the
+    score cache, the compiled matchers, a trained model's lexicon features and a report run's
+    cache key. Labels, descriptions and comments are not part of it: they change no score.
+
+    >>> len(lexicon_fingerprint()), lexicon_fingerprint() == lexicon_fingerprint(load_lexicons())
+    (16, True)
     """
+    if not isinstance(lexicons, dict):
+        lexicons = load_lexicons(lexicons)
     h = hashlib.sha256()
     for tid in sorted(lexicons):
         lex = lexicons[tid]

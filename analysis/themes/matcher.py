@@ -31,11 +31,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis.themes.kernel import documents as scanner
 from analysis.themes.kernel.automaton import build_dfa
 from analysis.themes.kernel.charclasses import char_tables
-from analysis.themes.lexicon import Lexicon, Term, case_form, lexicon_fingerprint, load_lexicons, variants
-from analysis.themes.kernel import documents as scanner
 from analysis.themes.kernel.scan import CT_MARK, CT_WSB, scan_batch
+from analysis.themes.lexicon import Lexicon, Term, case_form, lexicon_fingerprint, load_lexicons, variants
 
 # a hit: (theme, subtheme, term as written, start, end) with offsets into the document
 Hit = tuple[str, str, str, int, int]
@@ -50,7 +50,7 @@ class Scan(NamedTuple):
     hits: tuple  # (doc, entry id, sentence id, start, end)
 
 
-def _dedupe(terms: tuple) -> tuple:
+def one_entry_per_theme(terms: tuple) -> tuple:
     """Keep one entry per theme (exact words before globs; first listed wins), sorted by theme."""
     seen: set[str] = set()
     out = []
@@ -67,7 +67,6 @@ class Matcher:
     def __init__(self, lexicons: dict[str, Lexicon]):
         """Build the automaton and the kernel's arrays from ``lexicons``."""
         self.lexicons = lexicons
-        self.fingerprint = lexicon_fingerprint(lexicons)
         # (theme, term as written) -> weight used for the primary-theme score
         self.weights: dict[tuple[str, str], float] = {
             (t.theme, t.text): t.weight * lex.weight for lex in lexicons.values() for t in lex.terms}
@@ -98,13 +97,13 @@ class Matcher:
         for key, entries in grouped.items():
             # exact words before globs, case-sensitive before insensitive (the more specific entry is reported)
             entries.sort(key=lambda e: (e[0].glob, e[1] is None))
-            plain = _dedupe(tuple((t.theme, t.subtheme, t.text, t.glob) for t, cf in entries
-                                  if not t.exclusion and cf is None))
+            plain = one_entry_per_theme(tuple((t.theme, t.subtheme, t.text, t.glob) for t, cf in entries
+                                              if not t.exclusion and cf is None))
             cased = [((t.theme, t.subtheme, t.text, t.glob), cf) for t, cf in entries if not t.exclusion and cf is not None]
             groups = []
             for cf in dict.fromkeys(cf for _, cf in cased):
                 matched = tuple(t for t, c in cased if c == cf)
-                groups.append((form_id(cf), set_id(_dedupe(matched + plain))))
+                groups.append((form_id(cf), set_id(one_entry_per_theme(matched + plain))))
             excl = [(theme_id[t.theme], form_id(cf)) for t, cf in entries if t.exclusion]
             glob = key[-1] != " "
             rows.append((len(key) - 1, not (glob or cased or excl), glob, set_id(plain), groups, excl))
@@ -226,4 +225,4 @@ def compile_matcher(lexicons: "dict[str, Lexicon] | str | None" = None) -> Match
     return _BY_FINGERPRINT[fp]
 
 
-__all__ = ["Hit", "Matcher", "Scan", "Term", "compile_matcher", "text_buffers"]
+__all__ = ["Hit", "Matcher", "Scan", "Term", "compile_matcher", "one_entry_per_theme", "text_buffers"]

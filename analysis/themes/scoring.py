@@ -95,7 +95,7 @@ def _process(ids: Any, titles: Any, texts: Any, lex_spec: Any, with_hits: bool =
     hit_frame = pd.DataFrame({"article_id": _strings(ids, h_doc), "theme": _strings(matcher.entry_themes, ent),
                               "subtheme": _strings(matcher.entry_subthemes, ent), "term": _strings(matcher.entry_texts, ent),
                               "sentence_id": sent, "start": start, "end": end})
-    return _typed_scores(scores[SCORE_COLUMNS]), _typed_hits(hit_frame[schema.THEME_HIT_COLUMNS])
+    return typed_scores(scores[SCORE_COLUMNS]), typed_hits(hit_frame[schema.THEME_HIT_COLUMNS])
 
 
 def _strings(values: Any, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -188,7 +188,7 @@ def _frames_star(args: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _process(*args)
 
 
-def _typed_scores(df: pd.DataFrame) -> pd.DataFrame:
+def typed_scores(df: pd.DataFrame) -> pd.DataFrame:
     """Give the score table stable dtypes (also when empty)."""
     return df.astype({"article_id": "string", "theme": "string", "hits": "int64",
                       "hits_per_1k_words": "float64", "share_of_sentences": "float64",
@@ -196,7 +196,7 @@ def _typed_scores(df: pd.DataFrame) -> pd.DataFrame:
                       "score": "float64"})
 
 
-def _typed_hits(df: pd.DataFrame) -> pd.DataFrame:
+def typed_hits(df: pd.DataFrame) -> pd.DataFrame:
     """Give the hit table stable dtypes (also when empty)."""
     return df.astype({"article_id": "string", "theme": "string", "subtheme": "string", "term": "string",
                       "sentence_id": "int64", "start": "int64", "end": "int64"})

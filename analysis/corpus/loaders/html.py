@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import trafilatura
+
 from analysis.corpus.clean import InputError, clean_line, decode_bytes
 
 log = logging.getLogger(__name__)
@@ -18,8 +20,6 @@ _SCRIPT = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.IGNORECASE | r
 
 def parse_html(html: str, url: str | None = None) -> dict[str, Any]:
     """Extract one article from an HTML string (pure); raise InputError if no text is found."""
-    import trafilatura
-
     html = _SCRIPT.sub(" ", html)   # belt and braces: script/style content can never reach text
     doc = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=True,

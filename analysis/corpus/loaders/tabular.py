@@ -17,6 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pj
+import pyarrow.parquet as pq
 
 from analysis.corpus.clean import InputError, decode_bytes
 from analysis.schema import ARTICLE_COLUMNS
@@ -133,10 +137,6 @@ def read_jsonl(path: Path, data: bytes | None = None) -> tuple[pd.DataFrame, lis
 
 def _read_jsonl_fast(path: Path, data: bytes) -> pd.DataFrame | None:
     """Parse clean JSON Lines with Arrow in one go; None when any line needs the careful path."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.json as pj
-
     body = data.rstrip()
     n_lines = body.count(b"\n") + 1
     if not body or b"\n\n" in body or b"\r" in body:
@@ -161,9 +161,6 @@ def _read_jsonl_fast(path: Path, data: bytes) -> pd.DataFrame | None:
 
 def _has_time(col: Any) -> bool:
     """True when an Arrow timestamp column has any value that is not at midnight."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     secs = pc.cast(pc.cast(col, pa.timestamp("s")), pa.int64())
     return bool(pc.any(pc.not_equal(pc.multiply(pc.divide(secs, 86400), 86400), secs)).as_py())
 
@@ -222,8 +219,6 @@ def read_csv(path: Path, data: bytes | None = None) -> tuple[pd.DataFrame, list[
 
 def read_parquet(path: Path, data: bytes | None = None) -> tuple[pd.DataFrame, list[Skip]]:
     """Read a Parquet file (``#N`` origins)."""
-    import pyarrow.parquet as pq
-
     try:
         df = pq.read_table(path if data is None else io.BytesIO(data)).to_pandas()
     except Exception as exc:  # noqa: BLE001 - any pyarrow error is a per-file problem

@@ -18,7 +18,7 @@ import numpy as np
 
 from analysis.themes.kernel import documents as scanner
 from analysis.themes.lexicon import CASE_TABLE, NORM_TABLE
-from analysis.text.sentences import _abbreviations
+from analysis.text.sentences import abbreviations
 
 _BMP = 65536
 # the character sets of sentences._CANDIDATE: terminal, closing, opening punctuation, sentence start
@@ -87,7 +87,7 @@ def char_tables() -> CharTables:
     case = np.zeros(_BMP, dtype=np.uint8)
     case[:256] = np.frombuffer(CASE_TABLE, dtype=np.uint8)
     case[256:] = 32
-    never, starters = _abbreviations()
+    never, starters = abbreviations()
     return CharTables(flags, lower, norm, case, word_table(sorted(never)), word_table(sorted(starters)))
 
 

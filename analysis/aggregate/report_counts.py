@@ -1,0 +1,78 @@
+"""The report's count tables of one partition of the store: what a Dask report run sums.
+
+:func:`report_counts` filters a partition with ``selection.select_articles``, theme-codes it and
+counts it with the additive ``count_*`` functions of :mod:`analysis.aggregate.counts` and
+:mod:`analysis.aggregate.evidence_counts`. Periods are days (:data:`REPORT_FREQ`), so any coarser
+``freq`` (W, MS, QS, YS) is an exact re-bucketing sum in the notebook.
+
+    >>> selection_params("2025-01-01", "", "B, A")
+    {'start': '2025-01-01', 'end': None, 'outlets': ['A', 'B'], 'exclude_duplicates': True}
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from analysis.aggregate import counts, evidence_counts, selection
+from analysis.corpus import quality
+from analysis.evidence.actors import actors
+from analysis.evidence.places import places
+from analysis.evidence.tone import tone
+from analysis.themes import scoring
+
+REPORT_FREQ: str = "D"          # finest period of the stored tables (re-bucketed in the notebooks)
+REPORT_BY: tuple[str, ...] = ("source",)
+KIND: str = "report"            # ``params["kind"]`` of aggregates written for the report notebooks
+REPORT_TABLES: tuple[str, ...] = ("quality", "articles", "theme_periods", "themes_by_source", "cooccurrence",
+                                  "matched_terms", "subthemes", "tone_theme", "places_theme", "actors_theme")
+
+
+def selection_params(start: str | None = "", end: str | None = "", outlets: Sequence[str] | str | None = "",
+                     exclude_duplicates: bool = True) -> dict[str, Any]:
+    """The normalized article selection a count table was made for.
+
+    >>> selection_params("2025-01-01", "", "B, A")
+    {'start': '2025-01-01', 'end': None, 'outlets': ['A', 'B'], 'exclude_duplicates': True}
+    """
+    return {"start": start or None, "end": end or None, "outlets": sorted(selection.parse_list(outlets)),
+            "exclude_duplicates": bool(exclude_duplicates)}
+
+
+def theme_mentions(mentions: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Mention counts per theme, each over the articles where that theme is present."""
+    frames = []
+    for theme, ids in pairs.groupby("theme")["article_id"]:
+        on = mentions[mentions["article_id"].astype("string").isin(set(ids))]
+        c = evidence_counts.count_mentions(on, theme=str(theme))
+        frames.append(c.assign(theme=str(theme)))
+    empty = evidence_counts.count_mentions(mentions.iloc[:0]).assign(theme=pd.Series(dtype="string"))
+    out = pd.concat(frames, ignore_index=True) if frames else empty
+    return out[["theme", "kind", "name", "n_mentions", "n_articles"]].astype({"theme": "string"})
+
+
+def report_counts(part: pd.DataFrame, sel: dict[str, Any], lexicons: Any = None,
+                  freq: str = REPORT_FREQ, by: Sequence[str] = REPORT_BY) -> dict[str, pd.DataFrame]:
+    """The additive count tables of one partition of the store for the report notebooks.
+
+    ``quality`` counts the whole partition (the notebooks' data-quality panel covers the store);
+    every other table counts the articles ``selection.select_articles`` keeps.
+    """
+    out = {"quality": quality.count_quality(part)}
+    arts = selection.select_articles(part, sel["start"], sel["end"], sel["outlets"], sel["exclude_duplicates"])
+    scores, hits = scoring.analyze(arts.reset_index(drop=True), lexicons)
+    pairs = counts.presence(scores)
+    by = tuple(by)
+    out["articles"] = counts.count_articles(arts, freq=freq, by=by)
+    out["theme_periods"] = counts.count_theme_periods(arts, scores, freq=freq, by=by)
+    out["themes_by_source"] = counts.count_themes(arts, scores, by=("source",))
+    out["cooccurrence"] = counts.count_cooccurrence(scores)
+    out["matched_terms"] = counts.count_terms(hits, present=scores)
+    out["subthemes"] = counts.count_subthemes(hits, present=scores)
+    tt = tone(arts, by="theme", hits=hits)
+    tt = tt.astype({"article_id": "string", "theme": "string"}).merge(pairs, on=["article_id", "theme"])
+    out["tone_theme"] = evidence_counts.count_tone(arts, tt, freq=freq, by=by)
+    out["places_theme"] = theme_mentions(places(arts, hits=hits), pairs)
+    out["actors_theme"] = theme_mentions(actors(arts, hits=hits), pairs)
+    return out
