@@ -1,5 +1,5 @@
 # The README's two commands: `make report` (set-up + main job on the bundled sample)
-# and `make test` (set-up + the whole test suite). A fresh machine needs only Python 3 and make.
+# and `make test` (set-up + lint + the whole test suite). A fresh machine needs only Python 3 and make.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -22,6 +22,7 @@ report: $(STAMP)
 	$(BIN)/python -m analysis report
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 lab: $(STAMP)

@@ -23,8 +23,9 @@ import hashlib
 import json
 import os
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 
 def temporary_sibling(path: Path) -> Path:

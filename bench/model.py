@@ -25,11 +25,11 @@ import time
 
 import numpy as np
 
-
 from analysis import config
+from analysis.model.cross_validation import core_macro_f1
 from analysis.model.evaluation import read_labelled, select_split
-from analysis.model.theme_model import core_macro_f1, fit_model, predict_themes
 from analysis.model.features import article_docs
+from analysis.model.theme_model import fit_model, predict_themes
 
 # fit_model's defaults are the same for both datasets: 5-fold CV on the training items picks the preset.
 # They were chosen by cross-validation on the tune split only (never on holdout), macro-F1 over core themes,

@@ -26,8 +26,8 @@ import psutil
 from analysis import config
 from analysis.aggregate import count_files
 from analysis.cluster import engine as dx
-from analysis.cluster import session
 from analysis.cluster import ingest as di
+from analysis.cluster import session
 
 CORPORA = Path(tempfile.gettempdir()) / "policy-news-bench"
 RESULTS = config.BENCH_RESULTS_DIR
@@ -116,10 +116,10 @@ def run_dask(n: int, workers: int, work: Path, rows: list[dict], block_lines: in
 def run_pandas(n: int, work: Path, rows: list[dict]) -> None:
     """The pandas path (single process) on one corpus size."""
     from analysis.aggregate import counts as aggregate
-    from analysis.themes import scoring as themes
     from analysis.corpus.ingest import ingest
     from analysis.corpus.store import load_corpus
     from analysis.text.words import term_counts_table
+    from analysis.themes import scoring as themes
 
     src = CORPORA / str(n) / "jsonl"
     store = work / f"pandas-{n}"

@@ -33,12 +33,10 @@ from pathlib import Path
 
 import pandas as pd
 
-
 from analysis import config
-from analysis.text.sentences import documents
-from analysis.text.sentences import sentence_table
-from analysis.text.words import words
 from analysis.evidence.tone import sentence_tone
+from analysis.text.sentences import documents, sentence_table
+from analysis.text.words import words
 
 EXTRACTORS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "sentences": sentence_table,

@@ -28,13 +28,12 @@ import resource
 import time
 
 import pandas as pd
-
-from analysis import config
-from analysis.themes.lexicon import load_lexicons, variants
 import pyarrow as pa
 
-from analysis.themes.matcher import compile_matcher
+from analysis import config
 from analysis.text.sentences import document_text
+from analysis.themes.lexicon import load_lexicons, variants
+from analysis.themes.matcher import compile_matcher
 from analysis.themes.scoring import BATCH_ARTICLES, analyze, score_themes
 
 

@@ -1,1 +1,12 @@
-"""aggregate."""
+"""Additive counts per partition and their finalizers: what every chart plots, on pandas or Dask.
+
+- ``counts``: theme counts and shares -- ``count_articles``, ``count_themes``, ``count_theme_periods``,
+  ``theme_share``, ``share_with_ci``, ``wilson_interval``, ``count_cooccurrence``,
+  ``cooccurrence_matrix``, ``cooccurring_themes``, ``count_subthemes``, ``subtheme_share``,
+  ``count_terms``, ``top_matched_terms``, ``presence``, ``lump_groups``.
+- ``evidence_counts``: tone and mentions -- ``count_tone``, ``tone_mean``, ``count_mentions``, ``top_mentions``.
+- ``grouping``: what the counts share -- ``group_columns``, ``group_frame``, ``sum_counts``, ``combine_counts``.
+- ``selection``: which articles and groups -- ``select_articles``, ``parse_list``, ``compare_groups``, ``pick_groups``.
+- ``report_counts``: a partition's report tables -- ``report_counts``, ``selection_params``, ``theme_mentions``.
+- ``count_files``: the stored count tables -- ``write_aggregates``, ``read_aggregates``, ``read_params``.
+"""

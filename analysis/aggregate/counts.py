@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 from analysis import schema
-from analysis.frames import isin
 from analysis.aggregate.grouping import group_columns, group_frame, sum_counts
+from analysis.frames import isin
 
 OTHER_GROUP = "Other outlets"
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.aggregate.grouping import group_columns, group_frame, sum_counts
 
+
 def count_tone(articles: pd.DataFrame, tone: pd.DataFrame, freq: str = "MS",
                by: Iterable[str] | str | None = (), theme: str | None = None) -> pd.DataFrame:
     """Sum tone per period: (period, *by, [theme], compound_sum, n_articles). Additive.

@@ -23,8 +23,9 @@ import logging
 import operator
 import os
 import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -35,17 +36,17 @@ from analysis import config
 from analysis.aggregate import counts as aggregate
 from analysis.aggregate import evidence_counts
 from analysis.aggregate.grouping import combine_counts
-from analysis.themes import scoring as themes
 from analysis.cluster.session import progress
 from analysis.corpus.store import current_version, read_manifest
 from analysis.errors import UsageError
-from analysis.evidence.amounts import amounts
 from analysis.evidence.actors import actors
+from analysis.evidence.amounts import amounts
 from analysis.evidence.places import places
 from analysis.evidence.quotes import quotes
 from analysis.evidence.tone import tone
-from analysis.text.words import term_counts_table
 from analysis.schema import ARTICLE_COLUMNS, ARTICLE_DTYPES
+from analysis.text.words import term_counts_table
+from analysis.themes import scoring as themes
 
 log = logging.getLogger(__name__)
 

@@ -26,22 +26,36 @@ import os
 import shutil
 import time
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.cluster.ingest_blocks import (
+    BLOCK_LINES,
+    SHIFT,
+    band_frame,
+    block_bands,
+    client_part,
+    first_of_key,
+    key_frame,
+    origins_at,
+    pairs_in_buckets,
+    plan_blocks,
+    read_block,
+    sigs_at,
+    split_positions,
+    write_block,
+)
 from analysis.corpus import dedupe
 from analysis.corpus.ingest import reason_category
-from analysis.cluster.ingest_blocks import (BLOCK_LINES, SHIFT, band_frame, block_bands, client_part,
-                                           first_of_key, key_frame, origins_at, pairs_in_buckets, plan_blocks,
-                                           read_block, sigs_at, split_positions, write_block)
 from analysis.corpus.loaders.articles import validate_mapping
+from analysis.corpus.store import to_arrow, transaction, unify_schemas, write_report
 from analysis.errors import UsageError
 from analysis.schema import ARTICLE_COLUMNS
-from analysis.corpus.store import to_arrow, transaction, unify_schemas, write_report
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +257,3 @@ def ingest(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
     write_report(store, report)
     log.info("dask ingest: %d loaded, %d new, %d skipped", report["articles_loaded"], n_new, len(skipped))
     return report
-
-
-__all__ = ["BLOCK_LINES", "ingest", "plan_blocks", "read_block"]

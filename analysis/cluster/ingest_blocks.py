@@ -10,8 +10,9 @@ order: ``(block + 1) << SHIFT | row`` (rows of the store's existing dedupe index
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from analysis.cluster.session import client
 from analysis.errors import UsageError

@@ -68,7 +68,7 @@ def plan_from_args(args: argparse.Namespace) -> tuple[list[reports.Job], dict[st
         raise UsageError("--timeout must be positive")
     problems: list[str] = []
 
-    def check(fn, *a):  # noqa: ANN001, ANN202 - collect every mistake, report them together
+    def check(fn, *a):
         try:
             return fn(*a)
         except UsageError as exc:

@@ -12,8 +12,8 @@ import codecs
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Sequence
 
 import numpy as np
 import pandas as pd

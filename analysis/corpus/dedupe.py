@@ -18,9 +18,9 @@ Everything is vectorized with numpy; hashes are stable across machines and runs 
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -181,7 +181,7 @@ class DedupeIndex:
     roots: np.ndarray   # article_id of the first copy, "" when original
 
     @classmethod
-    def empty(cls) -> "DedupeIndex":
+    def empty(cls) -> DedupeIndex:
         """An index with no articles."""
         return cls(np.zeros(0, object), np.zeros(0, np.uint64), np.zeros((0, NUM_BINS), np.uint32),
                    np.zeros(0, bool), np.zeros(0, object))
@@ -190,7 +190,7 @@ class DedupeIndex:
         """Number of indexed articles."""
         return len(self.ids)
 
-    def extend(self, other: "DedupeIndex") -> "DedupeIndex":
+    def extend(self, other: DedupeIndex) -> DedupeIndex:
         """Return a new index with ``other``'s rows appended."""
         return DedupeIndex(*(np.concatenate([getattr(self, f), getattr(other, f)])
                              for f in ("ids", "keys", "sigs", "valid", "roots")))
@@ -202,7 +202,7 @@ class DedupeIndex:
                      roots=self.roots.astype("U"), num_bins=np.array([NUM_BINS]))
 
     @classmethod
-    def load(cls, path: Path) -> "DedupeIndex":
+    def load(cls, path: Path) -> DedupeIndex:
         """Read an index written by :meth:`save` (missing file -> empty index)."""
         if not path.exists():
             return cls.empty()

@@ -20,8 +20,16 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.evidence.documents import (SentenceLocator, aggregate_mentions, article_theme_index, data_lines,
-                                         data_table, frame, iter_documents, themes_between)
+from analysis.evidence.documents import (
+    SentenceLocator,
+    aggregate_mentions,
+    article_theme_index,
+    data_lines,
+    data_table,
+    frame,
+    iter_documents,
+    themes_between,
+)
 from analysis.evidence.places import gazetteer
 
 MENTION_LONG_COLUMNS: list[str] = [

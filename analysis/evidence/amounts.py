@@ -27,8 +27,14 @@ from typing import NamedTuple
 import ahocorasick
 import pandas as pd
 
-from analysis.evidence.documents import (SentenceLocator, article_theme_index, data_table, frame, iter_documents,
-                                         themes_between)
+from analysis.evidence.documents import (
+    SentenceLocator,
+    article_theme_index,
+    data_table,
+    frame,
+    iter_documents,
+    themes_between,
+)
 from analysis.schema import AMOUNT_COLUMNS
 
 _QUALIFIER = re.compile(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -36,7 +36,7 @@ def data_lines(name: str) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
 
-@lru_cache(maxsize=None)
+@cache
 def data_table(name: str) -> tuple[tuple[str, ...], ...]:
     """Return the rows (header first) of a comma-separated package data file (``#`` comments)."""
     return tuple(tuple(c.strip() for c in ln.split(",")) for ln in data_lines(name))

@@ -17,8 +17,15 @@ import ahocorasick
 import pandas as pd
 import pycountry
 
-from analysis.evidence.documents import (SentenceLocator, aggregate_mentions, article_theme_index, data_table, frame,
-                                         iter_documents, themes_between)
+from analysis.evidence.documents import (
+    SentenceLocator,
+    aggregate_mentions,
+    article_theme_index,
+    data_table,
+    frame,
+    iter_documents,
+    themes_between,
+)
 
 PLACE_LONG_COLUMNS: list[str] = [
     "article_id", "sentence_id", "kind", "name", "canonical", "iso_country", "start", "end", "themes",

@@ -35,8 +35,14 @@ from typing import NamedTuple
 import pandas as pd
 
 from analysis.evidence.actors import lexicon
-from analysis.evidence.documents import (SentenceLocator, article_theme_index, data_lines, frame, iter_documents,
-                                         themes_between)
+from analysis.evidence.documents import (
+    SentenceLocator,
+    article_theme_index,
+    data_lines,
+    frame,
+    iter_documents,
+    themes_between,
+)
 from analysis.evidence.speakers import last_person, resolve_speaker
 from analysis.schema import QUOTE_COLUMNS
 from analysis.text.sentences import paragraph_spans

@@ -12,8 +12,15 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from analysis.evidence.actors import (PARTICLES, POSSESSIVE, analyse_sequence, canonical_person, last_title, lexicon,
-                                      trim_tokens)
+from analysis.evidence.actors import (
+    PARTICLES,
+    POSSESSIVE,
+    analyse_sequence,
+    canonical_person,
+    last_title,
+    lexicon,
+    trim_tokens,
+)
 
 
 def resolve_speaker(name: str, pos: int, doc: str, memo: dict[str, list[tuple[int, str]]] | None = None) -> str:

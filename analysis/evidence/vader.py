@@ -6,7 +6,7 @@ rules below are a line-by-line transcription of version 3.3.2 -- same lexicon, s
 (imported from the package), same quirks (e.g. the "but" rule's ``list.index`` behaviour) --
 restructured so that the per-token work happens only for lexicon words: the reference lower-cases
 the whole sentence again for every lexicon word and walks every character to replace emojis.
-``tests/test_tone.py`` checks identity against the reference on thousands of news sentences.
+``tests/evidence/test_tone.py`` checks identity against the reference on thousands of news sentences.
 
     >>> polarity_scores("The plan is good, but the rollout was a disaster.")
     (-0.6908, 0.125, 0.362, 0.513)

@@ -14,7 +14,8 @@ on out-of-fold predictions so that no member dominates (0 stays the decision bou
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp

@@ -15,14 +15,23 @@ themes wins (ties: earlier preset, then C closer to 1).
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from analysis import schema
-from analysis.model.classifier import block_weights, combine, decision_values, fit_member, rms_scale, theme_scores, uses_c
+from analysis.model.classifier import (
+    block_weights,
+    combine,
+    decision_values,
+    fit_member,
+    rms_scale,
+    theme_scores,
+    uses_c,
+)
 from analysis.model.features import available_blocks, build_vectorizers, feature_blocks, stack_blocks
 
 log = logging.getLogger(__name__)

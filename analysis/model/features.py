@@ -19,7 +19,8 @@ Each classifier of the model stacks the blocks it uses with per-block weights (:
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

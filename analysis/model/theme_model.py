@@ -19,9 +19,10 @@ from __future__ import annotations
 import logging
 import platform
 import time
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,16 +32,31 @@ from analysis import schema
 from analysis.config import VERSION
 from analysis.errors import UsageError
 from analysis.model import file_format as model_file
-from analysis.model.classifier import (DEFAULT_PRESETS, block_weights, combine, custom_member, decision_values,
-                                       describe, drop_duplicate_members, fit_member, preset_members, rms_scale,
-                                       theme_scores, uses_c)
-from analysis.model.cross_validation import core_macro_f1, cross_validate
-from analysis.model.features import (article_docs, available_blocks, build_vectorizers, feature_blocks, feature_config,
-                                     lexicon_matrix, stack_blocks)
+from analysis.model.classifier import (
+    DEFAULT_PRESETS,
+    block_weights,
+    combine,
+    custom_member,
+    decision_values,
+    describe,
+    drop_duplicate_members,
+    fit_member,
+    preset_members,
+    rms_scale,
+    theme_scores,
+    uses_c,
+)
+from analysis.model.cross_validation import cross_validate
+from analysis.model.features import (
+    article_docs,
+    available_blocks,
+    build_vectorizers,
+    feature_blocks,
+    feature_config,
+    lexicon_matrix,
+    stack_blocks,
+)
 from analysis.themes.lexicon import lexicon_fingerprint
-
-__all__ = ["ThemeModel", "fit_model", "save_model", "load_model", "predict_themes", "core_macro_f1",
-           "merge_rare_labels", "article_docs", "lexicon_matrix", "installed_versions"]
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +103,7 @@ class ThemeModel:
         return feature_blocks(self.vectorizers, self.config, docs, lex, fit=fit)
 
     def fit_members(self, blocks: Mapping[str, sp.csr_matrix], labels: Mapping[str, np.ndarray], c_value: float,
-                    scales: Mapping[str, float] | None = None) -> "ThemeModel":
+                    scales: Mapping[str, float] | None = None) -> ThemeModel:
         """Fit every member on the blocks (``labels`` per target); scales default to in-sample RMS."""
         avail = available_blocks(self.config)
         self.members = []

@@ -1,1 +1,12 @@
-"""notebook."""
+"""What the report notebooks call: their data source, the charts, the tables and small helpers.
+
+- ``source``: the article table or a Dask run's count tables -- ``report_data``, ``ArticleData``,
+  ``AggregateData``, ``load_aggregate_data``, ``rollup``, ``text_available``.
+- ``charts``: one function per report chart (``theme_attention``, ``attention_by_outlet``, ``theme_mix``, ...).
+- ``plotting``: chart primitives in the house style; each chart saved as PNG + SVG + CSV
+  (``save_chart``, ``Chart``, ``source_note``, ``lines``, ``bar``, ``heatmap``, ...).
+- ``tables``: article-level tables (``top_articles``, ``quote_table``, ``amount_table``,
+  ``theme_strip``, ``evidence_sentences``, ``keyness_per_group``, ``theme_keyness``).
+- ``helpers``: load and show -- ``prepare``, ``Corpus``, ``load_article``, ``article_note``,
+  ``out_path``, ``show_table``, ``table_html``, ``store_or_default``.
+"""

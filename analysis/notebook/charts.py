@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import schema
-from analysis.periods import FREQ_LABELS, period_freq
 from analysis.aggregate import counts as aggregate
 from analysis.notebook import plotting
 from analysis.notebook.plotting import DEFAULT_SOURCE, OKABE_ITO, Chart, save_chart, source_note
+from analysis.periods import FREQ_LABELS, period_freq
 
 __all__ = [
     "Chart", "save_chart", "source_note", "articles_per_period", "theme_mix", "cooccurrence_heatmap",

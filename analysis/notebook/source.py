@@ -15,10 +15,9 @@ Both give the same count tables, so the same finalize functions (``theme_share``
 from __future__ import annotations
 
 import logging
-import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
 
 import pandas as pd
 

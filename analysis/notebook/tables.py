@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from analysis import schema
-from analysis.errors import UsageError
 from analysis.aggregate.counts import presence
+from analysis.errors import UsageError
 from analysis.frames import isin
 from analysis.text.keyness import keyness, keyness_from_counts
 from analysis.text.sentences import document_text, paragraph_spans, sentence_spans

@@ -106,7 +106,7 @@ def _execute_one(spec: dict[str, Any]) -> dict[str, Any]:
     progress = Path(spec["progress_file"])
     original = NotebookExecutionManager.cell_start
 
-    def cell_start(self, cell, cell_index=None, **kwargs):  # noqa: ANN001
+    def cell_start(self, cell, cell_index=None, **kwargs):
         """Record which cell runs, for the progress display and timeout messages."""
         progress.write_text(f"{cell_index} {len(self.nb.cells)}")
         return original(self, cell, cell_index, **kwargs)
@@ -125,7 +125,7 @@ def _execute_one(spec: dict[str, Any]) -> dict[str, Any]:
         result["error"] = {"cell_index": exc.cell_index, "exec_count": exc.exec_count,
                            "ename": exc.ename, "evalue": str(exc.evalue)[:2000],
                            "source": (exc.source or "")[:500]}
-    except Exception as exc:  # timeouts, dead kernels, unreadable notebooks
+    except Exception as exc:  # noqa: BLE001 - timeouts, dead kernels, unreadable notebooks fail this job only
         cell = progress.read_text().split()[0] if progress.exists() else None
         result["status"] = "timeout" if isinstance(exc, TimeoutError) else "error"
         result["error"] = {"cell_index": int(cell) if cell else None, "exec_count": None,
@@ -168,8 +168,8 @@ def worker_main() -> int:
 class _Worker:
     """One worker process with a reader thread that forwards its result lines."""
 
-    def __init__(self, env: dict[str, str], log_file: Path, results: "queue.Queue") -> None:
-        self.log = open(log_file, "a", encoding="utf-8")  # noqa: SIM115
+    def __init__(self, env: dict[str, str], log_file: Path, results: queue.Queue) -> None:
+        self.log = open(log_file, "a", encoding="utf-8")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "analysis.report.execute"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=self.log, text=True, env=env,
@@ -178,7 +178,7 @@ class _Worker:
         self.started = 0.0
         threading.Thread(target=self._read, args=(results,), daemon=True).start()
 
-    def _read(self, results: "queue.Queue") -> None:
+    def _read(self, results: queue.Queue) -> None:
         """Forward result lines (and EOF) to the scheduler."""
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
@@ -232,7 +232,7 @@ def _progress(spec: dict[str, Any]) -> tuple[int, int]:
 
 
 def run_specs(specs: list[dict[str, Any]], n_jobs: int, env: dict[str, str], log_file: Path,
-              on_event=None) -> dict[str, dict[str, Any]]:  # noqa: ANN001
+              on_event=None) -> dict[str, dict[str, Any]]:
     """Run every spec on ``n_jobs`` workers; return results by key. ``on_event(kind, spec, info)``."""
     results: queue.Queue = queue.Queue()
     pending = list(specs)

@@ -109,12 +109,12 @@ def longest_first(specs: list[dict[str, Any]], previous: dict[str, Any] | None) 
     return sorted(specs, key=lambda s: -took.get(s["key"], float("inf")))
 
 
-def _terminate_as_interrupt():  # noqa: ANN202
+def _terminate_as_interrupt():
     """Make SIGTERM (cron/CI cancel) clean up like Ctrl-C; return the old handler (or None)."""
     if threading.current_thread() is not threading.main_thread():
         return None
 
-    def handler(signum, frame):  # noqa: ANN001, ARG001
+    def handler(signum, frame):
         raise KeyboardInterrupt(f"signal {signum}")
 
     return signal.signal(signal.SIGTERM, handler)
@@ -180,7 +180,7 @@ def describe_failure(nb: dict[str, Any]) -> str:
 def run_report(jobs: list[Job], out_dir: Path, store: Path | None, corpus: dict[str, Any],
                corpus_index: Any, options: dict[str, Any], n_jobs: int = 2,
                timeout: float = 600.0, show_code: bool = False, force: bool = False,
-               on_event=None) -> RunResult:  # noqa: ANN001
+               on_event=None) -> RunResult:
     """Run (or skip) the planned jobs and write the run folder; ``latest`` moves only on success."""
     t_start = time.perf_counter()
     out_dir = Path(out_dir)

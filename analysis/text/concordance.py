@@ -18,8 +18,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from nltk.collocations import (BigramAssocMeasures, BigramCollocationFinder, TrigramAssocMeasures,
-                               TrigramCollocationFinder)
+from nltk.collocations import (
+    BigramAssocMeasures,
+    BigramCollocationFinder,
+    TrigramAssocMeasures,
+    TrigramCollocationFinder,
+)
 from nltk.probability import FreqDist
 
 from analysis import schema

@@ -61,7 +61,7 @@ def _read(path: Path) -> tuple[str | None, pd.DataFrame | None]:
         return None, None
     try:
         table = pq.read_table(path)
-    except Exception as exc:  # a corrupt cache is recomputed, never fatal
+    except Exception as exc:  # noqa: BLE001 - a corrupt cache is recomputed, never fatal
         log.warning("ignoring unreadable cache %s: %s", path, exc)
         return None, None
     meta = table.schema.metadata or {}

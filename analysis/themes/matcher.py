@@ -35,7 +35,7 @@ from analysis.themes.kernel import documents as scanner
 from analysis.themes.kernel.automaton import build_dfa
 from analysis.themes.kernel.charclasses import char_tables
 from analysis.themes.kernel.scan import CT_MARK, CT_WSB, scan_batch
-from analysis.themes.lexicon import Lexicon, Term, case_form, lexicon_fingerprint, load_lexicons, variants
+from analysis.themes.lexicon import Lexicon, case_form, lexicon_fingerprint, load_lexicons, variants
 
 # a hit: (theme, subtheme, term as written, start, end) with offsets into the document
 Hit = tuple[str, str, str, int, int]
@@ -211,7 +211,7 @@ def _cached(path: str | None) -> Matcher:
 _BY_FINGERPRINT: dict[str, Matcher] = {}
 
 
-def compile_matcher(lexicons: "dict[str, Lexicon] | str | None" = None) -> Matcher:
+def compile_matcher(lexicons: dict[str, Lexicon] | str | None = None) -> Matcher:
     """Return a (cached) :class:`Matcher` for loaded lexicons, a lexicon folder, or the default.
 
     >>> compile_matcher().n_keys > 1000
@@ -225,4 +225,4 @@ def compile_matcher(lexicons: "dict[str, Lexicon] | str | None" = None) -> Match
     return _BY_FINGERPRINT[fp]
 
 
-__all__ = ["Hit", "Matcher", "Scan", "Term", "compile_matcher", "one_entry_per_theme", "text_buffers"]
+__all__ = ["Hit", "Matcher", "Scan", "compile_matcher", "one_entry_per_theme", "text_buffers"]

@@ -41,7 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis import schema
-from analysis.themes.lexicon import load_lexicons  # re-exported API
+from analysis.text.theme_tags import sentence_theme_index
 from analysis.themes.matcher import compile_matcher
 
 log = logging.getLogger(__name__)
@@ -271,14 +271,8 @@ def sentence_themes(hits: pd.DataFrame) -> pd.DataFrame:
     if hits.empty:
         return pd.DataFrame({"article_id": pd.array([], dtype="string"),
                              "sentence_id": pd.array([], dtype="int64"), "themes": []})
-    acc: dict[tuple[str, int], set[str]] = {}
-    for aid, sid, theme in zip(hits["article_id"].astype(str), hits["sentence_id"], hits["theme"].astype(str)):
-        acc.setdefault((aid, int(sid)), set()).add(theme)
-    keys = sorted(acc)
+    index = sentence_theme_index(hits)
+    keys = sorted(index)
     return pd.DataFrame({"article_id": pd.array([k[0] for k in keys], dtype="string"),
                          "sentence_id": pd.array([k[1] for k in keys], dtype="int64"),
-                         "themes": [sorted(acc[k]) for k in keys]})
-
-
-__all__ = ["analyze", "article_themes", "is_present", "load_lexicons", "score_themes",
-           "sentence_themes", "theme_hits"]
+                         "themes": [list(index[k]) for k in keys]})

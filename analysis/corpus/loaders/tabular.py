@@ -149,7 +149,7 @@ def _read_jsonl_fast(path: Path, data: bytes) -> pd.DataFrame | None:
     if table.num_rows != n_lines:
         return None
     cols = []
-    for name, col in zip(table.column_names, table.columns):
+    for col in table.columns:
         if pa.types.is_timestamp(col.type):   # Arrow guessed a timestamp: give back text, like json.loads
             col = pc.strftime(col, format="%Y-%m-%dT%H:%M:%S" if _has_time(col) else "%Y-%m-%d")
         cols.append(col)

@@ -18,7 +18,7 @@ per character or per match (see :func:`analysis.themes.kernel.scan.scan_batch`).
 from __future__ import annotations
 
 from collections import deque
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

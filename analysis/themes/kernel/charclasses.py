@@ -11,14 +11,15 @@ the BMP is white space, sentence punctuation or a Latin-1 letter in lower case; 
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
+from analysis.text.sentences import abbreviations
 from analysis.themes.kernel import documents as scanner
 from analysis.themes.lexicon import CASE_TABLE, NORM_TABLE
-from analysis.text.sentences import abbreviations
 
 _BMP = 65536
 # the character sets of sentences._CANDIDATE: terminal, closing, opening punctuation, sentence start

@@ -16,7 +16,7 @@ assembled by :func:`analysis.themes.kernel.documents.assemble`), exactly the ste
 
 The same pass counts words and marks sentence punctuation. Everything is arrays: ``keys``, ``sets``,
 ``dfa`` and ``tables`` come from :class:`analysis.themes.matcher.Matcher`; span ordering and resolution are
-in :mod:`analysis.themes.kernel.spans`. ``tests/reference_matcher.py`` keeps the first, pure-Python implementation,
+in :mod:`analysis.themes.kernel.spans`. ``tests/themes/kernel/reference_matcher.py`` keeps the first, pure-Python implementation,
 and the tests require identical scores and hits on the shared corpora.
 """
 from __future__ import annotations

@@ -1,0 +1,70 @@
+"""The ``train`` command (analysis.commands.train) through ``python -m analysis``, and its model used by the others.
+
+A model trained on a slice of the NYT dev set is written with its cross-validation scores, then
+drives ``evaluate --model`` and ``score --model`` (analysis.commands.evaluate, analysis.commands.score).
+The model itself (analysis.model.theme_model) is tested in tests/model/test_theme_model.py.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pandas as pd
+
+from analysis import config, schema
+from analysis.model import file_format as model_file
+from analysis.model.theme_model import load_model
+
+
+def test_train_cli_writes_model_with_cv_scores(nyt_path, nyt_map, cli_env, python, tmp_path):
+    out = tmp_path / "cli.model"
+    proc = subprocess.run(
+        [python, "-m", "analysis", "train", str(nyt_path), "--label-field", "cap_major", "--label-map",
+         str(nyt_map), "--output", str(out), "--sample-frac", "0.1", "--cv", "2", "--c-grid", "0.5,1",
+         "--no-char"], env=cli_env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "2-fold cross-validation" in proc.stdout and "<- chosen" in proc.stdout
+    meta = model_file.read_header(out)
+    assert meta["label_field"] == "cap_major" and meta["training_size"] > 2000
+    assert set(meta["themes"]) <= set(schema.ALL_THEMES) | {schema.NO_THEME}
+    keys = {f"{p} C={c}" for p in ("ensemble", "balanced") for c in ("0.5", "1")}
+    assert set(meta["cv"]["macro_f1_core"]) == keys and len(meta["cv"]["macro_f1_core"]["ensemble C=1"]) == 2
+    assert meta["cv"]["best"] in keys and meta["cv"]["best"] == f"{meta['preset']} C={meta['C']:g}"
+    assert meta["cv"]["mean_macro_f1_core"] > 0.5
+    for key in ("package_version", "sklearn_version", "created", "labels", "feature_config", "member_scales"):
+        assert meta[key]
+    assert load_model(out).metadata["C"] in (0.5, 1.0)
+
+
+def test_train_cli_bad_input_is_usage_error(nyt_path, nyt_map, cli_env, python, tmp_path):
+    proc = subprocess.run(
+        [python, "-m", "analysis", "train", str(nyt_path), "--label-field", "no_such_field", "--label-map",
+         str(nyt_map), "--output", str(tmp_path / "x.model")], env=cli_env, capture_output=True, text=True)
+    assert proc.returncode == 2 and "no_such_field" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "x.model").exists()
+
+
+def test_trained_model_drives_evaluate_and_score(nyt_path, nyt_map, cli_env, python, tmp_path):
+    """train -> evaluate --model (metrics.json) -> score --model on an ingested store, all through the CLI."""
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([python, "-m", "analysis", *args], env=cli_env, capture_output=True, text=True, timeout=300)
+
+    out = tmp_path / "m.model"
+    data = ["--label-field", "cap_major", "--label-map", str(nyt_map)]
+    proc = cli("train", str(nyt_path), *data, "--output", str(out), "--sample-frac", "0.1", "--cv", "0", "--no-char",
+               "--split", "tune")
+    assert proc.returncode == 0, proc.stderr
+    proc = cli("evaluate", str(nyt_path), *data, "--model", str(out), "--split", "holdout", "--sample-frac", "0.1",
+               "--out", str(tmp_path / "eval"))
+    assert proc.returncode == 0, proc.stderr
+    metrics = json.loads((tmp_path / "eval" / "metrics.json").read_text(encoding="utf-8"))
+    assert 0.4 < metrics["macro_f1_core"] <= 1 and 0.5 < metrics["accuracy"] <= 1
+    assert set(schema.CORE_THEMES) <= set(metrics["per_theme"])
+    store = tmp_path / "store"
+    assert cli("ingest", str(config.SAMPLE_DIR), "--store", str(store), "--no-progress").returncode == 0
+    proc = cli("score", "--store", str(store), "--model", str(out))
+    assert proc.returncode == 0, proc.stderr
+    pred = pd.read_parquet(store / "article_themes_model.parquet")
+    assert len(pred) > 40 and set(pred["primary_theme"]) <= set(schema.ALL_THEMES) | {schema.NO_THEME}
+    missing = cli("score", "--store", str(store), "--model", str(tmp_path / "none.model"))
+    assert missing.returncode == 2 and "model file not found" in missing.stderr

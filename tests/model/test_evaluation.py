@@ -1,0 +1,61 @@
+"""The evaluation against human labels (analysis.model.evaluation): metrics, splits, label maps.
+
+The ``evaluate`` command on both dev sets is tested in tests/commands/test_evaluate.py.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analysis import schema
+from analysis.errors import UsageError
+from analysis.model.evaluation import confusion, evaluate, is_holdout, metrics, read_labelled, select_split
+
+
+def test_metrics_by_hand():
+    gold = ["trade", "trade", "health", "other"]
+    pred = ["trade", "health", "health", "trade"]
+    m = metrics(gold, pred)
+    assert m["accuracy"] == 0.5
+    assert m["per_theme"]["trade"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2}
+    assert m["per_theme"]["health"]["precision"] == 0.5 and m["per_theme"]["health"]["recall"] == 1.0
+    # core macro-F1 averages all 8 core themes (absent ones count 0)
+    assert m["macro_f1_core"] == pytest.approx((0.5 + 2 / 3) / 8, abs=1e-4)
+    cm = confusion(gold, pred)
+    assert cm.loc["trade", "health"] == 1 and cm.values.sum() == 4
+
+
+def test_holdout_is_fixed_and_about_30_percent(allsides_path, allsides_map):
+    items = read_labelled(allsides_path, "topic", allsides_map)
+    hold = select_split(items, "holdout")
+    tune = select_split(items, "tune")
+    assert len(hold) + len(tune) == len(items)
+    assert set(hold.article_id).isdisjoint(tune.article_id)
+    assert 0.25 < len(hold) / len(items) < 0.35
+    assert all(is_holdout(i) for i in hold.article_id)
+
+
+def test_label_maps_of_both_datasets(allsides_path, allsides_map, nyt_path, nyt_map):
+    a = read_labelled(allsides_path, "topic", allsides_map)
+    assert set(a.gold) <= set(schema.ALL_THEMES) | {schema.NO_THEME}
+    assert a.loc[a.label == "immigration", "gold"].eq("migration").all()
+    n = read_labelled(nyt_path, "cap_major", nyt_map)
+    assert n.loc[n.label == "16", "gold"].eq("security_crime").all()
+    assert n.loc[n.label == "29", "gold"].eq("other").all()
+
+
+def test_evaluate_function_split(nyt_path, nyt_map):
+    m = evaluate(nyt_path, "cap_major", nyt_map, split="holdout", sample_frac=0.05)
+    assert m["split"] == "holdout" and m["n"] > 100
+
+
+def test_usage_errors(allsides_path, allsides_map, tmp_path):
+    with pytest.raises(UsageError, match="no field"):
+        read_labelled(allsides_path, "nope", allsides_map)
+    with pytest.raises(UsageError, match="not found"):
+        read_labelled(tmp_path / "missing.jsonl", "topic", allsides_map)
+    bad_map = tmp_path / "map.json"
+    bad_map.write_text(json.dumps({"immigration": "migration"}))
+    with pytest.raises(UsageError, match="not in the label map"):
+        read_labelled(allsides_path, "topic", bad_map)

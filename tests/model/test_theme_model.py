@@ -1,0 +1,161 @@
+"""The supervised theme model (analysis.model.theme_model, analysis.model.file_format): fit, save, load, predict.
+
+The ``train`` command, and a trained model driving ``evaluate`` and ``score``, are tested in
+tests/commands/test_train.py.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analysis.errors import ModelMismatchError, UsageError
+from analysis.model import file_format as model_file
+from analysis.model.cross_validation import core_macro_f1
+from analysis.model.evaluation import read_labelled, select_split
+from analysis.model.theme_model import fit_model, load_model, predict_themes, save_model
+
+
+@pytest.fixture(scope="module")
+def nyt_items(nyt_path: Path, nyt_map: Path):
+    """A deterministic 30 % sample of the NYT dev set (headline + summary, cap_major labels)."""
+    return select_split(read_labelled(nyt_path, "cap_major", nyt_map), "all", sample_frac=0.3)
+
+
+@pytest.fixture(scope="module")
+def trained(nyt_items, tmp_path_factory) -> tuple[Path, object]:
+    """A model fitted on the tune part of the sample and saved; returns (path, in-memory model)."""
+    tune = nyt_items[~nyt_items["article_id"].isin(select_split(nyt_items, "holdout")["article_id"])]
+    model = fit_model(tune, tune["label"].tolist(), label_map=dict(zip(tune["label"], tune["gold"])),
+                      cv=2, c_grid=(1.0,), char_ngrams=None)
+    path = save_model(model, tmp_path_factory.mktemp("model") / "nyt.model")
+    return path, model
+
+
+def _rewrite_header(src: Path, dst: Path, **changes) -> None:
+    """Copy a model file with some header fields changed (payload untouched)."""
+    raw = src.read_bytes()
+    start = len(model_file.MAGIC)
+    size = int.from_bytes(raw[start:start + 8], "big")
+    header = json.loads(raw[start + 8:start + 8 + size])
+    header.update(changes)
+    new = json.dumps(header).encode("utf-8")
+    dst.write_bytes(model_file.MAGIC + len(new).to_bytes(8, "big") + new + raw[start + 8 + size:])
+
+
+def test_roundtrip_gives_identical_predictions(trained, nyt_items):
+    path, model = trained
+    sample = nyt_items.head(300)
+    loaded = load_model(path)
+    a, b = predict_themes(model, sample), predict_themes(loaded, sample)
+    assert a["primary_theme"].tolist() == b["primary_theme"].tolist()
+    assert np.allclose(a["score"], b["score"])
+    by_path = predict_themes(str(path), sample)  # the evaluate/score commands pass a path
+    assert list(by_path.columns[:2]) == ["article_id", "primary_theme"]
+    assert by_path["article_id"].tolist() == sample["article_id"].tolist()
+    assert loaded.metadata["training_size"] == model.metadata["training_size"]
+    assert loaded.metadata["cv"]["folds"] == 2
+
+
+def test_beats_majority_baseline_on_held_out_items(trained, nyt_items):
+    path, _ = trained
+    test = select_split(nyt_items, "holdout")
+    pred = predict_themes(path, test)["primary_theme"].to_numpy()
+    gold = test["gold"].to_numpy()
+    majority = Counter(select_split(nyt_items, "tune")["gold"]).most_common(1)[0][0]
+    base = np.full(len(gold), majority, dtype=object)
+    assert core_macro_f1(gold, pred) > core_macro_f1(gold, base) + 0.4
+    assert np.mean(pred == gold) > np.mean(base == gold) + 0.3
+
+
+def test_tampered_version_is_clear_error(trained, tmp_path):
+    path, _ = trained
+    bad = tmp_path / "old.model"
+    _rewrite_header(path, bad, package_version="0.0.1")
+    with pytest.raises(ModelMismatchError, match=r"package_version 0\.0\.1 .* installed.*retrain"):
+        load_model(bad)
+    _rewrite_header(path, bad, sklearn_version="0.24.2")
+    with pytest.raises(ModelMismatchError, match="sklearn_version 0.24.2"):
+        predict_themes(bad, read_labelled_stub())
+
+
+def read_labelled_stub():
+    """A one-row article table."""
+    import pandas as pd
+
+    return pd.DataFrame({"article_id": ["x"], "title": ["Senate votes on tariffs"], "text": [""]})
+
+
+def test_label_set_mismatch_is_clear_error(trained):
+    path, model = trained
+    assert load_model(path, expected_labels=model.themes).themes == model.themes
+    with pytest.raises(ModelMismatchError, match=r"label set mismatch.*requested but not in the model: \['piracy'\]"):
+        load_model(path, expected_labels=["trade", "piracy"])
+
+
+def test_non_model_and_corrupt_files_are_clear_errors(trained, nyt_path, tmp_path):
+    path, _ = trained
+    with pytest.raises(ModelMismatchError, match="not a theme model file"):
+        load_model(nyt_path)
+    truncated = tmp_path / "cut.model"
+    truncated.write_bytes(path.read_bytes()[:-100])
+    with pytest.raises(ModelMismatchError, match="corrupt model file"):
+        load_model(truncated)
+    with pytest.raises(UsageError, match="not found"):
+        load_model(tmp_path / "missing.model")
+
+
+def test_source_labels_map_to_themes_on_allsides(allsides_path, allsides_map):
+    items = select_split(read_labelled(allsides_path, "topic", allsides_map), "all", sample_frac=0.1)
+    model = fit_model(items, items["label"], label_map=dict(zip(items["label"], items["gold"])), cv=0,
+                      char_ngrams=None, lexicon_features=False)
+    assert "immigration" in model.metadata["labels"] and "migration" in model.themes
+    pred = predict_themes(model, items.head(50))
+    assert set(pred["primary_theme"]) <= set(model.themes)
+    assert all(model.label_to_theme[lab] == th for lab, th in zip(pred["label"], pred["primary_theme"]))
+
+
+def test_theme_target_balanced_title_block(nyt_items, tmp_path):
+    items = select_split(nyt_items, "tune", sample_frac=0.3)
+    model = fit_model(items, items["label"], label_map=dict(zip(items["label"], items["gold"])), cv=0,
+                      char_ngrams=None, target="theme", class_weight="balanced", title_weight=0.5)
+    (member,) = model.config["members"]
+    assert model.metadata["preset"] == "custom"
+    assert member["target"] == "theme" and member["class_weight"] == "balanced" and "title" in model.vectorizers
+    assert set(model.clf.classes_) == set(items["gold"]) and model.members[0]["weights"]["title"] == 0.5
+    pred = predict_themes(load_model(save_model(model, tmp_path / "t.model")), select_split(nyt_items, "holdout"))
+    assert set(pred["label"]) == set(pred["primary_theme"]) <= set(model.themes)
+    with pytest.raises(UsageError, match="target"):
+        fit_model(items, items["label"], cv=0, target="codes")
+
+
+def test_ensemble_labels_agree_with_themes_and_old_format_is_refused(trained, nyt_items, tmp_path):
+    path, model = trained
+    assert model.metadata["preset"] in ("ensemble", "balanced")
+    pred = predict_themes(model, nyt_items.head(200))
+    assert all(model.label_to_theme[lab] == th for lab, th in zip(pred["label"], pred["primary_theme"]))
+    scores = pred[[f"score_{t}" for t in model.themes]].to_numpy()
+    assert np.array_equal(np.asarray(model.themes)[scores.argmax(axis=1)], pred["primary_theme"].to_numpy())
+    old = tmp_path / "v1.model"
+    _rewrite_header(path, old, format_version=1)
+    with pytest.raises(ModelMismatchError, match="format 1 but this installation reads format 2"):
+        load_model(old)
+
+
+def test_presets_are_chosen_by_cv_and_recorded(nyt_items):
+    items = select_split(nyt_items, "tune", sample_frac=0.3)
+    labels, mapping = items["label"], dict(zip(items["label"], items["gold"]))
+    model = fit_model(items, labels, label_map=mapping, cv=2, char_ngrams=None, presets=("balanced", "ensemble"))
+    cv = model.metadata["cv"]
+    means = {k: np.mean(v) for k, v in cv["macro_f1_core"].items()}
+    assert set(cv["candidates"]) == {"balanced", "ensemble"} and cv["best"] == max(means, key=means.get)
+    assert model.metadata["preset"] == cv["best_preset"]
+    assert [m["name"] for m in model.members] == cv["candidates"][cv["best_preset"]]
+    single = fit_model(items, labels, label_map=mapping, cv=0, char_ngrams=None, presets="balanced")
+    assert single.metadata["preset"] == "balanced" and single.label_to_theme == {t: t for t in single.themes}
+    assert set(predict_themes(single, items.head(50))["label"]) <= set(single.themes)
+    with pytest.raises(UsageError, match="unknown preset"):
+        fit_model(items, labels, label_map=mapping, cv=0, presets="bagging")
