@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 
-from analysis.errors import LexiconError, ModelMismatchError, UsageError
+from analysis.errors import LexiconError, ModelMismatchError, StoreError, UsageError
 
 # command -> one-line help; the module analysis.commands.<command> implements it
 COMMANDS: dict[str, str] = {
@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, LexiconError, ModelMismatchError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

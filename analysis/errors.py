@@ -12,3 +12,7 @@ class LexiconError(ValueError):
 
 class ModelMismatchError(ValueError):
     """A saved model that does not match the installed version or the requested label set."""
+
+
+class StoreError(RuntimeError):
+    """The article store cannot be used as it is (locked, damaged): one-line message, exit 1."""

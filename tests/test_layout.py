@@ -19,7 +19,7 @@ STAGES: list[str] = ["base", "corpus", "text", "themes", "evidence", "model", "a
                      "report", "cluster", "commands"]
 # evidence and model are side by side: neither imports the other.
 SIBLINGS: set[frozenset[str]] = {frozenset({"evidence", "model"})}
-TOP_LEVEL = {"config", "schema", "errors", "frames", "periods", "files"}
+TOP_LEVEL = {"config", "schema", "errors", "frames", "periods", "files", "spreadsheet"}
 
 
 def modules() -> dict[str, Path]:
