@@ -53,7 +53,7 @@ from analysis.cluster.ingest_blocks import (
 from analysis.corpus import dedupe
 from analysis.corpus.ingest import reason_category
 from analysis.corpus.loaders.articles import validate_mapping
-from analysis.corpus.store import to_arrow, transaction, unify_schemas, write_report
+from analysis.corpus.store import to_arrow, transaction, unify_schemas
 from analysis.errors import UsageError
 from analysis.schema import ARTICLE_COLUMNS
 
@@ -237,23 +237,23 @@ def ingest(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
         undated = np.zeros(len(ids), bool)
         for i, info in enumerate(infos):
             undated[starts[i] + info["undated_pos"]] = True
-    timings["write"] = time.perf_counter() - t
-    skipped = read_skips + asm_skips
-    report: dict[str, Any] = {
-        "store": str(config.store_dir(store)), "inputs": paths, "engine": "dask",
-        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
-        "seconds": round(time.time() - started, 3), "files_read": files_read, "bytes_read": bytes_read,
-        "articles_loaded": int((~dup_id).sum()), "articles_new": n_new,
-        "already_in_store": int((~dup_id & ~is_new).sum()),
-        "duplicates": {"exact": kinds.get("exact", 0), "near": kinds.get("near", 0)},
-        "without_date": int((undated & ~dup_id).sum()), "new_without_date": int((undated & is_new).sum()),
-        "store_rows": store_rows, "skipped_count": len(skipped),
-        "skipped_by_reason": dict(Counter(reason_category(s["reason"]) for s in skipped).most_common()),
-        "skipped": skipped,
-        "warnings_by_reason": dict(Counter(reason_category(w["reason"]) for w in warnings).most_common()),
-        "warnings": warnings, "blocks": len(blocks),
-        "timings": {k: round(v, 4) for k, v in timings.items()},
-    }
-    write_report(store, report)
+        timings["write"] = time.perf_counter() - t
+        skipped = read_skips + asm_skips
+        report: dict[str, Any] = {
+            "store": str(config.store_dir(store)), "inputs": paths, "engine": "dask",
+            "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
+            "seconds": round(time.time() - started, 3), "files_read": files_read, "bytes_read": bytes_read,
+            "articles_loaded": int((~dup_id).sum()), "articles_new": n_new,
+            "already_in_store": int((~dup_id & ~is_new).sum()),
+            "duplicates": {"exact": kinds.get("exact", 0), "near": kinds.get("near", 0)},
+            "without_date": int((undated & ~dup_id).sum()), "new_without_date": int((undated & is_new).sum()),
+            "store_rows": store_rows, "skipped_count": len(skipped),
+            "skipped_by_reason": dict(Counter(reason_category(s["reason"]) for s in skipped).most_common()),
+            "skipped": skipped,
+            "warnings_by_reason": dict(Counter(reason_category(w["reason"]) for w in warnings).most_common()),
+            "warnings": warnings, "blocks": len(blocks),
+            "timings": {k: round(v, 4) for k, v in timings.items()},
+        }
+        tx.report = report           # published with the commit, under the lock
     log.info("dask ingest: %d loaded, %d new, %d skipped", report["articles_loaded"], n_new, len(skipped))
     return report

@@ -8,9 +8,12 @@
 - ``patterns``: boilerplate, byline, section and date patterns of scraped text (``classify``, ``is_*``).
 - ``dedupe``: exact keys and MinHash/LSH near duplicates (``flag_duplicates``, ``DedupeIndex``,
   ``signatures``, ``band_hashes``, ``candidate_pairs``).
-- ``store``: the versioned, locked, partitioned store (``load_corpus``, ``transaction``,
-  ``current_version``, ``corpus_fingerprint``, ``partition_of``, ``to_arrow``, ``unify_schemas``,
-  ``write_report``).
+- ``store``: the versioned, locked, partitioned store (``load_corpus``, ``transaction`` with
+  ``Transaction.append/read/remove/report``, ``reader_lease``, ``current_version``, ``version_dir``,
+  ``kept_versions``, ``corpus_fingerprint``, ``recover``, ``partition_of``, ``to_arrow``,
+  ``unify_schemas``; ``commit_hook`` for fault-injection tests).
+- ``leases``: reader leases, shared ``fcntl`` locks that pin a store version (``acquire``,
+  ``release``, ``retire``, ``clean``).
 - ``ingest``: :func:`ingest` (read, dedupe against the store, append only new articles).
 - ``quality``: data-quality counts (``count_quality``, ``quality_table``, ``read_ingest_report``).
 """

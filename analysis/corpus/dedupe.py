@@ -195,6 +195,47 @@ class DedupeIndex:
         return DedupeIndex(*(np.concatenate([getattr(self, f), getattr(other, f)])
                              for f in ("ids", "keys", "sigs", "valid", "roots")))
 
+    def select(self, rows: np.ndarray | slice) -> DedupeIndex:
+        """A new index with only ``rows`` (a boolean mask, positions or a slice), in their order."""
+        return DedupeIndex(*(getattr(self, f)[rows] for f in ("ids", "keys", "sigs", "valid", "roots")))
+
+    @classmethod
+    def concat(cls, parts: Sequence[DedupeIndex]) -> DedupeIndex:
+        """One index holding the rows of ``parts`` in order (an empty index for none)."""
+        return cls.empty() if not parts else parts[0] if len(parts) == 1 else DedupeIndex(
+            *(np.concatenate([getattr(p, f) for p in parts]) for f in ("ids", "keys", "sigs", "valid", "roots")))
+
+    def without(self, ids: Sequence[str]) -> DedupeIndex:
+        """A new index without the rows of ``ids``, its roots made consistent (see :meth:`rerooted`)."""
+        return self.select(~np.isin(self.ids, np.asarray(list(ids), dtype=object))).rerooted()
+
+    def rerooted(self) -> DedupeIndex:
+        """Roots that name an article no longer in the index move to the first remaining copy.
+
+        Rows whose root is gone are grouped by that root; the first of each group (index order)
+        becomes an original (root ``""``) and the others point at it, so every root names a row
+        of the index, as ``dup_of`` always names the first stored copy.
+
+        >>> idx = DedupeIndex(np.array(["b", "c", "d"], object), np.zeros(3, np.uint64),
+        ...                   np.zeros((3, NUM_BINS), np.uint32), np.zeros(3, bool), np.array(["a", "a", ""], object))
+        >>> idx.rerooted().roots.tolist()
+        ['', 'b', '']
+        """
+        present = set(self.ids.tolist())
+        orphan = np.flatnonzero([r != "" and r not in present for r in self.roots.tolist()])
+        if not len(orphan):
+            return self
+        roots = self.roots.copy()
+        first: dict[str, str] = {}
+        for i in orphan:
+            old = roots[i]
+            if old in first:
+                roots[i] = first[old]
+            else:
+                first[old] = self.ids[i]
+                roots[i] = ""
+        return DedupeIndex(self.ids, self.keys, self.sigs, self.valid, roots)
+
     def save(self, path: Path) -> None:
         """Write the index as an ``.npz`` file (ids as fixed-width unicode)."""
         with open(path, "wb") as fh:
@@ -210,6 +251,11 @@ class DedupeIndex:
         if int(z["num_bins"][0]) != NUM_BINS:
             raise ValueError(f"{path}: signatures built with {int(z['num_bins'][0])} bins, need {NUM_BINS}")
         return cls(z["ids"].astype(object), z["keys"], z["sigs"], z["valid"], z["roots"].astype(object))
+
+    @classmethod
+    def load_segments(cls, paths: Sequence[Path]) -> DedupeIndex:
+        """Read the segments of an append-only index (files written by :meth:`save`) as one index."""
+        return cls.concat([cls.load(p) for p in paths])
 
 
 def band_hashes(sig: np.ndarray) -> np.ndarray:

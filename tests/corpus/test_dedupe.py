@@ -105,3 +105,18 @@ def test_real_corpus_has_no_false_near_duplicates(allsides_path: Path) -> None:
     dup_of, kind, _ = flag_duplicates(df["id"].tolist(), df["title"].tolist(), df["text"].tolist())
     # the corpus maintainers removed duplicates; a few syndicated copies may remain, not many
     assert (kind == "near").sum() <= 5 and (kind == "exact").sum() == 0
+
+
+def test_segments_concatenate_and_removal_reroots(tmp_path: Path) -> None:
+    a, b = _article(11), _article(12)
+    _, _, first = flag_duplicates(["a", "b"], ["A", "B"], [a, b])
+    _, _, both = flag_duplicates(["c", "d"], ["C", "D"], [_edit(a, 0.01), a], first)
+    first.save(tmp_path / "s1.npz")
+    both.select(slice(2, None)).save(tmp_path / "s2.npz")
+    loaded = DedupeIndex.load_segments([tmp_path / "s1.npz", tmp_path / "s2.npz"])
+    assert loaded.ids.tolist() == ["a", "b", "c", "d"] and loaded.roots.tolist() == ["", "", "a", "a"]
+    assert np.array_equal(loaded.sigs, both.sigs)
+    rest = loaded.without(["a"])
+    assert rest.ids.tolist() == ["b", "c", "d"] and rest.roots.tolist() == ["", "", "c"]
+    dup_of, _, _ = flag_duplicates(["e"], ["E"], [a], rest)
+    assert dup_of.tolist() == ["c"]
