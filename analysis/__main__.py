@@ -16,6 +16,7 @@ from analysis.errors import LexiconError, ModelMismatchError, StoreError, UsageE
 # command -> one-line help; the module analysis.commands.<command> implements it
 COMMANDS: dict[str, str] = {
     "ingest": "load article files (txt, html, jsonl, csv, parquet) into the Parquet store",
+    "delete": "remove articles from the store by id, origin or source (--dry-run lists them)",
     "summary": "print a summary of the article store",
     "score": "code articles for policy themes (dictionary or --model)",
     "themes": "list the themes with their term counts and descriptions",

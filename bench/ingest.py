@@ -7,7 +7,10 @@ out like the user's seed, with a manifest). Then it measures
 * ``pandas.read_json(lines=True)`` of the same JSONL (the baseline),
 * a full ingest of the JSONL into a fresh store, per stage (read, clean, dedupe, write),
 * a full ingest of the plain-text folder (files/s),
-* duplicate detection alone on 10k and 20k articles (near-linear growth check).
+* duplicate detection alone on 10k and 20k articles (near-linear growth check),
+* peak memory (max RSS of a child process) of a full ingest of a 50 MB and a 200 MB JSONL file
+  (synthetic articles drawn from AllSides sentences, in ``/tmp``): ingest reads and writes in
+  bounded batches, so the peak should barely grow with the input (``--memory-only`` runs just this).
 
 Throughput is reported per wall second and per CPU second of this process (``time.process_time``,
 all threads), i.e. per core. Each figure is the best of ``--repeat`` runs. Results go to
@@ -22,6 +25,7 @@ import os
 import platform
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -71,6 +75,51 @@ def build_corpus(root: Path) -> dict[str, Any]:
     n_jsonl = sum(1 for _ in open(jsonl, "rb"))
     return {"jsonl": jsonl, "jsonl_bytes": jsonl.stat().st_size, "jsonl_articles": n_jsonl,
             "text_dir": text_dir, "text_files": len(rows), "text_bytes": text_bytes}
+
+
+def synthetic_jsonl(path: Path, megabytes: int, seed: int = 11) -> int:
+    """Write about ``megabytes`` MB of distinct AllSides-like JSONL articles; return how many."""
+    rng = random.Random(seed)
+    sources, pool = [], []
+    with open(config.ALLSIDES_JSONL, encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            sources.append(rec["source"])
+            pool += [x for x in rec["text"].replace("\n\n", " ").split(". ") if len(x) > 40]
+    n = 0
+    with open(path, "w", encoding="utf-8") as out:
+        while out.tell() < megabytes * 1_000_000:
+            text = ". ".join(rng.choice(pool) for _ in range(rng.randint(6, 24))) + "."
+            out.write(json.dumps({"id": f"syn-{n}", "title": f"Synthetic story {n}", "text": text,
+                                  "source": rng.choice(sources), "date": f"20{rng.randint(12, 24)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                                  "topic": rng.choice(["immigration", "trade", "elections"])}) + "\n")
+            n += 1
+    return n
+
+
+def peak_rss_mb(paths: list[Path], store: Path) -> tuple[float, float]:
+    """Max RSS (MB) and wall seconds of a full ingest of ``paths`` into ``store``, in a child process."""
+    code = ("import resource, sys, time; from analysis.corpus.ingest import ingest; t = time.perf_counter();"
+            "ingest(sys.argv[2:], store=sys.argv[1], progress=False);"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter() - t)")
+    res = subprocess.run([sys.executable, "-c", code, str(store), *map(str, paths)], capture_output=True,
+                         text=True, check=True, cwd=config.ROOT)
+    rss_kb, wall = res.stdout.split()[-2:]
+    return round(int(rss_kb) / 1024, 1), round(float(wall), 1)
+
+
+def memory_scaling(work: Path) -> dict[str, Any]:
+    """Peak RSS of ingesting a 50 MB and a 200 MB JSONL file (each into a fresh store)."""
+    out: dict[str, Any] = {}
+    for mb in (50, 200):
+        path = work / f"synthetic-{mb}mb.jsonl"
+        n = synthetic_jsonl(path, mb)
+        rss, wall = peak_rss_mb([path], work / f"mem-store-{mb}")
+        out[f"{mb}mb"] = {"bytes": path.stat().st_size, "articles": n, "peak_rss_mb": rss, "wall_s": wall}
+        path.unlink()
+        shutil.rmtree(work / f"mem-store-{mb}", ignore_errors=True)
+    out["rss_ratio_200_over_50"] = round(out["200mb"]["peak_rss_mb"] / out["50mb"]["peak_rss_mb"], 2)
+    return out
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
@@ -150,12 +199,25 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement (best is kept)")
     ap.add_argument("--out", type=Path, default=config.BENCH_RESULTS_DIR / "ingest.json")
+    ap.add_argument("--memory-only", action="store_true",
+                    help="only the peak-memory measurement; merged into an existing --out file")
     args = ap.parse_args(argv)
     for p in (config.ALLSIDES_JSONL, config.NYT_JSONL):
         if not p.exists():
             print(f"shared data not found: {p}", file=sys.stderr)
             return 1
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
+    if args.memory_only:
+        try:
+            memory = memory_scaling(work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        results = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
+        results["memory"] = memory
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print(memory_text(memory))
+        return 0
     try:
         corpus = build_corpus(work)
         mb = corpus["jsonl_bytes"] / 1e6
@@ -165,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         assert again["articles_new"] == 0
         t, _ = fresh_ingest([corpus["text_dir"]], work / "t", args.repeat)
         scaling = dedupe_scaling(corpus["jsonl"], args.repeat)
+        memory = memory_scaling(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results = {
@@ -192,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             "stages": stage_table(t, corpus["text_bytes"]),
         },
         "dedupe_scaling": scaling,
+        "memory": memory,
         "targets": {"jsonl_mb_per_cpu_s": TARGET_MB_PER_CORE_S, "text_files_per_s": TARGET_FILES_PER_S},
     }
     results["targets"]["jsonl_met"] = results["jsonl_ingest"]["mb_per_cpu_s"] >= TARGET_MB_PER_CORE_S
@@ -201,6 +265,14 @@ def main(argv: list[str] | None = None) -> int:
     print(report_text(results))
     print(f"\nwritten: {args.out}")
     return 0
+
+
+def memory_text(m: dict[str, Any]) -> str:
+    """One line on peak memory vs input size."""
+    a, b = m["50mb"], m["200mb"]
+    return (f"peak RSS: {a['bytes'] / 1e6:.0f} MB JSONL ({a['articles']} articles) -> {a['peak_rss_mb']:.0f} MB; "
+            f"{b['bytes'] / 1e6:.0f} MB JSONL ({b['articles']} articles) -> {b['peak_rss_mb']:.0f} MB "
+            f"(x{m['rss_ratio_200_over_50']} for x4 input)")
 
 
 def report_text(r: dict[str, Any]) -> str:
@@ -227,6 +299,8 @@ def report_text(r: dict[str, Any]) -> str:
     for label, s in r["dedupe_scaling"].items():
         lines.append(f"dedupe {label}: 10k {s['10000']['cpu_s']:.2f} CPU-s ({s['10000']['mb']} MB), "
                      f"20k {s['20000']['cpu_s']:.2f} CPU-s ({s['20000']['mb']} MB) -> ratio {s['cpu_ratio_20k_over_10k']}")
+    if "memory" in r:
+        lines.append(memory_text(r["memory"]))
     return "\n".join(lines)
 
 

@@ -1,20 +1,25 @@
 """Load article files (scraped text, HTML, JSONL/JSON, CSV/TSV, Parquet) into the Parquet store.
 
 Folders are walked recursively. Re-running on the same inputs adds nothing; new files add only
-their new articles. Every skipped item is listed with its reason in STORE/ingest_report.json.
+their new articles; a file read again with new metadata or corrected text updates its articles in
+place (``--replace``: make the store mirror the inputs). Every skipped item is listed with its
+reason in STORE/ingest_report.json.
 """
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 import pandas as pd
 
+from analysis import config
 from analysis.cluster.ingest import ingest as dask_ingest
 from analysis.cluster.options import add_dask_argument, session
 from analysis.corpus.clean import parse_dates
 from analysis.corpus.ingest import ingest
-from analysis.errors import UsageError
+from analysis.corpus.store import LOCK_TIMEOUT_S
+from analysis.errors import StoreError, UsageError
 
 
 def parse_mapping(specs: list[str] | None) -> dict[str, str]:
@@ -35,6 +40,13 @@ def parse_mapping(specs: list[str] | None) -> dict[str, str]:
     return out
 
 
+def add_store_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare ``--store`` and ``--wait`` (shared with the ``delete`` command)."""
+    parser.add_argument("--store", help="store folder (default: the configured data/processed)")
+    parser.add_argument("--wait", type=float, default=LOCK_TIMEOUT_S, metavar="SECONDS",
+                        help=f"how long to wait for another writer's lock (default {LOCK_TIMEOUT_S:.0f})")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the ingest options."""
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to read")
@@ -42,7 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="column mapping for tables, e.g. text=content,date=published")
     parser.add_argument("--source", help="outlet for articles whose input names none")
     parser.add_argument("--date", help="date (YYYY-MM-DD) for articles whose input gives none")
-    parser.add_argument("--store", help="store folder (default: the configured data/processed)")
+    parser.add_argument("--replace", action="store_true",
+                        help="rewrite the stored articles from under PATH... and remove those no longer there")
+    add_store_arguments(parser)
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_dask_argument(parser)
 
@@ -60,6 +74,18 @@ def _defaults(args: argparse.Namespace) -> dict[str, str]:
     return out
 
 
+def check_store(store: str | None, wait: float) -> None:
+    """Usage errors for a ``--store`` that cannot be a store folder and a negative ``--wait``."""
+    if wait < 0:
+        raise UsageError(f"--wait: expected seconds >= 0, got {wait}")
+    root = config.store_dir(store)
+    for p in (root, *root.parents):
+        if p.exists():
+            if not p.is_dir():
+                raise UsageError(f"--store: {p} is not a folder")
+            break
+
+
 def format_summary(report: dict[str, Any]) -> str:
     """The closing summary printed after an ingest."""
     dup = report["duplicates"]
@@ -70,8 +96,11 @@ def format_summary(report: dict[str, Any]) -> str:
         f" store now {report['store_rows']})",
         f"duplicates flagged:  {dup['exact'] + dup['near']} (exact {dup['exact']}, near {dup['near']})",
         f"without date:        {report['without_date']}",
-        f"items skipped:       {report['skipped_count']}",
     ]
+    if report.get("updated_count") or report.get("removed_count"):
+        lines.append(f"updated in place:    {report.get('updated_count', 0)}"
+                     f" (removed: {report.get('removed_count', 0)})")
+    lines.append(f"items skipped:       {report['skipped_count']}")
     lines += [f"  {n:6d}  {reason}" for reason, n in report["skipped_by_reason"].items()]
     if report["warnings"]:
         lines.append(f"warnings (kept):     {len(report['warnings'])}")
@@ -83,12 +112,19 @@ def format_summary(report: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     """Ingest (pandas, or on Dask with ``--dask``) and print the closing summary."""
     mapping, defaults = parse_mapping(args.map), _defaults(args)
-    if getattr(args, "dask", None):
-        with session(args) as client:
-            report = dask_ingest(args.paths, store=args.store, mapping=mapping, defaults=defaults,
-                                 client=client, progress=not args.no_progress)
-    else:
-        report = ingest(args.paths, store=args.store, mapping=mapping, defaults=defaults,
-                        progress=not args.no_progress)
+    check_store(args.store, args.wait)
+    if getattr(args, "dask", None) and args.replace:
+        raise UsageError("--replace: not available with --dask (run the ingest without --dask)")
+    try:
+        if getattr(args, "dask", None):
+            with session(args) as client:
+                report = dask_ingest(args.paths, store=args.store, mapping=mapping, defaults=defaults,
+                                     client=client, progress=not args.no_progress)
+        else:
+            report = ingest(args.paths, store=args.store, mapping=mapping, defaults=defaults,
+                            progress=not args.no_progress, replace=args.replace, lock_timeout=args.wait)
+    except OSError as exc:        # the store cannot be written (full disk, permissions): not one input item
+        raise StoreError(f"cannot write the store {config.store_dir(args.store)}: "
+                         f"{exc.strerror or exc}{f' ({os.fsdecode(exc.filename)})' if exc.filename else ''}") from None
     print(format_summary(report))
     return 0

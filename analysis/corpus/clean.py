@@ -28,6 +28,8 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _UNUSUAL_SPACE = re.compile("[\u0085\u00a0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _DATE_PREFIX = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:$|[T ]\d)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_TITLE: int = 500    # longer titles are cut (with a warning); a longer first line of a text file is body text
 
 _BOMS: list[tuple[bytes, str]] = [
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -83,6 +85,15 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return text, used
 
 
+def no_surrogates(s: str) -> str:
+    """Replace lone UTF-16 surrogates (from JSON ``\\ud800`` escapes) with U+FFFD: they cannot be stored.
+
+    >>> no_surrogates("a\\ud800b")
+    'a\ufffdb'
+    """
+    return s if s.isascii() else _SURROGATE.sub("\ufffd", s)
+
+
 def clean_line(s: str) -> str:
     """NFC-normalize one line and collapse its whitespace.
 
@@ -90,7 +101,7 @@ def clean_line(s: str) -> str:
     'Café au lait'
     """
     if not s.isascii():
-        s = unicodedata.normalize("NFC", _INVISIBLE.sub("", s))
+        s = unicodedata.normalize("NFC", _INVISIBLE.sub("", no_surrogates(s)))
     return " ".join(s.split())
 
 
@@ -107,6 +118,7 @@ def clean_text(s: str) -> str:
         return ""
     messy = False
     if not s.isascii():
+        s = no_surrogates(s)
         if _UNUSUAL_SPACE.search(s):
             s = _INVISIBLE.sub("", s)
             messy = _UNUSUAL_SPACE.search(s) is not None
@@ -289,6 +301,19 @@ def stable_id(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+def cap_title(title: str) -> str:
+    """Cut a title to :data:`MAX_TITLE` characters (at a word boundary when one is near), ending in "…".
+
+    >>> len(cap_title("word " * 400)), cap_title("Short")
+    (495, 'Short')
+    """
+    if len(title) <= MAX_TITLE:
+        return title
+    cut = title[:MAX_TITLE - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > MAX_TITLE // 2 else cut).rstrip() + "…"
+
+
 def _clean_lines(s: pd.Series) -> pd.Series:
     """Clean a short-text column (title, source, ...) to nullable strings; empty -> NA."""
     vals = [clean_line(v) if isinstance(v, str) else (None if v is None or v is pd.NA or v != v else clean_line(str(v)))
@@ -298,7 +323,9 @@ def _clean_lines(s: pd.Series) -> pd.Series:
 
 
 def clean_articles(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Normalize an article table (pure): returns (clean table, date problems [origin, reason]).
+    """Normalize an article table (pure): returns (clean table, problems [origin, reason]).
+
+    Problems are unparseable/impossible dates and titles cut to :data:`MAX_TITLE` characters.
 
     Expects the article columns (``date`` or ``raw_date`` holding any date text); fills ``date``
     (datetime64, NaT when unknown) and ``n_words``; extra columns are kept after the core ones.
@@ -311,11 +338,17 @@ def clean_articles(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     out["text"] = pd.array(texts, dtype="string")
     for col in ("title", "section", "byline", "source", "url"):
         out[col] = _clean_lines(out[col])
+    long_title = out["title"].str.len().fillna(0).to_numpy() > MAX_TITLE
+    title_problems = [f"title of {len(t)} characters cut to {MAX_TITLE}" for t in out["title"][long_title]]
+    if long_title.any():
+        out.loc[long_title, "title"] = [cap_title(t) for t in out["title"][long_title]]
     raw = out["raw_date"] if "raw_date" in out.columns else out["date"]
     out["date"], problems = parse_dates(raw)
     out["n_words"] = word_counts(texts)
     out = out.drop(columns=[c for c in ("raw_date",) if c in out.columns])
     rep = pd.DataFrame({"origin": out["origin"].astype("string"), "reason": problems})
-    rep = rep[rep["reason"].notna()].reset_index(drop=True)
+    rep = pd.concat([rep[rep["reason"].notna()], pd.DataFrame(
+        {"origin": out["origin"][long_title].astype("string"), "reason": pd.array(title_problems, dtype="string")})],
+        ignore_index=True)
     out = out[ARTICLE_COLUMNS + [c for c in out.columns if c not in ARTICLE_COLUMNS]]
     return out.astype({c: t for c, t in ARTICLE_DTYPES.items() if c != "date"}), rep

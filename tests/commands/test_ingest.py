@@ -6,6 +6,7 @@ The command's own summary format is tested in tests/commands/test_summary.py.
 """
 from __future__ import annotations
 
+import fcntl
 import shutil
 import subprocess
 from pathlib import Path
@@ -59,3 +60,45 @@ def test_cli_usage_errors(tmp_path: Path, python: str, cli_env: dict[str, str], 
     res = _cli(python, cli_env, *[a.format(src=src, tmp=tmp_path) for a in args])
     assert res.returncode == 2 and message in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_cli_replace_updates_in_place(tmp_path: Path, python: str, cli_env: dict[str, str], seed_path: Path) -> None:
+    src, store = tmp_path / "in", tmp_path / "store"
+    src.mkdir()
+    shutil.copy(seed_path, src / "seed.txt")
+    assert _cli(python, cli_env, "ingest", str(src), "--store", str(store), "--no-progress").returncode == 0
+    (src / "manifest.csv").write_text("path,date,source\nseed.txt,2025-03-28,Seed Outlet\n", encoding="utf-8")
+    res = _cli(python, cli_env, "ingest", str(src), "--store", str(store), "--no-progress")
+    assert res.returncode == 0, res.stderr
+    assert "updated in place:    1 (removed: 0)" in res.stdout and "new in store:        0" in res.stdout
+    res = _cli(python, cli_env, "ingest", str(src), "--store", str(store), "--replace", "--no-progress")
+    assert res.returncode == 0 and "updated in place:    1" in res.stdout
+    df = load_corpus(store)
+    assert len(df) == 1 and df["source"][0] == "Seed Outlet" and df["date"][0] == pd.Timestamp("2025-03-28")
+
+
+def test_cli_lock_wait_times_out_in_one_line(tmp_path: Path, python: str, cli_env: dict[str, str]) -> None:
+    src, store = tmp_path / "in", tmp_path / "store"
+    write_stories(src, 1)
+    store.mkdir()
+    with open(store / ".ingest.lock", "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)                           # another writer holds the lock
+        res = _cli(python, cli_env, "ingest", str(src), "--store", str(store), "--wait", "0.5", "--no-progress")
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "locked" in errors[0]
+
+
+@pytest.mark.parametrize("args,code,message", [
+    (["--store", "{tmp}/afile"], 2, "is not a folder"),
+    (["--store", "{tmp}/afile/sub"], 2, "is not a folder"),
+    (["--wait", "-1"], 2, "--wait"),
+    (["--store", "/proc/store"], 1, "cannot write the store"),
+])
+def test_cli_store_errors_in_one_line(tmp_path: Path, python: str, cli_env: dict[str, str], args: list[str],
+                                      code: int, message: str) -> None:
+    src = tmp_path / "in"
+    write_stories(src, 1)
+    (tmp_path / "afile").write_text("not a store\n", encoding="utf-8")
+    res = _cli(python, cli_env, "ingest", str(src), "--no-progress", *[a.format(tmp=tmp_path) for a in args])
+    assert res.returncode == code and message in res.stderr and "Traceback" not in res.stderr, res.stderr

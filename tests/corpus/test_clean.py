@@ -65,3 +65,15 @@ def test_clean_articles_pure_frame() -> None:
     assert out["title"].tolist() == ["T one", "T2"] and out["n_words"].tolist() == [2, 1]
     assert problems.to_dict("records") == [{"origin": "f:2", "reason": "unparseable date 'x'"}]
     assert raw["title"][0] == " T\u00a0one "          # input untouched
+
+
+def test_titles_are_capped_with_a_warning() -> None:
+    raw = pd.DataFrame({"title": ["word " * 1_000_000, "Normal title"], "text": ["Body.", "Body two."],
+                        "origin": ["big.jsonl:1", "big.jsonl:2"]})
+    df, problems = clean.clean_articles(raw)
+    assert len(df["title"][0]) <= clean.MAX_TITLE and df["title"][0].endswith("…") and df["title"][1] == "Normal title"
+    assert problems.to_dict("records") == [{"origin": "big.jsonl:1", "reason": f"title of 4999999 characters cut to {clean.MAX_TITLE}"}]
+
+
+def test_lone_surrogates_are_replaced() -> None:
+    assert clean.clean_text("a\ud800 b") == "a\ufffd b" and clean.clean_line(" x\udcff ") == "x\ufffd"

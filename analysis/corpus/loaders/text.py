@@ -4,6 +4,8 @@ Layout handled: the headline on the first line (repeats of it are dropped), an o
 section label ("World") and date line near the top, one paragraph per line or per blank-line block,
 contributor/byline lines anywhere (moved to ``byline``), and site furniture (comment forms,
 share/subscribe/cookie prompts, "Related" lists) dropped. Patterns live in :mod:`analysis.corpus.patterns`.
+A first line longer than :data:`analysis.corpus.clean.MAX_TITLE` characters is not a headline: it is
+kept as body text, the article has no title, and ``load_text`` returns a warning.
 
     >>> art = parse_scraped_text("Headline here\\nWorld\\n\\nHeadline here\\n\\nBody one.\\n\\nLeave a Reply")
     >>> art["title"], art["section"], art["text"]
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.corpus import patterns
-from analysis.corpus.clean import decode_bytes
+from analysis.corpus.clean import MAX_TITLE, decode_bytes
 
 HEAD_LINES: int = 6   # section/date/byline lines are looked for among the first lines only
 
@@ -51,11 +53,17 @@ def parse_scraped_text(raw: str) -> dict[str, Any]:
         paras.append(" ".join(buf))
 
     title = section = date_text = None
+    long_first = 0
     bylines: list[str] = []
     body: list[str] = []
     for i, p in enumerate(paras):
         if len(p) > 250 and title is not None:
             body.append(p)           # long paragraphs are never furniture
+            continue
+        if title is None and len(p) > MAX_TITLE:
+            title = ""               # an over-long first line is text, and no later line is the headline
+            long_first = len(p)
+            body.append(p)
             continue
         kind = patterns.classify(p)
         if kind == "tail":
@@ -72,7 +80,7 @@ def parse_scraped_text(raw: str) -> dict[str, Any]:
                 continue
             title = p
             continue
-        if _same(p, title) and (not body or i < HEAD_LINES + 2):
+        if title and _same(p, title) and (not body or i < HEAD_LINES + 2):
             continue                 # repeated headline
         if in_head and date_text is None and kind == "date":
             date_text = patterns.date_value(p)
@@ -82,11 +90,12 @@ def parse_scraped_text(raw: str) -> dict[str, Any]:
             continue
         body.append(p)
     return {
-        "title": title,
+        "title": title or None,
         "section": section,
         "byline": "; ".join(dict.fromkeys(bylines)) or None,
         "raw_date": date_text,
         "text": "\n\n".join(body),
+        "long_first_line": long_first,
     }
 
 
@@ -96,7 +105,13 @@ def _standalone(line: str) -> bool:
 
 
 def load_text(path: Path, data: bytes | None = None) -> tuple[dict[str, Any], str]:
-    """Read one scraped text file; return (article fields, encoding used). Raises InputError."""
+    """Read one scraped text file; return (article fields, encoding used). Raises InputError.
+
+    Warnings about the file (an over-long first line) are in the fields under ``_warnings``.
+    """
     text, encoding = decode_bytes(path.read_bytes() if data is None else data)
     art = parse_scraped_text(text)
+    n = art.pop("long_first_line")
+    if n:
+        art["_warnings"] = [f"first line of {n} characters is too long for a title (at most {MAX_TITLE}): kept as text"]
     return art, encoding

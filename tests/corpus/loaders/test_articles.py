@@ -5,12 +5,16 @@ Each input shape has its own file next to this one (test_text, test_html, test_t
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from analysis import config
+from analysis.corpus.loaders import articles
 from analysis.corpus.loaders.articles import read_articles, sniff_format
 from analysis.errors import UsageError
 
@@ -106,3 +110,93 @@ def test_sample_corpus_has_no_site_boilerplate_left() -> None:
     for prompt in ["manage preferences", "enter your email address", "morning briefing in your inbox",
                    "leave a reply", "required fields are marked"]:
         assert not any(prompt in p for p in paragraphs), prompt
+
+
+# --- one bad item never stops the walk (issue 11, item 7) ----------------------------------------
+
+def _article(path: Path, title: str) -> None:
+    """A small scraped-text article."""
+    path.write_text(f"{title}\n\nThe body of {title.lower()} is here.\n", encoding="utf-8")
+
+
+def test_fifo_in_the_input_folder_is_skipped_not_read(tmp_path: Path, python: str) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    _article(src / "a.txt", "Story A")
+    os.mkfifo(src / "pipe.txt")
+    code = ("import json, sys; from analysis.corpus.loaders.articles import read_articles;"
+            "df, sk = read_articles([sys.argv[1]]); print(json.dumps([len(df), sk]))")
+    res = subprocess.run([python, "-c", code, str(src)], capture_output=True, text=True, timeout=120,
+                         cwd=config.ROOT)          # before the fix this read blocked forever
+    assert res.returncode == 0, res.stderr
+    n, skipped = json.loads(res.stdout)
+    assert n == 1 and skip_reasons(skipped) == {"pipe.txt": "not a regular file (FIFO)"}
+    df, skipped = read_articles([src / "pipe.txt"])          # named directly: the same reason
+    assert len(df) == 0 and skipped[0]["reason"] == "not a regular file (FIFO)"
+
+
+def test_file_name_not_utf8_is_one_skipped_item(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    _article(src / "a.txt", "Story A")
+    for raw in (b"bad\xff name.txt", b"sub/also\xfe.txt"):
+        fd = os.open(os.fsencode(src) + b"/" + raw, os.O_WRONLY | os.O_CREAT, 0o644)
+        os.write(fd, b"Title\n\nA body that is fine.\n")
+        os.close(fd)
+    os.mkdir(os.fsencode(src) + b"/dir\xff")
+    df, skipped = read_articles([src])
+    assert df["title"].tolist() == ["Story A"]
+    reasons = {s["origin"].rsplit("/", 1)[-1]: s["reason"] for s in skipped}
+    assert reasons == {"bad\\xff name.txt": "file name is not valid UTF-8", "also\\xfe.txt": "file name is not valid UTF-8",
+                       "dir\\xff": "folder name is not valid UTF-8 (its files are not read)"}
+    json.dumps(skipped, ensure_ascii=False).encode("utf-8")       # the report can be written
+
+
+def test_unreadable_folder_is_reported(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("running as root: chmod 000 does not stop root from reading "
+                    "(test_walk_errors_are_reported covers the same path by injecting the error)")
+    src = tmp_path / "in"
+    (src / "locked").mkdir(parents=True)
+    _article(src / "a.txt", "Story A")
+    _article(src / "locked" / "b.txt", "Story B")
+    (src / "locked").chmod(0)
+    try:
+        df, skipped = read_articles([src])
+    finally:
+        (src / "locked").chmod(0o755)
+    assert df["title"].tolist() == ["Story A"]
+    assert skip_reasons(skipped)["locked"].startswith("unreadable folder: PermissionError")
+
+
+def test_walk_errors_are_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "in"
+    (src / "locked").mkdir(parents=True)
+    _article(src / "a.txt", "Story A")
+    _article(src / "locked" / "b.txt", "Story B")
+    real = os.scandir
+
+    def scandir(path: str | os.PathLike[str]):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(articles.os, "scandir", scandir)
+    df, skipped = read_articles([src])
+    assert df["title"].tolist() == ["Story A"]
+    assert skip_reasons(skipped) == {"locked": "unreadable folder: PermissionError: Permission denied"}
+
+
+def test_broken_link_and_socket_are_skipped(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    _article(src / "a.txt", "Story A")
+    os.symlink(src / "missing.txt", src / "dangling.txt")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(src / "s.sock"))
+    try:
+        df, skipped = read_articles([src])
+    finally:
+        sock.close()
+    assert len(df) == 1
+    assert skip_reasons(skipped) == {"dangling.txt": "broken symbolic link", "s.sock": "not a regular file (socket)"}

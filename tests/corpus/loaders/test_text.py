@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.corpus.clean import MAX_TITLE
 from analysis.corpus.loaders.articles import read_articles
 from analysis.corpus.loaders.text import load_text, parse_scraped_text
 from analysis.schema import ARTICLE_COLUMNS
@@ -60,3 +61,21 @@ def test_load_text_decodes_before_parsing(tmp_path: Path) -> None:
     art, encoding = load_text(path)
     assert encoding == "cp1252" and art["title"] == "Café talks" and art["section"] == "World"
     assert art["text"] == "The minister’s offer."
+
+
+def test_single_line_megabytes_file_is_text_not_title(tmp_path: Path) -> None:
+    (tmp_path / "long.txt").write_text("word " * 1_000_000, encoding="utf-8")       # 5 MB, one line
+    (tmp_path / "ok.txt").write_text("Short headline\n\n" + "Body sentence. " * 40 + "\n", encoding="utf-8")
+    df, skipped = read_articles([tmp_path])
+    assert skipped == []
+    long = df[df["origin"].str.endswith("long.txt")].iloc[0]
+    assert pd.isna(long["title"]) and long["n_words"] == 1_000_000
+    assert df.loc[df["origin"].str.endswith("ok.txt"), "title"].item() == "Short headline"
+    warned = [w for w in df.attrs["warnings"] if w["origin"].endswith("long.txt")]
+    assert [w["reason"] for w in warned] == [
+        f"first line of 4999999 characters is too long for a title (at most {MAX_TITLE}): kept as text"]
+
+
+def test_over_long_first_line_then_more_lines(tmp_path: Path) -> None:
+    art = parse_scraped_text("x" * 600 + "\n\nShort line later\n\nMore body.")
+    assert art["title"] is None and art["text"].startswith("x" * 600) and "Short line later" in art["text"]
