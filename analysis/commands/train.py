@@ -4,9 +4,9 @@ Reads a labelled JSONL (like `evaluate`), maps the source labels to themes with 
 builds word + headline + character TF-IDF and lexicon-hit features, and chooses by stratified
 k-fold cross-validation (macro-F1 over the 8 core themes) between two presets: `ensemble` (mean of
 a LinearSVC on the source labels, a LinearSVC on the themes and a ComplementNB) and `balanced` (one
-class-balanced LinearSVC on the themes). Prints the CV scores and writes MODEL_FILE (metadata:
-versions, label set, training size, chosen preset, CV scores). Use it with `score --model FILE` or
-`evaluate ... --model FILE`.
+class-balanced LinearSVC on the themes). Prints the CV scores and writes MODEL_FILE, a zip of JSON and
+`.npy` arrays that holds only data (metadata: versions, label set, training data, chosen preset, CV
+scores). Use it with `score --model FILE` or `evaluate ... --model FILE`.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from analysis.errors import UsageError
 from analysis.model.classifier import DEFAULT_PRESETS, PRESETS
+from analysis.model.file_format import check_output
 
 PRESET_CHOICES = ["auto", *sorted(PRESETS)]
 
@@ -61,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from analysis.model.evaluation import read_labelled, select_split
     from analysis.model.theme_model import fit_model, save_model  # deferred on purpose, as above
 
+    check_output(args.output, "--output")  # before training: a folder or a device is never replaced
     fields = tuple(f.strip() for f in args.text_fields.split(",") if f.strip())
     if not fields:
         raise UsageError("--text-fields needs at least one field")

@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 from analysis import schema
 from analysis.errors import UsageError
 from analysis.model.theme_model import predict_themes
+from analysis.spreadsheet import write_reader_csv
 from analysis.themes import scoring as themes
 
 log = logging.getLogger(__name__)
@@ -211,7 +212,9 @@ def evaluate(labelled: str | Path, label_field: str, label_map: str | Path | dic
     """Score labelled items and return the metrics; with ``out`` also write the report files.
 
     Files in ``out``: ``metrics.json``, ``per_theme.csv``, ``confusion.csv``, ``confusion.png``,
-    ``misclassified.csv`` (id, gold, predicted, title, matched terms per theme).
+    ``misclassified.csv`` (id, gold, predicted, title, matched terms per theme). The CSVs are reader
+    CSVs (:func:`analysis.spreadsheet.write_reader_csv`): a cell that a spreadsheet would run as a
+    formula (a title starting with ``=``, ...) gets a leading apostrophe; ``metrics.json`` stays raw.
 
     >>> import json, pathlib, tempfile
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "labelled.jsonl"
@@ -219,6 +222,8 @@ def evaluate(labelled: str | Path, label_field: str, label_map: str | Path | dic
     >>> evaluate(f, "topic", {"topic": {"trade": "trade"}})["accuracy"]
     1.0
     """
+    if out is not None and Path(out).exists() and not Path(out).is_dir():
+        raise UsageError(f"--out {out} is not a folder")
     items = select_split(read_labelled(labelled, label_field, label_map, tuple(text_fields)), split, sample_frac)
     if items.empty:
         raise UsageError("no items left to evaluate (check --split/--sample-frac)")
@@ -233,13 +238,14 @@ def evaluate(labelled: str | Path, label_field: str, label_map: str | Path | dic
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "metrics.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
-        pd.DataFrame(result["per_theme"]).T.rename_axis("theme").to_csv(folder / "per_theme.csv")
+        write_reader_csv(pd.DataFrame(result["per_theme"]).T.rename_axis("theme"), folder / "per_theme.csv",
+                         index=True)
         cm = confusion(gold, guess)
-        cm.to_csv(folder / "confusion.csv")
+        write_reader_csv(cm, folder / "confusion.csv", index=True)
         save_confusion_png(cm, folder / "confusion.png",
                            f"{Path(labelled).name} ({split}): accuracy {result['accuracy']:.3f}, "
                            f"macro-F1 core {result['macro_f1_core']:.3f}")
         wrong = merged[merged["gold"] != merged["primary_theme"]]
-        wrong[["article_id", "label", "gold", "primary_theme", "title", "terms"]].rename(
-            columns={"primary_theme": "predicted"}).to_csv(folder / "misclassified.csv", index=False)
+        write_reader_csv(wrong[["article_id", "label", "gold", "primary_theme", "title", "terms"]].rename(
+            columns={"primary_theme": "predicted"}), folder / "misclassified.csv", index=False)
     return result

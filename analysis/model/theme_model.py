@@ -6,7 +6,9 @@ Classifiers (:mod:`analysis.model.classifier`): by default two candidate presets
 (:mod:`analysis.model.cross_validation`) and the better one on macro-F1 over the 8 core themes is kept:
 ``ensemble`` (mean of a LinearSVC on the source labels, a LinearSVC on the themes and a ComplementNB)
 and ``balanced`` (one class-balanced LinearSVC on the themes with a headline block). The choice, the
-fold scores and the member scales are saved in the metadata.
+fold scores and the member scales are saved in the metadata. The model file
+(:mod:`analysis.model.file_format`) holds only data: the estimators are stored as settings,
+vocabularies and arrays (:mod:`analysis.model.estimators`) and rebuilt from them when loaded.
 
     >>> arts = pd.DataFrame({"article_id": list("abcdef"), "title": ["tariffs on steel", "tariff war",
     ...     "new trade tariffs", "migrants at border", "border migrants", "migrant caravan"], "text": [""] * 6})
@@ -30,7 +32,7 @@ import scipy.sparse as sp
 
 from analysis import schema
 from analysis.config import VERSION
-from analysis.errors import UsageError
+from analysis.errors import ModelMismatchError, UsageError
 from analysis.model import file_format as model_file
 from analysis.model.classifier import (
     DEFAULT_PRESETS,
@@ -47,7 +49,9 @@ from analysis.model.classifier import (
     uses_c,
 )
 from analysis.model.cross_validation import cross_validate
+from analysis.model.estimators import dump_classifier, dump_vectorizer, load_classifier, load_vectorizer
 from analysis.model.features import (
+    BLOCKS,
     article_docs,
     available_blocks,
     build_vectorizers,
@@ -254,8 +258,73 @@ def fit_model(articles: pd.DataFrame, labels: Sequence[Any], text_fields: Sequen
     return model
 
 
+def model_data(model: ThemeModel) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """Return (JSON documents, arrays) holding a fitted model: ``model`` (its structure), vocabularies, arrays."""
+    documents: dict[str, Any] = {}
+    arrays: dict[str, np.ndarray] = {}
+    vectorizers: dict[str, Any] = {}
+    for name, vec in model.vectorizers.items():
+        vectorizers[name], docs, arrs = dump_vectorizer(vec, name)
+        documents.update(docs)
+        arrays.update(arrs)
+    members = []
+    for i, m in enumerate(model.members):
+        spec, arrs = dump_classifier(m["clf"], f"member{i}")
+        members.append({"name": m["name"], "spec": m["spec"], "weights": m["weights"], "C": m["C"],
+                        "scale": m["scale"], "classifier": spec})
+        arrays.update(arrs)
+    documents["model"] = model_file.jsonable({"config": model.config, "label_to_theme": model.label_to_theme,
+                                              "vectorizers": vectorizers, "members": members})
+    return documents, arrays
+
+
+def _block_widths(model: ThemeModel) -> dict[str, int]:
+    """The number of columns of each feature block the model produces."""
+    widths = {name: len(vec.vocabulary_) for name, vec in model.vectorizers.items()}
+    if model.config.get("lexicon_features"):
+        widths["lex"] = 2 * len(schema.ALL_THEMES)  # density and headline flag per theme
+    return widths
+
+
+def _rebuild_member(model: ThemeModel, raw: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> dict[str, Any]:
+    """Rebuild one member (its classifier on the blocks it weights) and check its labels."""
+    widths = _block_widths(model)
+    weights = {str(b): float(w) for b, w in raw["weights"].items()}
+    if not weights or set(weights) - set(widths):
+        raise ValueError(f"member {raw.get('name')!r} uses blocks {sorted(weights)}; the model has {sorted(widths)}")
+    clf = load_classifier(raw["classifier"], arrays, sum(widths[b] for b in weights))
+    spec = dict(raw["spec"])
+    known = model.label_to_theme if spec.get("target") == "source" else set(model.themes)
+    if spec.get("target") not in ("source", "theme") or set(map(str, clf.classes_)) - set(known):
+        raise ValueError(f"member {raw.get('name')!r}: target {spec.get('target')!r} or classes outside the label map")
+    return {"name": str(raw["name"]), "spec": spec, "weights": weights, "clf": clf,
+            "C": None if raw["C"] is None else float(raw["C"]), "scale": float(raw["scale"])}
+
+
+def model_from_data(documents: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> ThemeModel:
+    """Rebuild a fitted model from :func:`model_data`'s documents and arrays (ValueError etc. when inconsistent)."""
+    doc = documents["model"]
+    mapping = doc["label_to_theme"]
+    if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+        raise ValueError("label_to_theme is not a map of labels to themes")
+    model = ThemeModel(dict(doc["config"]), mapping)
+    if set(doc["vectorizers"]) - set(BLOCKS):
+        raise ValueError(f"unknown feature blocks {sorted(doc['vectorizers'])}")
+    model.vectorizers = {str(k): load_vectorizer(v, documents, arrays) for k, v in doc["vectorizers"].items()}
+    model.members = [_rebuild_member(model, raw, arrays) for raw in doc["members"]]
+    if not model.members:
+        raise ValueError("no classifiers")
+    used_docs = {"model"} | {v["vocabulary"] for v in doc["vectorizers"].values()}
+    used_arrays = {v["idf"] for v in doc["vectorizers"].values() if v["idf"]}
+    used_arrays |= {a for raw in doc["members"] for a in raw["classifier"]["arrays"].values()}
+    extra = sorted((set(documents) - used_docs) | (set(arrays) - used_arrays))
+    if extra:
+        raise ValueError(f"unexpected member(s) {extra[:5]}")
+    return model
+
+
 def save_model(model: ThemeModel, path: str | Path) -> Path:
-    """Save a fitted model with its metadata as one file and return its path.
+    """Save a fitted model with its metadata as one file (data only: JSON and ``.npy``) and return its path.
 
     >>> import tempfile, pathlib
     >>> arts = pd.DataFrame({"article_id": list("abcd"), "title": ["tariffs", "tariffs war", "migrants", "migrants"]})
@@ -267,24 +336,27 @@ def save_model(model: ThemeModel, path: str | Path) -> Path:
     """
     if not isinstance(model, ThemeModel) or model.clf is None:
         raise UsageError("save_model needs a fitted model from fit_model()")
-    meta = {k: v for k, v in model.metadata.items() if k not in ("format", "format_version")}
+    meta = {k: v for k, v in model.metadata.items() if k not in ("format", "format_version", "contents")}
     meta = {**meta, **installed_versions()}
-    model_file.write_model_file(path, model, model_file.jsonable(meta))
+    documents, arrays = model_data(model)
+    model_file.write_model_file(path, model_file.jsonable(meta), documents, arrays)
     return Path(path)
 
 
 def load_model(path: str | Path, expected_labels: Iterable[Any] | None = None) -> ThemeModel:
     """Load a model file; ModelMismatchError if it is not a model, corrupt, or mismatched.
 
-    Checked before unpickling: the file signature, format version, package and scikit-learn
-    versions, and (when given) ``expected_labels`` against the model's theme or source-label set.
+    Nothing in the file runs: it holds JSON and numeric arrays, from which the estimators are rebuilt.
+    Checked first: the format and format version (pickle-based files of earlier versions are refused
+    unread), the package and scikit-learn versions, and (when given) ``expected_labels`` against the
+    model's theme or source-label set; then every member's size, checksum, dtype and shape.
 
     >>> import pathlib, tempfile
     >>> bogus = pathlib.Path(tempfile.mkdtemp()) / "not-a-model.bin"
     >>> _ = bogus.write_bytes(b"hello")
     >>> try:
     ...     load_model(bogus)
-    ... except model_file.ModelMismatchError:
+    ... except ModelMismatchError:
     ...     print("refused")
     refused
     """
@@ -292,10 +364,14 @@ def load_model(path: str | Path, expected_labels: Iterable[Any] | None = None) -
     model_file.check_versions(path, header, installed_versions())
     if expected_labels is not None:
         model_file.check_labels(path, header, expected_labels)
-    model = model_file.read_payload(path, header)
-    if not isinstance(model, ThemeModel):
-        raise model_file.ModelMismatchError(f"{path}: the payload is a {type(model).__name__}, not a theme model")
-    model.metadata = {k: v for k, v in header.items() if k not in ("payload_sha256", "payload_bytes")}
+    documents, arrays = model_file.read_contents(path, header)
+    try:
+        model = model_from_data(documents, arrays)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        reason = (str(exc).splitlines() or [""])[0][:300]
+        raise ModelMismatchError(f"{path}: corrupt model file (cannot rebuild the model: {type(exc).__name__}: "
+                                 f"{reason}); {model_file.RETRAIN_HINT}") from None
+    model.metadata = {k: v for k, v in header.items() if k != "contents"}
     fp = header.get("lexicon_fingerprint")
     if fp and fp != lexicon_fingerprint():
         log.warning("%s was trained with different lexicons; its dictionary features may have drifted", path)

@@ -1,18 +1,21 @@
 """The ``evaluate`` command (analysis.commands.evaluate) on slices of both labelled dev sets, in process.
 
 A trained model evaluated with ``--model`` is in tests/commands/test_train.py; the metrics
-themselves (analysis.model.evaluation) are tested in tests/model/test_evaluation.py.
+themselves (analysis.model.evaluation) are tested in tests/model/test_evaluation.py. A crafted
+pickle-based model file is refused by ``python -m analysis evaluate --model`` without running it.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 
 import pytest
 
 from analysis import schema
 from analysis.commands import evaluate as evaluate_cmd
 from analysis.errors import UsageError
+from tests.model.test_file_format import craft_pickle_model
 
 
 def _run_cli(argv: list[str]) -> int:
@@ -48,3 +51,29 @@ def test_empty_text_fields_is_a_usage_error(allsides_path, allsides_map):
     with pytest.raises(UsageError, match="at least one field"):
         _run_cli([str(allsides_path), "--label-field", "topic", "--label-map", str(allsides_map),
                   "--text-fields", " , "])
+
+
+def test_evaluate_refuses_pickle_model_without_running_it(cli_env, python, tmp_path):
+    labelled = tmp_path / "labelled.jsonl"
+    labelled.write_text("\n".join(json.dumps({"id": str(i), "title": t, "text": "", "topic": k})
+                                  for i, (t, k) in enumerate([("Tariffs rise", "trade"), ("Border wait", "migration")])))
+    label_map = tmp_path / "map.json"
+    label_map.write_text(json.dumps({"topic": {"trade": "trade", "migration": "migration"}}))
+    marker = tmp_path / "pwned"
+    model = craft_pickle_model(tmp_path / "evil.model", marker)
+    proc = subprocess.run([python, "-m", "analysis", "evaluate", str(labelled), "--label-field", "topic",
+                           "--label-map", str(label_map), "--model", str(model), "--out", str(tmp_path / "eval")],
+                          env=cli_env, capture_output=True, text=True, timeout=300)
+    assert not marker.exists(), "evaluate --model ran code from the model file"
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("error: ") and "python -m analysis train" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_out_that_is_a_file_is_usage_error(allsides_path, allsides_map, tmp_path):
+    out = tmp_path / "eval.txt"
+    out.write_text("keep me")
+    with pytest.raises(UsageError, match=r"--out .*eval\.txt is not a folder"):
+        _run_cli([str(allsides_path), "--label-field", "topic", "--label-map", str(allsides_map),
+                  "--sample-frac", "0.02", "--out", str(out)])
+    assert out.read_text() == "keep me"

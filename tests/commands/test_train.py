@@ -1,12 +1,15 @@
 """The ``train`` command (analysis.commands.train) through ``python -m analysis``, and its model used by the others.
 
 A model trained on a slice of the NYT dev set is written with its cross-validation scores, then
-drives ``evaluate --model`` and ``score --model`` (analysis.commands.evaluate, analysis.commands.score).
+drives ``evaluate --model`` and ``score --model`` (analysis.commands.evaluate, analysis.commands.score);
+a crafted pickle-based model file is refused by ``score --model`` without running it.
 The model itself (analysis.model.theme_model) is tested in tests/model/test_theme_model.py.
 """
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 
 import pandas as pd
@@ -14,6 +17,7 @@ import pandas as pd
 from analysis import config, schema
 from analysis.model import file_format as model_file
 from analysis.model.theme_model import load_model
+from tests.model.test_file_format import craft_pickle_model
 
 
 def test_train_cli_writes_model_with_cv_scores(nyt_path, nyt_map, cli_env, python, tmp_path):
@@ -68,3 +72,45 @@ def test_trained_model_drives_evaluate_and_score(nyt_path, nyt_map, cli_env, pyt
     assert len(pred) > 40 and set(pred["primary_theme"]) <= set(schema.ALL_THEMES) | {schema.NO_THEME}
     missing = cli("score", "--store", str(store), "--model", str(tmp_path / "none.model"))
     assert missing.returncode == 2 and "model file not found" in missing.stderr
+
+
+def test_score_refuses_pickle_model_without_running_it(cli_env, python, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name, body in (("a.txt", "Tariffs rise on steel\n\nThe tariff on steel imports rose again."),
+                       ("b.txt", "Migrants wait at the border\n\nAsylum claims rose at the border.")):
+        (inbox / name).write_text(body, encoding="utf-8")
+    store = tmp_path / "store"
+    cli = [python, "-m", "analysis"]
+    ingest = subprocess.run([*cli, "ingest", str(inbox), "--store", str(store), "--no-progress"], env=cli_env,
+                            capture_output=True, text=True, timeout=300)
+    assert ingest.returncode == 0, ingest.stderr
+    marker = tmp_path / "pwned"
+    model = craft_pickle_model(tmp_path / "evil.model", marker)
+    proc = subprocess.run([*cli, "score", "--store", str(store), "--model", str(model)], env=cli_env,
+                          capture_output=True, text=True, timeout=300)
+    assert not marker.exists(), "score --model ran code from the model file"
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("error: ") and "python -m analysis train" in proc.stderr
+    assert not (store / "article_themes_model.parquet").exists()
+
+
+def test_output_that_is_not_a_regular_file_is_refused_before_training(cli_env, python, tmp_path):
+    """`--output` naming a folder or a FIFO: one-line usage error (exit 2), nothing replaced, no training."""
+    labelled = tmp_path / "labelled.jsonl"
+    rows = [{"id": str(i), "title": t, "text": "", "topic": k} for i, (t, k) in
+            enumerate([("Tariffs rise", "trade"), ("Steel tariffs", "trade"), ("Border wait", "migration"),
+                       ("Asylum at the border", "migration")])]
+    labelled.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    label_map = tmp_path / "map.json"
+    label_map.write_text(json.dumps({"topic": {"trade": "trade", "migration": "migration"}}))
+    fifo = tmp_path / "pipe.model"
+    os.mkfifo(fifo)
+    for target in (tmp_path, fifo):
+        proc = subprocess.run([python, "-m", "analysis", "train", str(labelled), "--label-field", "topic",
+                               "--label-map", str(label_map), "--output", str(target), "--cv", "0"],
+                              env=cli_env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert proc.stderr.startswith("error: --output") and "not a regular file" in proc.stderr
+        assert "trained on" not in proc.stdout
+    assert stat.S_ISFIFO(fifo.lstat().st_mode) and tmp_path.is_dir()

@@ -4,6 +4,7 @@ The ``evaluate`` command on both dev sets is tested in tests/commands/test_evalu
 """
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -59,3 +60,23 @@ def test_usage_errors(allsides_path, allsides_map, tmp_path):
     bad_map.write_text(json.dumps({"immigration": "migration"}))
     with pytest.raises(UsageError, match="not in the label map"):
         read_labelled(allsides_path, "topic", bad_map)
+
+
+def test_reader_csvs_cannot_run_formulas(tmp_path):
+    """Titles, labels and ids from the labelled file reach misclassified.csv neutralized (OWASP: a leading ')."""
+    title = '=HYPERLINK("http://evil.example","click")'
+    rows = [{"id": "@1", "title": title, "text": "Tariffs on steel imports rose. The tariff war goes on.",
+             "topic": "-health"},
+            {"id": "2", "title": "Hospitals and doctors", "text": "Health care costs rose.", "topic": "-health"}]
+    labelled = tmp_path / "labelled.jsonl"
+    labelled.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    out = tmp_path / "eval"
+    evaluate(labelled, "topic", {"topic": {"-health": "health"}}, out=out)
+    with (out / "misclassified.csv").open(encoding="utf-8", newline="") as fh:
+        wrong = list(csv.DictReader(fh))
+    assert [(r["article_id"], r["title"], r["label"]) for r in wrong] == [("'@1", "'" + title, "'-health")]
+    for name in ("per_theme.csv", "confusion.csv"):
+        with (out / name).open(encoding="utf-8", newline="") as fh:
+            cells = [c for row in csv.reader(fh) for c in row]
+        assert cells and not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r")]
+        assert not [c for c in cells if c.startswith("-") and not c.lstrip("-").replace(".", "").isdigit()]

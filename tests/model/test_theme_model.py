@@ -5,7 +5,6 @@ tests/commands/test_train.py.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -13,10 +12,10 @@ import numpy as np
 import pytest
 
 from analysis.errors import ModelMismatchError, UsageError
-from analysis.model import file_format as model_file
 from analysis.model.cross_validation import core_macro_f1
 from analysis.model.evaluation import read_labelled, select_split
 from analysis.model.theme_model import fit_model, load_model, predict_themes, save_model
+from tests.model.test_file_format import rewrite_model
 
 
 @pytest.fixture(scope="module")
@@ -33,17 +32,6 @@ def trained(nyt_items, tmp_path_factory) -> tuple[Path, object]:
                       cv=2, c_grid=(1.0,), char_ngrams=None)
     path = save_model(model, tmp_path_factory.mktemp("model") / "nyt.model")
     return path, model
-
-
-def _rewrite_header(src: Path, dst: Path, **changes) -> None:
-    """Copy a model file with some header fields changed (payload untouched)."""
-    raw = src.read_bytes()
-    start = len(model_file.MAGIC)
-    size = int.from_bytes(raw[start:start + 8], "big")
-    header = json.loads(raw[start + 8:start + 8 + size])
-    header.update(changes)
-    new = json.dumps(header).encode("utf-8")
-    dst.write_bytes(model_file.MAGIC + len(new).to_bytes(8, "big") + new + raw[start + 8 + size:])
 
 
 def test_roundtrip_gives_identical_predictions(trained, nyt_items):
@@ -74,10 +62,10 @@ def test_beats_majority_baseline_on_held_out_items(trained, nyt_items):
 def test_tampered_version_is_clear_error(trained, tmp_path):
     path, _ = trained
     bad = tmp_path / "old.model"
-    _rewrite_header(path, bad, package_version="0.0.1")
+    rewrite_model(path, bad, header={"package_version": "0.0.1"})
     with pytest.raises(ModelMismatchError, match=r"package_version 0\.0\.1 .* installed.*retrain"):
         load_model(bad)
-    _rewrite_header(path, bad, sklearn_version="0.24.2")
+    rewrite_model(path, bad, header={"sklearn_version": "0.24.2"})
     with pytest.raises(ModelMismatchError, match="sklearn_version 0.24.2"):
         predict_themes(bad, read_labelled_stub())
 
@@ -102,7 +90,7 @@ def test_non_model_and_corrupt_files_are_clear_errors(trained, nyt_path, tmp_pat
         load_model(nyt_path)
     truncated = tmp_path / "cut.model"
     truncated.write_bytes(path.read_bytes()[:-100])
-    with pytest.raises(ModelMismatchError, match="corrupt model file"):
+    with pytest.raises(ModelMismatchError, match="not a theme model file, or a damaged one"):
         load_model(truncated)
     with pytest.raises(UsageError, match="not found"):
         load_model(tmp_path / "missing.model")
@@ -140,8 +128,8 @@ def test_ensemble_labels_agree_with_themes_and_old_format_is_refused(trained, ny
     scores = pred[[f"score_{t}" for t in model.themes]].to_numpy()
     assert np.array_equal(np.asarray(model.themes)[scores.argmax(axis=1)], pred["primary_theme"].to_numpy())
     old = tmp_path / "v1.model"
-    _rewrite_header(path, old, format_version=1)
-    with pytest.raises(ModelMismatchError, match="format 1 but this installation reads format 2"):
+    rewrite_model(path, old, header={"format_version": 2})
+    with pytest.raises(ModelMismatchError, match="format 2 but this installation reads format 3"):
         load_model(old)
 
 
