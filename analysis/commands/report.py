@@ -17,10 +17,11 @@ from tqdm import tqdm
 from analysis import config
 from analysis.aggregate.count_files import AGGREGATES_DIR, write_aggregates
 from analysis.cluster.options import add_dask_argument, session
-from analysis.errors import UsageError
+from analysis.corpus.store import current_version
+from analysis.errors import StoreError, UsageError
 from analysis.report import fingerprints as fp
 from analysis.report import plan as reports
-from analysis.report.run import prune_runs, run_report
+from analysis.report.run import check_out_dir, pin_store, prune_runs, run_report
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,8 +61,10 @@ def _split(text: str | None) -> list[str]:
     return [t.strip() for t in (text or "").split(",") if t.strip()]
 
 
-def plan_from_args(args: argparse.Namespace) -> tuple[list[reports.Job], dict[str, Any]]:
-    """Validate the command line against the corpus and notebooks; return jobs and context."""
+def plan_from_args(args: argparse.Namespace,
+                   version: str | None = None) -> tuple[list[reports.Job], dict[str, Any]]:
+    """Validate the command line against store ``version`` (None: the current one) and the
+    notebooks; return jobs and context."""
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     if args.timeout <= 0:
@@ -85,7 +88,7 @@ def plan_from_args(args: argparse.Namespace) -> tuple[list[reports.Job], dict[st
     end = check(reports.parse_date, args.end, "--end")
     outlets = _split(args.outlets)
     store = config.store_dir(args.store)
-    index = fp.read_corpus_index(store)
+    index = fp.read_corpus_index(store, version)
     if index.empty:
         raise UsageError("\n".join(problems + [
             f"no articles in the store {store}; "
@@ -103,21 +106,26 @@ def plan_from_args(args: argparse.Namespace) -> tuple[list[reports.Job], dict[st
               "start": start.date().isoformat() if start is not None else None,
               "end": end.date().isoformat() if end is not None else None,
               "outlets": outlets or None,
-              "use_aggregates": True if getattr(args, "dask", None) else None}
+              "use_aggregates": True if getattr(args, "dask", None) else None,
+              "store_version": version}
     plan = [t for t in themes if t in valid]
     jobs = check(reports.select_jobs, reports.plan_jobs(plan, args.notebooks), _split(args.only))
     if jobs is not None:
         jobs = check(reports.resolve_jobs, jobs, common,
                      reports.parse_assignments(args.param), valid)
+    if jobs is not None:
+        jobs = check(reports.check_file_parameters, jobs, store)
+    check(check_out_dir, (args.out or config.REPORTS_DIR).resolve())
     if problems:
         raise UsageError("\n".join(problems))
     assert jobs is not None
-    context = {"store": store, "index": index, "corpus": corpus, "window": window,
+    context = {"store": store, "version": version, "index": index, "corpus": corpus, "window": window,
                "options": {"themes": themes, "store": str(store), "start": common["start"],
                            "end": common["end"], "outlets": outlets, "jobs": args.jobs,
                            "timeout": args.timeout, "show_code": args.show_code,
-                           "params": args.param, "only": args.only, "notebooks": str(args.notebooks or
-                                                                  config.NOTEBOOKS_DIR)}}
+                           "params": args.param, "only": args.only, "force": args.force,
+                           "keep": args.keep, "dask": getattr(args, "dask", None),
+                           "notebooks": str(args.notebooks or config.NOTEBOOKS_DIR)}}
     return jobs, context
 
 
@@ -140,8 +148,12 @@ def aggregate_selection(jobs: list[reports.Job]) -> dict[str, Any] | None:
     return sels[0] if sels else None
 
 
-def dask_aggregates(args: argparse.Namespace, jobs: list[reports.Job], store: Path) -> None:
-    """Compute the notebooks' count tables on the cluster into <store>/aggregates (unless current)."""
+def dask_aggregates(args: argparse.Namespace, jobs: list[reports.Job], store: Path,
+                    version: str | None = None) -> None:
+    """Compute the notebooks' count tables on the cluster into <store>/aggregates (unless current).
+
+    They are computed on the store's current version, which must be the run's pinned ``version``
+    (a commit in between would give the notebooks other numbers: StoreError, run again)."""
     # deferred on purpose: the Dask report counts pull numba (the compiled theme kernels)
     from analysis.cluster import report_counts
 
@@ -155,6 +167,11 @@ def dask_aggregates(args: argparse.Namespace, jobs: list[reports.Job], store: Pa
         return
     with session(args):
         tables = report_counts.compute_report_aggregates(store, sel, show_progress=not args.no_progress)
+    current = current_version(store)
+    if version is not None and (current is None or current.name != version):
+        raise StoreError(f"store {store} changed (version {version} -> "
+                         f"{current.name if current else 'none'}) while the Dask aggregates were "
+                         f"computed; run the report again")
     folder = write_aggregates(tables, store, params=params)
     print(f"aggregates computed on dask -> {folder}")
 
@@ -196,20 +213,21 @@ class Progress:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Validate, then run (or skip) the report; print a summary."""
+    """Validate, then run (or skip) the report on one pinned store version; print a summary."""
     logging.getLogger("papermill").setLevel(logging.WARNING)  # "Input Notebook: ..." per inspect
-    jobs, ctx = plan_from_args(args)
-    out_dir = (args.out or config.REPORTS_DIR).resolve()
-    if args.dry_run:
-        for job in jobs:
-            print(f"{job.label}: {job.notebook} {job.parameters}")
-        return 0
-    if getattr(args, "dask", None):
-        dask_aggregates(args, jobs, ctx["store"])
-    result = run_report(jobs, out_dir, ctx["store"], ctx["corpus"], ctx["index"],
-                        ctx["options"], n_jobs=args.jobs, timeout=args.timeout,
-                        show_code=args.show_code, force=args.force,
-                        on_event=Progress(len(jobs)))
+    with pin_store(config.store_dir(args.store)) as version:
+        jobs, ctx = plan_from_args(args, version)
+        out_dir = (args.out or config.REPORTS_DIR).resolve()
+        if args.dry_run:
+            for job in jobs:
+                print(f"{job.label}: {job.notebook} {job.parameters}")
+            return 0
+        if getattr(args, "dask", None):
+            dask_aggregates(args, jobs, ctx["store"], version)
+        result = run_report(jobs, out_dir, ctx["store"], ctx["corpus"], ctx["index"],
+                            ctx["options"], n_jobs=args.jobs, timeout=args.timeout,
+                            show_code=args.show_code, force=args.force,
+                            on_event=Progress(len(jobs)), version=version)
     for gone in prune_runs(out_dir, args.keep):
         print(f"removed old run {gone.name}")
     if result.status == "skipped":

@@ -1,7 +1,8 @@
 """What the report notebooks call: their data source, the charts, the tables and small helpers.
 
 - ``source``: the article table or a Dask run's count tables -- ``report_data``, ``ArticleData``,
-  ``AggregateData``, ``load_aggregate_data``, ``rollup``, ``text_available``.
+  ``AggregateData``, ``load_aggregate_data``, ``rollup``, ``text_available``, ``ingest_report``;
+  ``store_version`` pins the store version every read of a report makes.
 - ``charts``: one function per report chart (``theme_attention``, ``attention_by_outlet``, ``theme_mix``, ...).
 - ``plotting``: chart primitives in the house style; each chart saved as PNG + SVG + CSV
   (``save_chart``, ``Chart``, ``source_note``, ``lines``, ``bar``, ``heatmap``, ...).

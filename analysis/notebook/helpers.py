@@ -19,9 +19,10 @@ import pandas as pd
 from analysis import config
 from analysis.aggregate import selection
 from analysis.corpus.loaders.articles import read_articles
-from analysis.corpus.store import load_corpus
-from analysis.errors import UsageError
+from analysis.corpus.store import kept_versions, load_corpus, version_dir
+from analysis.errors import StoreError, UsageError
 from analysis.notebook import plotting
+from analysis.spreadsheet import write_reader_csv
 from analysis.themes import scoring
 from analysis.themes.cache import load_scores
 
@@ -42,6 +43,7 @@ class Corpus:
     note: str
     store: Path | None = None
     params: dict = field(default_factory=dict)
+    store_version: str = ""
 
 
 def store_or_default(store: str | Path | None) -> Path:
@@ -49,16 +51,39 @@ def store_or_default(store: str | Path | None) -> Path:
     return config.store_dir(store or None)
 
 
-def _load_articles(store: Path, start: str | None, end: str | None, outlets: list[str]) -> pd.DataFrame:
+def check_version(store: Path, store_version: str = "") -> str:
+    """Return ``store_version`` ("" = the current one) after checking ``store`` still has it.
+
+    A name the store does not have is a one-line UsageError that names the versions it keeps.
+    """
+    if not store_version:
+        return ""
+    try:
+        version_dir(store, store_version)
+    except StoreError:
+        have = ", ".join(kept_versions(store)) or "none"
+        raise UsageError(f"store version {store_version!r} is not in {store} (it has: {have}); run the "
+                         f"report again, or leave store_version empty to read the current version") from None
+    return store_version
+
+
+def _load_articles(store: Path, start: str | None, end: str | None, outlets: list[str],
+                   store_version: str = "") -> pd.DataFrame:
     """Load the article table of ``store`` (pushing the date/outlet filters down to the reader)."""
-    return load_corpus(store=store, start=start or None, end=end or None, sources=outlets or None)
+    return load_corpus(store=store, start=start or None, end=end or None, sources=outlets or None,
+                       version=store_version or None)
 
 
-def score_articles(articles: pd.DataFrame, store: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Theme scores, hits and article themes for ``articles`` (the store's cache when available)."""
+def score_articles(articles: pd.DataFrame, store: Path | None = None,
+                   store_version: str = "") -> dict[str, pd.DataFrame]:
+    """Theme scores, hits and article themes for ``articles`` (the store's cache when available).
+
+    The cache is checked against the articles of the same store version (``store_version``, "" =
+    the current one) that ``articles`` were read from, so scores never come from another version.
+    """
     ids = set(articles["article_id"].astype(str))
     if store is not None:
-        got = load_scores(store=store)
+        got = load_scores(store=store, version=store_version or None)
         return {k: v[v["article_id"].astype(str).isin(ids)].reset_index(drop=True) for k, v in got.items()
                 if k in ("scores", "hits", "article_themes")}
     scores = scoring.score_themes(articles)
@@ -66,29 +91,37 @@ def score_articles(articles: pd.DataFrame, store: Path | None = None) -> dict[st
 
 
 def prepare(store: str | Path | None = "", start: str = "", end: str = "", outlets: str | list[str] = "",
-            exclude_duplicates: bool = True, corpus_label: str = "") -> Corpus:
-    """Load articles (date range inclusive, outlets, duplicates excluded) with their theme scores."""
+            exclude_duplicates: bool = True, corpus_label: str = "", store_version: str = "") -> Corpus:
+    """Load articles (date range inclusive, outlets, duplicates excluded) with their theme scores.
+
+    ``store_version`` pins one committed version of the store (e.g. ``"v000012"``; "" = the
+    current one): the articles and the scores both come from it.
+    """
     folder = store_or_default(store)
     if not (folder / config.ARTICLES_DATASET).exists():
         raise UsageError(f"no article store at {folder}: run `python -m analysis ingest PATH --store {folder}`")
+    store_version = check_version(folder, store_version)
     names = selection.parse_list(outlets)
-    articles = _load_articles(folder, start, end, names)
+    articles = _load_articles(folder, start, end, names, store_version)
     articles = selection.select_articles(articles, start or None, end or None, names, exclude_duplicates)
     articles = articles.reset_index(drop=True)
-    scored = score_articles(articles, folder)
+    scored = score_articles(articles, folder, store_version)
     label = corpus_label or f"Source: article store '{folder.name}'"
     note = plotting.source_note(articles, label)
     params = {"store": str(folder), "start": start, "end": end, "outlets": names,
-              "exclude_duplicates": exclude_duplicates}
-    log.info("prepared %d articles from %s", len(articles), folder)
-    return Corpus(articles, scored["scores"], scored["hits"], scored["article_themes"], note, folder, params)
+              "exclude_duplicates": exclude_duplicates, "store_version": store_version}
+    log.info("prepared %d articles from %s (version %s)", len(articles), folder, store_version or "current")
+    return Corpus(articles, scored["scores"], scored["hits"], scored["article_themes"], note, folder, params,
+                  store_version)
 
 
-def load_article(article_id: str = "", path: str = "", store: str | Path | None = "") -> pd.DataFrame:
+def load_article(article_id: str = "", path: str = "", store: str | Path | None = "",
+                 store_version: str = "") -> pd.DataFrame:
     """One article as a one-row table: from ``path`` (read with the loaders), else ``article_id``
-    in the store, else the bundled sample article."""
+    in the store (version ``store_version``, "" = the current one), else the bundled sample article."""
     if article_id:
-        arts = load_corpus(store=store_or_default(store))
+        folder = store_or_default(store)
+        arts = load_corpus(store=folder, version=check_version(folder, store_version) or None)
         row = arts[arts["article_id"].astype(str) == article_id]
         if row.empty:
             raise UsageError(f"article_id {article_id!r} not found in {store_or_default(store)}")
@@ -150,12 +183,15 @@ def table_html(df: pd.DataFrame, max_rows: int = 30, max_chars: int = 300, links
 
 def show_table(df: pd.DataFrame, max_rows: int = 30, max_chars: int = 300, links: bool = True,
                csv: str | Path | None = None) -> None:
-    """Display a table (HTML-escaped) in the notebook; with ``csv=`` also save all its rows there."""
+    """Display a table (HTML-escaped) in the notebook; with ``csv=`` also save all its rows there.
+
+    The CSV is a reader CSV (:func:`analysis.spreadsheet.write_reader_csv`): cells such as
+    ``=HYPERLINK(...)`` in a title are written as ``'=HYPERLINK(...)``; numbers stay unchanged.
+    """
     from IPython.display import HTML, display
 
     if csv is not None:
-        Path(csv).parent.mkdir(parents=True, exist_ok=True)
-        df.to_csv(csv, index=False)
+        write_reader_csv(df, csv, index=False)
     if df.empty:
         display(HTML("<p><em>No rows for these parameters.</em></p>"))
         return

@@ -26,6 +26,8 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
+from analysis.spreadsheet import write_reader_csv
+
 OKABE_ITO: list[str] = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7",
                         "#F0E442", "#000000"]
 GREY = "#999999"
@@ -66,6 +68,9 @@ class Chart(NamedTuple):
 def save_chart(fig: plt.Figure, data: pd.DataFrame, stem: str | Path) -> dict[str, Path]:
     """Write ``stem.png``, ``stem.svg`` and ``stem.csv`` (the plotted numbers); return the paths.
 
+    The CSV is a reader CSV (:func:`analysis.spreadsheet.write_reader_csv`): a text cell that a
+    spreadsheet would run as a formula gets a leading apostrophe; numbers are written unchanged.
+
     >>> import pathlib, tempfile
     >>> import matplotlib.pyplot as plt, pandas as pd
     >>> data = pd.DataFrame({"month": ["2025-01", "2025-02"], "share": [0.2, 0.4]})
@@ -86,7 +91,7 @@ def save_chart(fig: plt.Figure, data: pd.DataFrame, stem: str | Path) -> dict[st
     for col in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[col]):
             frame[col] = frame[col].dt.strftime("%Y-%m-%d")
-    frame.to_csv(paths["csv"], index=False)
+    write_reader_csv(frame, paths["csv"], index=False)
     return paths
 
 

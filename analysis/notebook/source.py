@@ -14,6 +14,7 @@ Both give the same count tables, so the same finalize functions (``theme_share``
 """
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,13 +27,20 @@ from analysis.aggregate import counts, evidence_counts, selection
 from analysis.aggregate.count_files import read_aggregates, read_params
 from analysis.aggregate.report_counts import KIND, REPORT_TABLES, selection_params
 from analysis.corpus import quality
-from analysis.corpus.store import corpus_fingerprint, load_corpus
+from analysis.corpus.store import (
+    REPORTS_DIR,
+    VERSION_REPORT,
+    corpus_fingerprint,
+    load_corpus,
+    read_manifest,
+    version_dir,
+)
 from analysis.errors import UsageError
 from analysis.evidence.actors import actors
 from analysis.evidence.places import places
 from analysis.evidence.tone import tone
 from analysis.notebook import tables
-from analysis.notebook.helpers import Corpus, prepare
+from analysis.notebook.helpers import Corpus, check_version, prepare
 from analysis.periods import periods
 
 log = logging.getLogger(__name__)
@@ -53,6 +61,20 @@ def rollup(table: pd.DataFrame, keys: Sequence[str], freq: str | None = None) ->
         return t[list(keys) + values].reset_index(drop=True)
     out = t.groupby(list(keys), dropna=False, sort=True)[values].sum().reset_index()
     return out.astype({v: t[v].dtype for v in values})
+
+
+def ingest_report(store: str | Path | None = "", store_version: str = "") -> dict:
+    """The ingest report of the commit that made ``store_version`` ({} when it has none kept); the
+    store's latest ``ingest_report.json`` when ``store_version`` is ""."""
+    folder = config.store_dir(store or None)
+    if not check_version(folder, store_version):
+        return quality.read_ingest_report(folder)
+    vdir = version_dir(folder, store_version)
+    txid = str(read_manifest(vdir).get("txid") or "")
+    for path in (vdir / VERSION_REPORT, folder / REPORTS_DIR / f"{txid}.json"):
+        if path.is_file() and (path.parent == vdir or txid):
+            return json.loads(path.read_text(encoding="utf-8"))
+    return {}
 
 
 # ---------------------------------------------------------------------------- the two data sources
@@ -105,6 +127,10 @@ class AggregateData:
     def quality_counts(self) -> pd.DataFrame:
         """The store's data-quality counts (``quality.count_quality``, summed)."""
         return self.tables["quality"]
+
+    def ingest_report(self) -> dict:
+        """The ingest report of the store version read (:func:`ingest_report`)."""
+        return ingest_report(self.store, self.params.get("store_version", ""))
 
     def n_theme_articles(self, theme: str) -> tuple[int, int]:
         """(articles where ``theme`` is present, all selected articles)."""
@@ -176,8 +202,12 @@ class ArticleData:
         return evidence_counts.count_mentions(found, theme=theme)
 
     def quality_counts(self) -> pd.DataFrame:
-        """``quality.count_quality`` of the whole store (before the selection)."""
-        return quality.count_quality(load_corpus(store=self.store))
+        """``quality.count_quality`` of the whole store version read (before the selection)."""
+        return quality.count_quality(load_corpus(store=self.store, version=self.corpus.store_version or None))
+
+    def ingest_report(self) -> dict:
+        """The ingest report of the store version read (:func:`ingest_report`)."""
+        return ingest_report(self.store, self.corpus.store_version)
 
     def n_theme_articles(self, theme: str) -> tuple[int, int]:
         """(articles where ``theme`` is present, all selected articles)."""
@@ -202,9 +232,13 @@ def aggregate_note(tables: dict[str, pd.DataFrame], label: str) -> str:
 
 def load_aggregate_data(store: str | Path | None = "", start: str = "", end: str = "",
                         outlets: str | list[str] = "", exclude_duplicates: bool = True,
-                        corpus_label: str = "") -> AggregateData:
-    """Read the report aggregates of ``store``; UsageError when absent, stale or for another selection."""
+                        corpus_label: str = "", store_version: str = "") -> AggregateData:
+    """Read the report aggregates of ``store``; UsageError when absent, stale or for another selection.
+
+    The aggregates must have been computed on store version ``store_version`` ("" = the current one).
+    """
     folder = config.store_dir(store or None)
+    store_version = check_version(folder, store_version)
     sel = selection_params(start, end, outlets, exclude_duplicates)
     params = read_params(folder)
     rerun = (f"run `python -m analysis report --dask local --store {folder}` (with the same --start/--end/"
@@ -214,23 +248,29 @@ def load_aggregate_data(store: str | Path | None = "", start: str = "", end: str
     if params.get("selection") != sel:
         raise UsageError(f"the aggregates in {folder} were computed for {params.get('selection')}, "
                          f"not for {sel}: {rerun}")
-    if params.get("corpus_fingerprint") != corpus_fingerprint(folder):
-        raise UsageError(f"the aggregates in {folder} are older than its articles: {rerun}")
+    if params.get("corpus_fingerprint") != corpus_fingerprint(folder, version=store_version or None):
+        what = f"version {store_version} of its articles" if store_version else "its articles"
+        raise UsageError(f"the aggregates in {folder} were not computed on {what}: {rerun}")
     found = read_aggregates(folder)
     missing = [t for t in REPORT_TABLES if t not in found]
     if missing:
         raise UsageError(f"the aggregates in {folder} lack {', '.join(missing)}: {rerun}")
     label = (corpus_label or f"Source: article store '{folder.name}'") + " (Dask aggregates)"
-    return AggregateData(found, aggregate_note(found, label), folder, {**sel, "store": str(folder)})
+    return AggregateData(found, aggregate_note(found, label), folder,
+                         {**sel, "store": str(folder), "store_version": store_version})
 
 
 def report_data(store: str | Path | None = "", start: str = "", end: str = "", outlets: str | list[str] = "",
                 exclude_duplicates: bool = True, use_aggregates: bool = False,
-                corpus_label: str = "") -> AggregateData | ArticleData:
-    """The notebooks' data source: the article table (default) or a Dask run's count tables."""
+                corpus_label: str = "", store_version: str = "") -> AggregateData | ArticleData:
+    """The notebooks' data source: the article table (default) or a Dask run's count tables.
+
+    ``store_version`` (e.g. ``"v000012"``; "" = the current one) pins the store version that every
+    read of the report makes, so all its pages count the same articles.
+    """
     if use_aggregates:
-        return load_aggregate_data(store, start, end, outlets, exclude_duplicates, corpus_label)
-    return ArticleData(prepare(store, start, end, outlets, exclude_duplicates, corpus_label))
+        return load_aggregate_data(store, start, end, outlets, exclude_duplicates, corpus_label, store_version)
+    return ArticleData(prepare(store, start, end, outlets, exclude_duplicates, corpus_label, store_version))
 
 
 def text_available(data: AggregateData | ArticleData, what: str) -> bool:

@@ -1,10 +1,13 @@
 """The report runner: plan, execute and render the parameterized notebooks into ``reports/<run>/``.
 
 - ``plan``: notebooks and their checked parameters (``Job``, ``plan_jobs``, ``resolve_jobs``,
-  ``inspect_parameters``, ``coerce_value``, ``valid_themes``, ``check_dates``, ``check_outlets``).
+  ``inspect_parameters``, ``coerce_value``, ``valid_themes``, ``check_dates``, ``check_outlets``,
+  ``check_file_parameters``).
 - ``run``: one run (``run_report``, ``cache_inputs``, ``prune_runs``, ``make_run_id``,
-  ``describe_failure``), ``latest`` swapped only on success.
+  ``describe_failure``, ``check_out_dir``, ``mark_abandoned``), ``latest`` swapped only on success.
 - ``execute``: papermill in parallel worker processes with timeouts (``run_specs``, ``kernel_env``).
+- ``lifeline``: workers and kernels die with their parent (``die_with_parent``, the kernel
+  launcher ``kernel_main``).
 - ``render``: self-contained, script-free HTML (``render_notebook``, ``check_html``,
   ``clean_fragment``).
 - ``index_page``: the run's ``index.html`` (``write_index``).

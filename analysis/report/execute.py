@@ -5,7 +5,8 @@ imported once per worker, not once per notebook) that reads one job spec per std
 executes the notebook in the job's own folder (``cwd``), renders it to HTML and answers with
 one result line. A notebook that overruns its timeout gets its worker and the worker's kernel
 killed (jupyter_client starts kernels in a session of their own, so both are killed by pid);
-a fresh worker takes the remaining jobs.
+a fresh worker takes the remaining jobs. Workers and kernels die with their parent
+(:mod:`analysis.report.lifeline`), so a runner killed with SIGKILL leaves nothing running.
 
 Kernel shutdown: ``shutdown_kernel="immediate"`` is not a papermill argument of its own but
 reaches nbclient's ``NotebookClient.shutdown_kernel`` trait through papermill's engine kwargs;
@@ -26,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
 from analysis import config
+from analysis.report import lifeline
 from analysis.report.render import render_notebook
 
 log = logging.getLogger(__name__)
@@ -38,28 +39,25 @@ GRACE_S = 15.0  # kernel start-up + rendering on top of the notebook's own timeo
 
 
 def kernel_env(scratch: Path) -> dict[str, str]:
-    """Environment for workers: this venv's kernel, inline figures, the package importable."""
+    """Environment for workers: this venv's kernel tied to its worker, inline figures, the package.
+
+    The ``python3`` kernelspec is always the runner's own (in ``scratch``, first on JUPYTER_PATH):
+    this interpreter, started through :mod:`analysis.report.lifeline` so that a kernel dies with
+    its worker, and a worker (told the runner's pid) with the runner.
+    """
     env = dict(os.environ)
     # ipykernel shows figures inline only when MPLBACKEND is unset or inline (tests set Agg)
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(config.ROOT), env.get("PYTHONPATH")) if p)
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    ok_names = {"python", "python3", f"python3.{sys.version_info[1]}"}
-    try:
-        argv = KernelSpecManager().get_kernel_spec("python3").argv
-        exe = argv[0] if argv else ""
-        good = exe in ok_names or Path(exe).resolve() == Path(sys.executable).resolve()
-    except NoSuchKernel:
-        good = False
-    if not good:  # a python3 kernelspec from another environment: shadow it with ours
-        spec_dir = scratch / "jupyter" / "kernels" / "python3"
-        spec_dir.mkdir(parents=True, exist_ok=True)
-        (spec_dir / "kernel.json").write_text(json.dumps({
-            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-            "display_name": "Python 3 (policy-news)", "language": "python"}))
-        env["JUPYTER_PATH"] = os.pathsep.join(
-            p for p in (str(scratch / "jupyter"), env.get("JUPYTER_PATH")) if p)
-        log.info("python3 kernelspec points outside this venv; using %s", spec_dir)
+    env[lifeline.PARENT_ENV] = str(os.getpid())
+    spec_dir = scratch / "jupyter" / "kernels" / "python3"
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    (spec_dir / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "analysis.report.lifeline", "-f", "{connection_file}"],
+        "display_name": "Python 3 (policy-news)", "language": "python"}))
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(scratch / "jupyter"), env.get("JUPYTER_PATH")) if p)
     return env
 
 
@@ -153,7 +151,8 @@ def _execute_one(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def worker_main() -> int:
-    """Serve job specs from stdin (one JSON per line) until EOF."""
+    """Serve job specs from stdin (one JSON per line) until EOF; die with the runner."""
+    lifeline.die_with_parent(lifeline.env_parent(lifeline.PARENT_ENV))
     for line in sys.stdin:
         if not line.strip():
             continue

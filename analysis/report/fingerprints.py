@@ -54,12 +54,12 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def read_corpus_index(store: Path | None = None) -> pd.DataFrame:
-    """Read only ``date`` and ``source`` of every stored article (cheap: two columns)."""
+def read_corpus_index(store: Path | None = None, version: str | None = None) -> pd.DataFrame:
+    """Read only ``date`` and ``source`` of every article of a store version (None: the current one)."""
     empty = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"),
                           "source": pd.Series(dtype="string")})
     try:
-        df = load_corpus(store, columns=["date", "source"])
+        df = load_corpus(store, columns=["date", "source"], version=version)
     except FileNotFoundError:
         return empty
     df["date"] = pd.to_datetime(df["date"], errors="coerce")

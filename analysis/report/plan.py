@@ -15,6 +15,7 @@ import difflib
 import hashlib
 import json
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "end": ("end",),
     "outlets": ("outlets", "sources"),
     "out_dir": ("out_dir", "output_dir", "figures_dir", "fig_dir"),
+    "store_version": ("store_version",),
 }
+# parameters only the runner sets: every notebook writes into its own folder of the run ("."), and
+# reads the one store version the run pins; ``-p`` cannot redirect them
+RUNNER_OWNED: tuple[str, ...] = (*ALIASES["out_dir"], "store_version")
+# parameters naming a file a notebook reads (checked against :func:`input_roots`)
+INPUT_FILE_PARAMS: tuple[str, ...] = ("path",)
 
 
 @dataclass
@@ -308,7 +315,10 @@ def resolve_jobs(jobs: list[Job], common: dict[str, Any],
     declared = {job.key: inspect_parameters(job.notebook) for job in jobs}
     for target, name, _ in overrides:
         hits = [j for j in jobs if target in (None, j.key, j.notebook.stem, j.notebook.name)]
-        if target is not None and not hits:
+        if name in RUNNER_OWNED:
+            problems.append(f"-p {name}: set by the runner (each notebook writes into its own "
+                            f"folder of the run and reads the version the run pins); drop it")
+        elif target is not None and not hits:
             problems.append(f"-p {target}:{name}: no notebook {target!r} in this run"
                             f"{did_you_mean(target, [j.key for j in jobs])}")
         elif not any(name in declared[j.key] for j in hits):
@@ -321,11 +331,12 @@ def resolve_jobs(jobs: list[Job], common: dict[str, Any],
         values: dict[str, Any] = {}
         for option, value in common.items():
             names = [n for n in ALIASES.get(option, (option,)) if n in params]
-            if names and value is not None:
-                values[names[0]] = value
+            if names and value is not None:  # runner-owned ones: every alias, not just the first
+                values.update({n: value for n in (names if names[0] in RUNNER_OWNED else names[:1])})
         values.update(job.parameters)
         for target, name, value in overrides:
-            if target in (None, job.key, job.notebook.stem, job.notebook.name) and name in params:
+            if target in (None, job.key, job.notebook.stem, job.notebook.name) and name in params \
+                    and name not in RUNNER_OWNED:
                 values[name] = value
         for name in job.required:
             if name not in params:
@@ -348,6 +359,68 @@ def resolve_jobs(jobs: list[Job], common: dict[str, Any],
     if problems:
         raise UsageError("invalid report parameters:\n  " + "\n  ".join(dict.fromkeys(problems)))
     return resolved
+
+
+def as_list(value: Any) -> list[str]:
+    """An outlets-like parameter as a list: a comma-separated string is split, a list kept.
+
+    The notebooks declare ``outlets: str`` (comma-separated) while the runner holds a list.
+
+    >>> as_list("Harbor Gazette, Metro Tribune"), as_list(["A"]), as_list(None), as_list("")
+    (['Harbor Gazette', 'Metro Tribune'], ['A'], [], [])
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return [str(v) for v in value]
+
+
+def input_roots(store: Path) -> list[Path]:
+    """Folders a notebook may read files from: the data folder, the store, the sample and shared data."""
+    roots = [config.DATA_DIR, config.PROCESSED_DIR, config.SAMPLE_DIR, config.SHARED_DIR, store]
+    return list(dict.fromkeys(Path(os.path.realpath(r)) for r in roots))
+
+
+def _inside(path: Path, roots: list[Path]) -> bool:
+    """True when ``path`` (already resolved) lies in one of ``roots``."""
+    return any(path == r or path.is_relative_to(r) for r in roots)
+
+
+def check_file_parameters(jobs: list[Job], store: Path) -> list[Job]:
+    """Refuse file-naming parameters that leave the allowed roots; return jobs with absolute paths.
+
+    ``store`` (and its aliases) must be the run's store (``--store``); ``path`` must be an existing
+    file inside :func:`input_roots` once symlinks and ``..`` are resolved (relative to the current
+    folder, not the notebook's). Raises UsageError listing every problem.
+    """
+    problems: list[str] = []
+    roots = input_roots(store)
+    real_store = Path(os.path.realpath(store))
+    out = []
+    for job in jobs:
+        params = dict(job.parameters)
+        for name in ALIASES["store"]:
+            value = params.get(name)
+            if value is not None and Path(os.path.realpath(value or config.PROCESSED_DIR)) != real_store:
+                problems.append(f"{job.label}: {name}={value!r}: a run reads one store, the one "
+                                f"given with --store ({store}); use --store instead of -p {name}")
+        for name in INPUT_FILE_PARAMS:
+            value = params.get(name)
+            if not isinstance(value, str) or not value:
+                continue
+            real = Path(os.path.realpath(value))
+            if not _inside(real, roots):
+                problems.append(f"{job.label}: {name}={value!r} is outside the folders reports may "
+                                f"read ({', '.join(map(str, roots))})")
+            elif not real.is_file():
+                problems.append(f"{job.label}: {name}={value!r}: no such file")
+            else:
+                params[name] = str(real)
+        out.append(Job(job.key, job.notebook, params, job.required))
+    if problems:
+        raise UsageError("invalid report parameters:\n  " + "\n  ".join(dict.fromkeys(problems)))
+    return out
 
 
 def file_sha256(path: Path) -> str:

@@ -79,10 +79,12 @@ def _write(df: pd.DataFrame, path: Path, fp: str) -> None:
 
 
 def load_scores(store: Any = None, lexicons: Any = None, articles: pd.DataFrame | None = None,
-                workers: int = 1) -> dict[str, Any]:
+                workers: int = 1, version: str | None = None) -> dict[str, Any]:
     """Return ``{"scores", "hits", "article_themes"}`` DataFrames, cached in the store folder.
 
-    ``articles`` defaults to the whole store (:func:`analysis.corpus.store.load_corpus`); ``lexicons``
+    ``articles`` defaults to the whole store (:func:`analysis.corpus.store.load_corpus`; its
+    version ``version``, None = the current one); the cache is keyed on the articles, so it is
+    only reused for exactly the same articles, titles and texts; ``lexicons``
     is a folder, loaded lexicons, or None for the shipped ones. The result also says whether it
     was ``"recomputed"`` and gives the ``"fingerprint"``.
 
@@ -98,7 +100,7 @@ def load_scores(store: Any = None, lexicons: Any = None, articles: pd.DataFrame 
     """
     folder = config.store_dir(store)
     if articles is None:
-        articles = load_corpus(store=folder, columns=["article_id", "title", "text"])
+        articles = load_corpus(store=folder, columns=["article_id", "title", "text"], version=version)
     lex = lexicons if isinstance(lexicons, dict) else load_lexicons(lexicons)
     fp = fingerprint(articles, lex)
     paths = {k: folder / v for k, v in FILES.items()}

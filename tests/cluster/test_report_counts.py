@@ -231,6 +231,6 @@ def test_aggregates_for_another_selection_or_stale_store_are_refused(tmp_path, s
     extra = tmp_path / "extra.txt"
     extra.write_text("Tariff talks\n\nNew tariffs on steel imports hit exports and trade talks stalled.\n")
     ingest([extra], store=store, defaults={"source": "Test", "date": "2025-05-05"}, progress=False)
-    with pytest.raises(UsageError, match="older than its articles"):
+    with pytest.raises(UsageError, match="not computed on its articles"):
         src.load_aggregate_data(store, start="2025-03-01")
     assert stale_params(store, sel) is not None

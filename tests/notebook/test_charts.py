@@ -136,3 +136,21 @@ def test_style_keeps_interactive_mode_set_inside():
         assert matplotlib.is_interactive()
     finally:
         matplotlib.interactive(was)
+
+
+def test_chart_csv_neutralizes_formula_cells(tmp_path):
+    """A chart's CSV is for readers: formula-like labels get an apostrophe, numbers stay numbers."""
+    import csv
+
+    k = pd.DataFrame({"term": ['=HYPERLINK("http://evil","x")', "@SUM(1+1)*cmd|' /C calc'!A0", "+tariff", "rain"],
+                      "z": [3.1, -1.2, -2.0, 0.5], "log_odds": [2.0, -1.0, -1.5, 0.1],
+                      "group": ["trade", "other", "-other", "other"]})
+    c = charts.keyness(k, stem=tmp_path / "key")
+    with (tmp_path / "key.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    header, body = rows[0], rows[1:]
+    assert [r[header.index("term")] for r in body] == [  # sorted by z
+        '\'=HYPERLINK("http://evil","x")', "rain", "'@SUM(1+1)*cmd|' /C calc'!A0", "'+tariff"]
+    assert [r[header.index("z")] for r in body] == ["3.1", "0.5", "-1.2", "-2.0"]
+    assert {r[header.index("group")] for r in body} == {"trade", "other", "'-other"}
+    assert c.data["term"].iloc[0] == '=HYPERLINK("http://evil","x")'  # the chart's own data stays raw

@@ -11,6 +11,7 @@ imports the helpers below, as does tests/report/test_browser.py.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -22,17 +23,18 @@ import pandas as pd
 import pytest
 
 from analysis import config
-from analysis.errors import UsageError
+from analysis.errors import StoreError, UsageError
 from analysis.files import swap_symlink
 from analysis.report import plan as reports
 from analysis.report.render import check_html, clean_fragment
-from analysis.report.run import LATEST, cache_inputs, prune_runs
+from analysis.report.run import LATEST, cache_inputs, prune_runs, run_report
 from analysis.schema import ARTICLE_COLUMNS
 
 EVIL_TITLE = "<script>alert(1)</script>"
 CLI = [sys.executable, "-m", "analysis", "report"]
 
 PARAMS = '''store: str = ""  # article store folder, empty for the configured store
+store_version: str = ""  # store version, empty for the current one
 start: str = ""  # first day, YYYY-MM-DD
 end: str = ""  # last day, YYYY-MM-DD
 outlets: list = []  # outlet names, empty for all
@@ -41,7 +43,8 @@ out_dir: str = "."  # where figures go
 LOAD = '''import pandas as pd, matplotlib.pyplot as plt
 from pathlib import Path
 from analysis.corpus.store import load_corpus
-df = load_corpus(store or None, start=start or None, end=end or None, sources=outlets or None)
+df = load_corpus(store or None, start=start or None, end=end or None, sources=outlets or None,
+                 version=store_version or None)
 print(len(df), "articles")
 '''
 SHOW = '''counts = df.groupby("source").size().rename("n").reset_index()
@@ -87,12 +90,13 @@ def make_notebooks(folder: Path) -> Path:
     return folder
 
 
-def make_store(store: Path, n: int = 40) -> Path:
-    """Write a small article store (two outlets, Jan-Feb 2024, one evil title)."""
+def make_store(store: Path, n: int = 40, first: int = 0) -> Path:
+    """Write a small article store (two outlets, Jan-Feb 2024, one evil title); with ``first``,
+    commit articles ``first`` .. ``first + n - 1`` to an existing store."""
     from analysis.corpus.store import transaction
 
     rows = []
-    for i in range(n):
+    for i in range(first, first + n):
         rows.append({
             "article_id": f"{i:016x}", "source": ["Daily A", "Weekly B"][i % 2],
             "date": pd.Timestamp("2024-01-01") + pd.Timedelta(days=i),
@@ -275,6 +279,88 @@ def test_terminated_run_never_becomes_latest(setup, cli_env, tmp_path):
     assert json.loads((run_dir / "manifest.json").read_text())["status"] == "interrupted"
     time.sleep(1)
     assert [p for p in psutil.process_iter(["cwd"]) if str(out) in (p.info["cwd"] or "")] == []
+
+
+def _processes_in(folder: Path) -> list:
+    """Live processes whose working folder is inside ``folder`` (the runner's workers and kernels)."""
+    import psutil
+
+    found = []
+    for p in psutil.process_iter(["cwd"]):
+        if str(folder) in (p.info["cwd"] or ""):
+            found.append(p)
+    return found
+
+
+def _tree(folder: Path) -> dict[str, int]:
+    """Every file below ``folder`` with its size."""
+    return {str(p.relative_to(folder)): p.stat().st_size for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.slow
+def test_killed_runner_leaves_nothing_running(setup, cli_env, tmp_path):
+    """SIGKILL of the runner: its workers and kernels die at once, the run folder stops changing,
+    and the next run marks the orphaned ``running`` manifest ``abandoned`` (never latest)."""
+    import signal
+
+    import psutil
+
+    nbs, out = tmp_path / "nbs", tmp_path / "reports"
+    make_notebooks(nbs)
+    _notebook(nbs / reports.ARTICLE_BRIEF, "Ticking", 'ticks: int = 600  # x\nstore: str = ""  # x\n',
+              ["import time\nfrom pathlib import Path\nfor i in range(ticks):\n"
+               "    Path(f'tick-{i}.txt').write_text('x')\n    time.sleep(0.1)"])
+    cmd = [*CLI, "--corpus", str(setup["store"]), "--notebooks", str(nbs), "--out", str(out),
+           "--only", "03-article-brief"]
+    proc = subprocess.Popen(cmd, env=cli_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children: list = []
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None \
+                and not list(out.glob("*/03-article-brief/tick-3.txt")):
+            time.sleep(0.2)  # the kernel is writing
+        children = _processes_in(out)
+        assert len(children) >= 2, "expected a worker and a kernel"  # worker (cwd = job folder) + kernel
+        (run_dir,) = [p for p in out.iterdir() if p.is_dir()]
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        gone, alive = psutil.wait_procs(children, timeout=5)
+        assert alive == [], f"survived the runner: {[p.pid for p in alive]}"
+        before = _tree(run_dir)
+        time.sleep(1.5)
+        assert _tree(run_dir) == before                                  # nothing written any more
+        manifest = json.loads((run_dir / "manifest.json").read_text())
+        assert manifest["status"] == "running" and manifest["runner"]["pid"] == proc.pid
+    finally:
+        for p in children:
+            try:
+                p.kill()
+            except psutil.NoSuchProcess:
+                pass
+    again = run_cli(["--only", "03-article-brief"], cli_env, setup, out)
+    assert again.returncode == 0, again.stderr
+    assert json.loads((run_dir / "manifest.json").read_text())["status"] == "abandoned"
+    assert (out / "latest").resolve() != run_dir
+    assert "marked abandoned" in again.stderr
+
+
+@pytest.mark.slow
+def test_a_run_that_breaks_ends_failed(setup, tmp_path):
+    """An error in the runner after the notebooks ran (as the --outlets crash did) leaves the manifest
+    ``failed`` with the error, raises one line (StoreError), and never moves latest."""
+    jobs = reports.resolve_jobs(reports.select_jobs(reports.plan_jobs([], setup["notebooks"]),
+                                                    ["03-article-brief"]),
+                                {"store": str(setup["store"]), "out_dir": "."})
+    out = tmp_path / "reports"
+    broken_index = pd.DataFrame({"date": pd.to_datetime(["2024-01-01"])})   # no "source" column
+    with pytest.raises(StoreError, match="failed: KeyError") as err:
+        run_report(jobs, out, setup["store"], {}, broken_index, {}, n_jobs=1, timeout=120)
+    assert "\n" not in str(err.value)
+    (run_dir,) = [p for p in out.iterdir() if p.is_dir()]
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["status"] == "failed" and "KeyError" in manifest["error"]
+    assert "Traceback" in (run_dir / "runner.log").read_text()
+    assert not (out / "latest").exists()
 
 
 # ---------------------------------------------------------------- HTML safety

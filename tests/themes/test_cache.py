@@ -51,3 +51,27 @@ def test_recomputed_when_lexicons_change(tmp_path):
     changed = load_scores(tmp_path / "s", lexicons=lex, articles=_articles())
     assert changed["recomputed"] and changed["fingerprint"] != first["fingerprint"]
     assert "grew" in set(changed["hits"]["term"]) and "grew" not in set(first["hits"]["term"])
+
+
+def test_scores_of_a_pinned_store_version(tmp_path):
+    """``version=`` scores the articles of that committed version, not the current one."""
+    import json
+
+    from analysis.corpus.ingest import ingest
+    from analysis.corpus.store import current_version, load_corpus
+
+    store = tmp_path / "store"
+    for name, titles in (("a", ["Tariffs on steel", "Border wall funding"]), ("b", ["Export quotas debated"])):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("".join(json.dumps({"title": t, "text": f"{t}. The trade war grew."}) + "\n"
+                                for t in titles), encoding="utf-8")
+        ingest([path], store=store, progress=False)
+        if name == "a":
+            first = current_version(store).name
+    first_ids = set(load_corpus(store, columns=["article_id"], version=first)["article_id"])
+    pinned = load_scores(store, version=first)
+    assert set(pinned["article_themes"]["article_id"]) == first_ids and len(first_ids) == 2
+    now = load_scores(store)
+    assert len(set(now["article_themes"]["article_id"])) == 3 and now["fingerprint"] != pinned["fingerprint"]
+    again = load_scores(store, version=first)
+    assert again["recomputed"] and set(again["scores"]["article_id"]) == first_ids

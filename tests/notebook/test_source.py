@@ -1,0 +1,101 @@
+"""The notebooks' data source: one pinned store version per report, from start to end."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analysis.aggregate.count_files import write_aggregates
+from analysis.aggregate.report_counts import KIND, report_counts, selection_params
+from analysis.corpus.ingest import ingest
+from analysis.corpus.store import corpus_fingerprint, current_version, load_corpus
+from analysis.errors import UsageError
+from analysis.notebook import helpers, source
+
+TRADE = "Tariffs on steel imports rose again. The trade talks stalled over export quotas and tariffs."
+
+
+def _ingest(folder: Path, store: Path, first: int, n: int) -> set[str]:
+    """Ingest ``n`` on-theme JSONL articles numbered from ``first``; return the new article ids."""
+    rows = [{"title": f"Steel tariffs story {i}", "text": f"{TRADE} Story number {i}.",
+             "date": f"2025-02-{1 + i:02d}", "source": "Harbor Gazette" if i % 2 else "Metro Ledger"}
+            for i in range(first, first + n)]
+    path = folder / f"batch{first}.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    before = set(load_corpus(store, columns=["article_id"])["article_id"]) if current_version(store) else set()
+    report = ingest([path], store=store, progress=False)
+    assert report["articles_new"] == n
+    return set(load_corpus(store, columns=["article_id"])["article_id"]) - before
+
+
+@pytest.fixture()
+def two_versions(tmp_path: Path) -> tuple[Path, str, set[str], set[str]]:
+    """A store with two committed versions: (store, first version name, first ids, later ids)."""
+    store = tmp_path / "store"
+    first_ids = _ingest(tmp_path / "in", store, 0, 4)
+    first = current_version(store).name
+    later_ids = _ingest(tmp_path / "in", store, 4, 3)
+    assert current_version(store).name != first
+    return store, first, first_ids, later_ids
+
+
+def test_report_data_reads_the_pinned_version(two_versions) -> None:
+    store, first, first_ids, later_ids = two_versions
+    now = source.report_data(store)
+    assert set(now.corpus.articles["article_id"]) == first_ids | later_ids
+    pinned = source.report_data(store, store_version=first)
+    assert set(pinned.corpus.articles["article_id"]) == first_ids
+    assert set(pinned.corpus.scores["article_id"]) == first_ids     # scores of exactly those articles
+    assert set(pinned.corpus.hits["article_id"]) <= first_ids
+    assert pinned.n_theme_articles("trade") == (4, 4)
+    assert int(pinned.quality_counts()["n_articles"].sum()) == 4    # the whole-store read is pinned too
+    assert int(now.quality_counts()["n_articles"].sum()) == 7
+    assert pinned.corpus.params["store_version"] == first
+    assert "4 articles" in pinned.note and "7 articles" in now.note
+    assert int(pinned.article_counts("MS")["n_articles"].sum()) == 4
+
+
+def test_prepare_and_load_article_take_the_version(two_versions) -> None:
+    store, first, first_ids, later_ids = two_versions
+    assert set(helpers.prepare(store, store_version=first).articles["article_id"]) == first_ids
+    late = sorted(later_ids)[0]
+    assert helpers.load_article(late, store=store)["article_id"].tolist() == [late]
+    with pytest.raises(UsageError, match="not found"):
+        helpers.load_article(late, store=store, store_version=first)
+    early = sorted(first_ids)[0]
+    assert helpers.load_article(early, store=store, store_version=first)["article_id"].tolist() == [early]
+
+
+@pytest.mark.parametrize("name", ["v999999", "../../etc", "latest"])
+def test_unknown_version_is_a_one_line_error(two_versions, name: str) -> None:
+    store, first, _first_ids, _later_ids = two_versions
+    with pytest.raises(UsageError) as err:
+        source.report_data(store, store_version=name)
+    msg = str(err.value)
+    assert "\n" not in msg and repr(name) in msg and first in msg and current_version(store).name in msg
+    with pytest.raises(UsageError, match="it has: "):
+        helpers.load_article(sorted(_first_ids)[0], store=store, store_version=name)
+
+
+def test_aggregates_are_checked_against_the_pinned_version(two_versions) -> None:
+    store, first, first_ids, _later_ids = two_versions
+    sel = selection_params()
+    part = load_corpus(store, version=first)
+    write_aggregates(report_counts(part, sel), store,
+                     {"kind": KIND, "selection": sel, "corpus_fingerprint": corpus_fingerprint(store, version=first)})
+    with pytest.raises(UsageError, match="not computed on its articles"):
+        source.report_data(store, use_aggregates=True)                   # the current version has more
+    data = source.report_data(store, use_aggregates=True, store_version=first)
+    assert data.params["store_version"] == first
+    assert data.n_theme_articles("trade") == (4, 4)
+    with pytest.raises(UsageError, match="it has: "):
+        source.load_aggregate_data(store, store_version="v999999")
+
+
+def test_ingest_report_of_the_pinned_version(two_versions) -> None:
+    store, first, _first_ids, _later_ids = two_versions
+    assert source.report_data(store, store_version=first).ingest_report()["articles_new"] == 4
+    assert source.report_data(store).ingest_report()["articles_new"] == 3
+    assert source.ingest_report(store, first)["articles_new"] == 4
