@@ -30,6 +30,7 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/append.py
 	$(BIN)/python bench/themes.py
 	$(BIN)/python bench/text.py
 	$(BIN)/python bench/model.py
