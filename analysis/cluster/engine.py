@@ -16,6 +16,14 @@ cluster -> finalize`` with :mod:`analysis.aggregate.counts`, so only count table
 ``--dask local`` starts a ``LocalCluster`` on 127.0.0.1; ``--dask tcp://HOST:PORT`` connects to a
 running scheduler (workers must see the store path: a shared file system or the same machine).
 Ingest on the cluster lives in :mod:`analysis.cluster.ingest`.
+
+The workers read the part files of one store version; the client pins it with a reader lease
+(:func:`analysis.corpus.store.reader_lease`) so commits meanwhile cannot remove it. The frame of
+:func:`read_store` holds its lease for as long as it, or any frame or graph built on it, is alive;
+:func:`pinned_store` pins a version for a block (several reads, one version)::
+
+    with dx.pinned_store("data/processed") as version:             # doctest: +SKIP
+        counts = dx.aggregates(dx.read_store("data/processed", version=version))
 """
 from __future__ import annotations
 
@@ -23,7 +31,9 @@ import logging
 import operator
 import os
 import shutil
-from collections.abc import Callable, Sequence
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +47,7 @@ from analysis.aggregate import counts as aggregate
 from analysis.aggregate import evidence_counts
 from analysis.aggregate.grouping import combine_counts
 from analysis.cluster.session import progress
-from analysis.corpus.store import current_version, read_manifest
+from analysis.corpus.store import current_version, read_manifest, reader_lease, version_dir
 from analysis.errors import UsageError
 from analysis.evidence.actors import actors
 from analysis.evidence.amounts import amounts
@@ -59,17 +69,47 @@ EXTRACTOR_FUNCTIONS: dict[str, Callable[..., pd.DataFrame]] = {
 
 
 # ---------------------------------------------------------------------------- the store as Dask
-def store_files(store: str | os.PathLike[str] | None = None) -> tuple[Path, list[dict[str, Any]], pa.Schema]:
-    """Return (version dir, committed files with row counts, schema) from the store's manifest."""
-    version = current_version(store)
-    if version is None:
-        raise UsageError(f"no article store at {config.store_dir(store)} (run: python -m analysis ingest PATH)")
-    manifest = read_manifest(version)
+def no_store(store: str | os.PathLike[str] | None) -> UsageError:
+    """The usage error for a store folder without articles."""
+    return UsageError(f"no article store at {config.store_dir(store)} (run: python -m analysis ingest PATH)")
+
+
+def store_files(store: str | os.PathLike[str] | None = None, version: str | None = None
+                ) -> tuple[Path, list[dict[str, Any]], pa.Schema]:
+    """Return (version dir, committed files with row counts, schema) of the current version or ``version``.
+
+    A ``version`` that is gone is a StoreError (see :func:`analysis.corpus.store.version_dir`).
+    """
+    vdir = current_version(store) if version is None else version_dir(store, version)
+    if vdir is None:
+        raise no_store(store)
+    manifest = read_manifest(vdir)
     files = manifest["files"]
-    sch = pq.read_schema(version / files[0]["path"]) if files else pa.schema(
+    sch = pq.read_schema(vdir / files[0]["path"]) if files else pa.schema(
         [pa.field(c, pa.timestamp("ns") if c == "date" else pa.int64() if c == "n_words" else pa.string())
          for c in ARTICLE_COLUMNS])
-    return version, files, sch
+    return vdir, files, sch
+
+
+def lease_version(store: str | os.PathLike[str] | None, version: str | None = None) -> tuple[str, ExitStack]:
+    """Take a reader lease on the current version (or ``version``); return its name and the lease to close."""
+    lease = ExitStack()
+    try:
+        vdir = lease.enter_context(reader_lease(store, version))
+    except FileNotFoundError:
+        raise no_store(store) from None
+    return vdir.name, lease
+
+
+@contextmanager
+def pinned_store(store: str | os.PathLike[str] | None = None, version: str | None = None) -> Iterator[str]:
+    """Pin the store's current version (or ``version``) for the block; yield its name for ``read_store``.
+
+    Commits during the block cannot remove the version (a reader lease held by this process).
+    """
+    name, lease = lease_version(store, version)
+    with lease:
+        yield name
 
 
 def _to_frame(table: pa.Table, columns: Sequence[str] | None) -> pd.DataFrame:
@@ -107,8 +147,13 @@ def _groups(files: list[dict[str, Any]], base: Path, rows: int) -> list[list[str
 
 
 def read_store(store: str | os.PathLike[str] | None = None, columns: Sequence[str] | None = None,
-               partition_rows: int = PARTITION_ROWS, drop_duplicates: bool = False) -> Any:
+               partition_rows: int = PARTITION_ROWS, drop_duplicates: bool = False,
+               version: str | None = None) -> Any:
     """The committed article table as a Dask DataFrame (files from the manifest; load_corpus dtypes).
+
+    Reads the current version, or ``version`` (e.g. from :func:`pinned_store`). The version is pinned
+    by a reader lease of this process for as long as the frame, or anything built on it, is alive,
+    so the workers still find its part files after later commits.
 
     >>> arts = read_store("data/processed")              # doctest: +SKIP
     >>> arts.npartitions, list(arts.columns[:3])         # doctest: +SKIP
@@ -116,11 +161,18 @@ def read_store(store: str | os.PathLike[str] | None = None, columns: Sequence[st
     """
     import dask.dataframe as dd  # deferred on purpose: dask loads only for a cluster run
 
-    version, files, sch = store_files(store)
-    meta = read_files([], sch, columns)
-    groups = _groups(files, version, partition_rows)
-    return dd.from_map(read_files, groups, schema_=sch, columns=columns, drop_duplicates=drop_duplicates,
-                       meta=meta, enforce_metadata=False, label="read-store")
+    name, lease = lease_version(store, version)
+    try:
+        vdir, files, sch = store_files(store, name)
+        meta = read_files([], sch, columns)
+        groups = _groups(files, vdir, partition_rows)
+        frame = dd.from_map(read_files, groups, schema_=sch, columns=columns, drop_duplicates=drop_duplicates,
+                            meta=meta, enforce_metadata=False, label="read-store")
+    except BaseException:
+        lease.close()
+        raise
+    weakref.finalize(frame.expr, lease.close)   # the expression lives on in every frame built on it
+    return frame
 
 
 # ---------------------------------------------------------------------------- per-partition steps

@@ -1,7 +1,10 @@
 """The ``--dask`` option of the CLI commands: parse it, and open a cluster session with a clear error.
 
-A scheduler that cannot be reached within :data:`CONNECT_TIMEOUT` (or a bad ``--dask-workers``)
-becomes a ``UsageError`` (exit 2, no traceback) instead of a connection traceback.
+A scheduler that cannot be reached within the connect timeout (``$POLICY_NEWS_DASK_CONNECT_TIMEOUT``,
+10 s by default), or a bad ``--dask-workers``, is a ``UsageError`` (exit 2); an address that answers
+but is not a usable Dask scheduler (a dashboard or other server, no workers) is a
+:class:`~analysis.cluster.session.ClusterError` (exit 1). Both are one line, never a traceback
+(:mod:`analysis.cluster.session`).
 
     >>> import argparse
     >>> p = argparse.ArgumentParser(); add_dask_argument(p)
@@ -19,10 +22,8 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
-from analysis.cluster.session import client
+from analysis.cluster.session import client, connect_timeout
 from analysis.errors import UsageError
-
-CONNECT_TIMEOUT: str = "10s"
 
 
 def add_dask_argument(parser: argparse.ArgumentParser) -> None:
@@ -56,8 +57,8 @@ def dask_session(args: argparse.Namespace) -> Iterator[Any]:
 
 
 @contextmanager
-def session(args: argparse.Namespace, connect_timeout: str = CONNECT_TIMEOUT) -> Iterator[Any]:
-    """Yield the Dask client for ``args.dask`` (None without it); UsageError when it cannot start."""
+def session(args: argparse.Namespace) -> Iterator[Any]:
+    """Yield the Dask client for ``args.dask`` (None without it); UsageError/ClusterError when it cannot start."""
     address = getattr(args, "dask", None)
     if not address:
         yield None
@@ -65,6 +66,7 @@ def session(args: argparse.Namespace, connect_timeout: str = CONNECT_TIMEOUT) ->
     workers = getattr(args, "dask_workers", None)
     if workers is not None and workers < 1:
         raise UsageError("--dask-workers must be at least 1")
+    timeout = connect_timeout()                                       # UsageError for a bad variable
     import dask  # deferred on purpose: dask loads only when --dask is given
     import distributed  # noqa: F401 - load its config defaults before overriding one of them
 
@@ -74,9 +76,9 @@ def session(args: argparse.Namespace, connect_timeout: str = CONNECT_TIMEOUT) ->
         if not getattr(args, "verbose", False):
             logger.setLevel(logging.WARNING)                          # scheduler/nanny chatter
         try:
-            with dask.config.set({"distributed.comm.timeouts.connect": connect_timeout}):
+            with dask.config.set({"distributed.comm.timeouts.connect": f"{timeout:g}s"}):
                 client = stack.enter_context(dask_session(args))
-        except (OSError, TimeoutError) as exc:
+        except OSError as exc:                                        # TimeoutError included
             raise UsageError(f"cannot reach the Dask scheduler at {address} ({exc}); start one with "
                              f"`dask scheduler` or use --dask local") from None
         if not getattr(args, "verbose", False):   # runs first at exit: the progress bars' feed is

@@ -23,11 +23,12 @@ from analysis.themes.lexicon import lexicon_fingerprint
 
 
 def compute_report_aggregates(store: str | os.PathLike[str] | None, sel: dict[str, Any], lexicons: Any = None,
-                              show_progress: bool = True) -> dict[str, pd.DataFrame]:
-    """Sum :func:`report_counts` over the store on the current Dask client (tree reduction)."""
+                              show_progress: bool = True, version: str | None = None) -> dict[str, pd.DataFrame]:
+    """Sum :func:`report_counts` over store version ``version`` (None: the current one) on the
+    current Dask client (tree reduction); the version is leased until the sums are back."""
     import dask  # deferred: dask is imported only when a cluster run starts
 
-    arts = engine.read_store(store)
+    arts = engine.read_store(store, version=version)
     counted = [dask.delayed(report_counts)(p, sel, lexicons) for p in arts.to_delayed()]
     final = {}
     for name in REPORT_TABLES:
@@ -39,17 +40,17 @@ def compute_report_aggregates(store: str | os.PathLike[str] | None, sel: dict[st
     return dict(zip(final, progress(*final.values(), enabled=show_progress)))
 
 
-def aggregate_params(store: str | os.PathLike[str] | None, sel: dict[str, Any], lexicons: Any = None
-                     ) -> dict[str, Any]:
-    """The manifest ``params`` of report aggregates: selection, period, store and lexicon fingerprints."""
+def aggregate_params(store: str | os.PathLike[str] | None, sel: dict[str, Any], lexicons: Any = None,
+                     version: str | None = None) -> dict[str, Any]:
+    """The manifest ``params`` of report aggregates: selection, period, store (version) and lexicon fingerprints."""
     folder = config.store_dir(store)
     return {"kind": KIND, "freq": REPORT_FREQ, "by": list(REPORT_BY), "selection": sel,
-            "lexicons": str(lexicons) if lexicons else None, "corpus_fingerprint": corpus_fingerprint(folder),
+            "lexicons": str(lexicons) if lexicons else None, "corpus_fingerprint": corpus_fingerprint(folder, version=version),
             "lexicon_fingerprint": lexicon_fingerprint(lexicons)}
 
 
 def stale_params(store: str | os.PathLike[str] | None, sel: dict[str, Any], lexicons: Any = None,
-                 force: bool = False) -> dict[str, Any] | None:
+                 force: bool = False, version: str | None = None) -> dict[str, Any] | None:
     """The params to compute report aggregates with, or None when the stored ones are current."""
-    want = aggregate_params(store, sel, lexicons)
+    want = aggregate_params(store, sel, lexicons, version)
     return None if not force and read_params(store) == want else want

@@ -17,8 +17,7 @@ from tqdm import tqdm
 from analysis import config
 from analysis.aggregate.count_files import AGGREGATES_DIR, write_aggregates
 from analysis.cluster.options import add_dask_argument, session
-from analysis.corpus.store import current_version
-from analysis.errors import StoreError, UsageError
+from analysis.errors import UsageError
 from analysis.report import fingerprints as fp
 from analysis.report import plan as reports
 from analysis.report.run import check_out_dir, pin_store, prune_runs, run_report
@@ -152,8 +151,8 @@ def dask_aggregates(args: argparse.Namespace, jobs: list[reports.Job], store: Pa
                     version: str | None = None) -> None:
     """Compute the notebooks' count tables on the cluster into <store>/aggregates (unless current).
 
-    They are computed on the store's current version, which must be the run's pinned ``version``
-    (a commit in between would give the notebooks other numbers: StoreError, run again)."""
+    They are computed on the run's pinned store ``version`` (None: the current one), which the
+    cluster read holds with a lease, so a commit during the computation changes nothing."""
     # deferred on purpose: the Dask report counts pull numba (the compiled theme kernels)
     from analysis.cluster import report_counts
 
@@ -161,17 +160,13 @@ def dask_aggregates(args: argparse.Namespace, jobs: list[reports.Job], store: Pa
     if sel is None:
         print("--dask: no notebook of this run reads aggregates; nothing computed on the cluster")
         return
-    params = report_counts.stale_params(store, sel, force=args.force)
+    params = report_counts.stale_params(store, sel, force=args.force, version=version)
     if params is None:
         print(f"aggregates up to date in {store / AGGREGATES_DIR}")
         return
     with session(args):
-        tables = report_counts.compute_report_aggregates(store, sel, show_progress=not args.no_progress)
-    current = current_version(store)
-    if version is not None and (current is None or current.name != version):
-        raise StoreError(f"store {store} changed (version {version} -> "
-                         f"{current.name if current else 'none'}) while the Dask aggregates were "
-                         f"computed; run the report again")
+        tables = report_counts.compute_report_aggregates(store, sel, show_progress=not args.no_progress,
+                                                         version=version)
     folder = write_aggregates(tables, store, params=params)
     print(f"aggregates computed on dask -> {folder}")
 

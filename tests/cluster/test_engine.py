@@ -6,19 +6,22 @@ ingest is tested in tests/cluster/test_ingest.py.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from analysis import config
 from analysis.aggregate import count_files, evidence_counts
 from analysis.aggregate import counts as aggregate
 from analysis.cluster import engine as dx
 from analysis.cluster import options, session
+from analysis.corpus import leases
 from analysis.corpus.ingest import ingest
-from analysis.corpus.store import load_corpus
-from analysis.errors import UsageError
+from analysis.corpus.store import current_version, kept_versions, load_corpus
+from analysis.errors import StoreError, UsageError
 from analysis.text.words import term_counts_table, top_terms_from_counts
 from analysis.themes import scoring as themes
 
@@ -144,3 +147,62 @@ def test_dask_option_and_errors():
         session.client("http://example.org")
     with pytest.raises(UsageError):
         dx.partition_counts(pd.DataFrame(), tables=["nope"])
+
+
+def _commit(store: Path, folder: Path, i: int) -> str:
+    """Ingest one new dated article (a new version of ``store``); return the new current version's name."""
+    path = folder / f"new-{i}.txt"
+    path.write_text(f"Tariff round {i}\n\nRound {i} of tariffs on steel imports hit exports; trade talks "
+                    f"stalled for the {i}th time.\n", encoding="utf-8")
+    report = ingest([path], store=store, defaults={"source": "Test", "date": f"2025-05-0{i}"}, progress=False)
+    assert report["articles_new"] == 1
+    return current_version(store).name
+
+
+@pytest.fixture()
+def small_store(tmp_path) -> Path:
+    """data/sample ingested into a fresh store (one version)."""
+    store = tmp_path / "store"
+    ingest([config.SAMPLE_DIR], store=store, progress=False)
+    return store
+
+
+def test_read_store_keeps_its_version_through_two_commits(small_store, tmp_path, client):
+    """Two ingests commit between building the graph and computing it: the original version is read."""
+    store, first = small_store, current_version(small_store).name
+    want = load_corpus(store)
+    ddf = dx.read_store(store, partition_rows=5)
+    n_rows = ddf.map_partitions(len).sum()                 # built on it: holds the lease too
+    del ddf
+    newer = [_commit(store, tmp_path, i) for i in (1, 2)]
+    assert first in kept_versions(store) and leases.holders(store)[first] is True   # pinned, not pruned
+    assert int(n_rows.compute()) == len(want) == len(load_corpus(store)) - 2
+    got = dx.read_store(store, version=first).compute()
+    pd.testing.assert_frame_equal(_norm(got, ["article_id"]), _norm(want, ["article_id"]))
+    del n_rows
+    gc.collect()
+    assert leases.holders(store).get(first) is False       # released with the last frame built on it
+    third = _commit(store, tmp_path, 3)
+    assert kept_versions(store) == [newer[1], third]       # the next commit removes it
+
+
+def test_pinned_store_reads_one_version_for_a_block(small_store, tmp_path, client):
+    """pinned_store + read_store(version=): aggregates count the pinned version; a gone version is a StoreError."""
+    store = small_store
+    dated = int(load_corpus(store)["date"].notna().sum())
+    with dx.pinned_store(store) as version:
+        for i in (1, 2):
+            _commit(store, tmp_path, i)
+        got = dx.aggregates(dx.read_store(store, version=version), tables=("articles",), show_progress=False)
+        assert int(got["articles"]["n_articles"].sum()) == dated
+        assert int(load_corpus(store)["date"].notna().sum()) == dated + 2
+        assert version in kept_versions(store)
+    gc.collect()
+    last = _commit(store, tmp_path, 3)
+    assert version not in kept_versions(store) and kept_versions(store)[-1] == last
+    with pytest.raises(StoreError, match=f"has no version {version}"):
+        dx.read_store(store, version=version)
+    with pytest.raises(UsageError, match="no article store"):
+        dx.read_store(tmp_path / "no-store")
+    with pytest.raises(UsageError, match="no article store"), dx.pinned_store(tmp_path / "no-store"):
+        pass
