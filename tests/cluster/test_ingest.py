@@ -83,6 +83,10 @@ def test_ingest_same_rows_and_report(stores):
     assert sorted(map(json.dumps, rd["warnings"])) == sorted(map(json.dumps, rp["warnings"]))
     saved = json.loads((stores["dask"] / "ingest_report.json").read_text())
     assert saved["engine"] == "dask" and saved["articles_new"] == len(corpus)
+    # written with the commit, under the lock, into the history too (issue 11, item 4)
+    assert saved["committed"] is True and saved["version"] == (stores["dask"] / "articles").resolve().name
+    history = sorted((stores["dask"] / "ingest_reports").glob("*.json"))
+    assert [json.loads(h.read_text())["txid"] for h in history] == [saved["txid"]]
 
 
 def test_incremental_ingest_flags_like_pandas(tmp_path, allsides_path, client):
