@@ -8,6 +8,9 @@ out like the user's seed, with a manifest). Then it measures
 * a full ingest of the JSONL into a fresh store, per stage (read, clean, dedupe, write),
 * a full ingest of the plain-text folder (files/s),
 * duplicate detection alone on 10k and 20k articles (near-linear growth check),
+* plain-text pages of 10 site layouts (20,000 files by default, ``bench/pages.py`` layouts filled with
+  AllSides articles): the loader without template learning (rules only) next to the loader that
+  first learns each site's template (``--sites-only`` runs just this, merged into ``--out``),
 * peak memory (max RSS of a child process) of a full ingest of a 50 MB and a 200 MB JSONL file
   (synthetic articles drawn from AllSides sentences, in ``/tmp``): ingest reads and writes in
   bounded batches, so the peak should barely grow with the input (``--memory-only`` runs just this).
@@ -34,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pages import LAYOUTS, load_articles, write_pages  # bench/pages.py (this folder is on sys.path)
 
 from analysis import config
 from analysis.corpus.dedupe import flag_duplicates
@@ -42,6 +46,60 @@ from analysis.corpus.loaders.articles import read_articles
 
 TARGET_MB_PER_CORE_S = 10.0
 TARGET_FILES_PER_S = 1000.0
+SITE_LAYOUTS = ("news_cms", "wire", "local_paper", "tv_station", "magazine", "blog", "newsletter", "portal",
+                "crlf_portal", "public_radio")
+
+
+def site_pages(root: Path, n_files: int) -> int:
+    """Write ``n_files`` scraped pages, spread over the 10 :data:`SITE_LAYOUTS`; return how many."""
+    per = n_files // len(SITE_LAYOUTS)
+    articles = load_articles(config.ALLSIDES_JSONL, 100_000, seed=5)
+    chosen = {k: LAYOUTS[k] for k in SITE_LAYOUTS}
+    saved = dict(LAYOUTS)
+    LAYOUTS.clear()
+    LAYOUTS.update(chosen)
+    try:
+        return len(write_pages(root, articles, per, seed=5))
+    finally:
+        LAYOUTS.clear()
+        LAYOUTS.update(saved)
+
+
+def site_ingest(work: Path, n_files: int, repeat: int) -> dict[str, Any]:
+    """Files per CPU second of ingesting the site pages without and with template learning, same run."""
+    root = work / "sites"
+    n = site_pages(root, n_files)
+    out: dict[str, Any] = {"files": n, "sites": len(SITE_LAYOUTS),
+                           "mb": round(sum(p.stat().st_size for p in root.rglob("*.txt")) / 1e6, 1)}
+    for label, learn in (("rules_only", False), ("with_templates", True)):
+        best: dict[str, Any] | None = None
+        for k in range(repeat):
+            store = work / f"sites-store-{label}-{k}"
+            w, c = time.perf_counter(), time.process_time()
+            rep = ingest([root], store=store, progress=False, learn_templates=learn)
+            wall, cpu = time.perf_counter() - w, time.process_time() - c
+            shutil.rmtree(store, ignore_errors=True)
+            if best is None or cpu < best["cpu_s"]:
+                best = {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3), "files_read": rep["files_read"],
+                        "articles": rep["articles_loaded"], "skipped": rep["skipped_count"],
+                        "files_per_s": rate(rep["files_read"], wall), "files_per_cpu_s": rate(rep["files_read"], cpu),
+                        "stage_cpu_s": rep["cpu_timings"],
+                        "template_lines": sum(t["template_lines"] for t in rep["templates"].values()),
+                        "lines_removed": sum(rep["lines_removed"].values())}
+        out[label] = best
+    out["learning_cpu_overhead"] = round(out["with_templates"]["cpu_s"] / out["rules_only"]["cpu_s"] - 1, 3)
+    out["target_files_per_cpu_s"] = TARGET_FILES_PER_S
+    out["met"] = out["with_templates"]["files_per_cpu_s"] >= TARGET_FILES_PER_S
+    return out
+
+
+def sites_text(s: dict[str, Any]) -> str:
+    """Two lines: the site-page ingest without and with template learning."""
+    return "\n".join(
+        f"{s['files']} pages of {s['sites']} sites ({s['mb']} MB), {label}: {v['files_per_cpu_s']} files/CPU-s, "
+        f"{v['files_per_s']} files/s wall ({v['cpu_s']} CPU-s; template lines {v['template_lines']}, lines removed "
+        f"{v['lines_removed']})" for label, v in (("rules only", s["rules_only"]), ("with templates", s["with_templates"]))
+    ) + f"\nlearning overhead: {s['learning_cpu_overhead']:+.1%} CPU (target >= {TARGET_FILES_PER_S} files/CPU-s: {s['met']})"
 
 
 def build_corpus(root: Path) -> dict[str, Any]:
@@ -201,12 +259,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=config.BENCH_RESULTS_DIR / "ingest.json")
     ap.add_argument("--memory-only", action="store_true",
                     help="only the peak-memory measurement; merged into an existing --out file")
+    ap.add_argument("--sites-only", action="store_true",
+                    help="only the site-pages measurement (with/without templates); merged into --out")
+    ap.add_argument("--site-files", type=int, default=20_000, help="pages in the site-pages measurement")
     args = ap.parse_args(argv)
     for p in (config.ALLSIDES_JSONL, config.NYT_JSONL):
         if not p.exists():
             print(f"shared data not found: {p}", file=sys.stderr)
             return 1
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
+    if args.sites_only:
+        try:
+            sites = site_ingest(work, args.site_files, args.repeat)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        results = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
+        results["site_pages"] = sites
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print(sites_text(sites))
+        return 0
     if args.memory_only:
         try:
             memory = memory_scaling(work)
@@ -227,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         assert again["articles_new"] == 0
         t, _ = fresh_ingest([corpus["text_dir"]], work / "t", args.repeat)
         scaling = dedupe_scaling(corpus["jsonl"], args.repeat)
+        sites = site_ingest(work, args.site_files, args.repeat)
         memory = memory_scaling(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -255,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
             "stages": stage_table(t, corpus["text_bytes"]),
         },
         "dedupe_scaling": scaling,
+        "site_pages": sites,
         "memory": memory,
         "targets": {"jsonl_mb_per_cpu_s": TARGET_MB_PER_CORE_S, "text_files_per_s": TARGET_FILES_PER_S},
     }
@@ -299,6 +373,8 @@ def report_text(r: dict[str, Any]) -> str:
     for label, s in r["dedupe_scaling"].items():
         lines.append(f"dedupe {label}: 10k {s['10000']['cpu_s']:.2f} CPU-s ({s['10000']['mb']} MB), "
                      f"20k {s['20000']['cpu_s']:.2f} CPU-s ({s['20000']['mb']} MB) -> ratio {s['cpu_ratio_20k_over_10k']}")
+    if "site_pages" in r:
+        lines.append(sites_text(r["site_pages"]))
     if "memory" in r:
         lines.append(memory_text(r["memory"]))
     return "\n".join(lines)

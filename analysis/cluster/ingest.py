@@ -51,6 +51,7 @@ from analysis.cluster.ingest_blocks import (
     write_block,
 )
 from analysis.corpus import dedupe
+from analysis.corpus import templates as site_templates
 from analysis.corpus.ingest import reason_category
 from analysis.corpus.loaders.articles import validate_mapping
 from analysis.corpus.store import to_arrow, transaction, unify_schemas
@@ -87,7 +88,10 @@ def ingest(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
     with transaction(store) as tx:
         stage = str(tx.stage)
         os.makedirs(f"{stage}/_blocks", exist_ok=True)
-        futs = [c.submit(read_block, b, i, mapping, defaults, stage, pure=False) for i, b in enumerate(blocks)]
+        # site templates: learned on the client from the run's text files, merged with the stored ones
+        sites = site_templates.stored(version=tx.base).merged(site_templates.learn(paths))
+        body = sites.to_json() if sites.sites else None
+        futs = [c.submit(read_block, b, i, mapping, defaults, stage, body, pure=False) for i, b in enumerate(blocks)]
         if progress and futs:
             show_progress(futs, notebook=False, interval="1s")
             print(flush=True)
@@ -254,6 +258,9 @@ def ingest(paths: Iterable[str | os.PathLike[str]], store: str | os.PathLike[str
             "warnings": warnings, "blocks": len(blocks),
             "timings": {k: round(v, 4) for k, v in timings.items()},
         }
+        if body is not None:
+            tx.sidecars[site_templates.FILE_NAME] = body
+            report["templates"] = sites.summary()
         tx.report = report           # published with the commit, under the lock
     log.info("dask ingest: %d loaded, %d new, %d skipped", report["articles_loaded"], n_new, len(skipped))
     return report

@@ -24,6 +24,7 @@ from analysis.corpus.clean import InputError, decode_bytes
 from analysis.corpus.loaders import tabular
 from analysis.corpus.loaders.articles import assemble, iter_files, read_articles, sniff_format
 from analysis.corpus.store import conform, partition_of, to_arrow
+from analysis.corpus.templates import SiteTemplates
 
 BLOCK_LINES: int = 20_000
 SHIFT: int = 32                       # global position = (block + 1) << SHIFT | row; old index rows < 2**32
@@ -84,15 +85,19 @@ def _shift_origin(origin: str, path: str, line0: int) -> str:
 
 
 def read_block(block: dict[str, Any], index: int, mapping: dict[str, str] | None, defaults: dict[str, str] | None,
-               stage: str) -> dict[str, Any]:
-    """Worker task: read + clean one block, stage it, and return its ids, hashes and reports."""
+               stage: str, templates: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Worker task: read + clean one block, stage it, and return its ids, hashes and reports.
+
+    ``templates`` is the JSON body of the run's site templates (learned on the client, as the pandas
+    ingest does), removed from plain-text pages."""
     read_skips: list[dict[str, str]] = []
     meta_problems: list[dict[str, str]] = []
     warnings: list[dict[str, str]] = []
     columns: list[str] = []
     n_records = nbytes = nfiles = 0
     if block["kind"] == "records":
-        df, skipped = read_articles(block["paths"], mapping=mapping, defaults=defaults)
+        pages = SiteTemplates.from_json(templates).context() if templates else None
+        df, skipped = read_articles(block["paths"], mapping=mapping, defaults=defaults, pages=pages)
         warnings = list(df.attrs.get("warnings", []))
         read_skips, asm_skips = skipped, []
         nfiles = int(df.attrs.get("files_read", 0))

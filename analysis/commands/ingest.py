@@ -56,6 +56,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date", help="date (YYYY-MM-DD) for articles whose input gives none")
     parser.add_argument("--replace", action="store_true",
                         help="rewrite the stored articles from under PATH... and remove those no longer there")
+    parser.add_argument("--clean-lines", action="store_true",
+                        help="also remove furniture lines (ads, sign-up prompts, related lists) from JSONL/CSV/HTML texts")
+    parser.add_argument("--no-templates", action="store_true",
+                        help="do not learn site templates from the plain-text inputs (rules only)")
     add_store_arguments(parser)
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_dask_argument(parser)
@@ -100,6 +104,13 @@ def format_summary(report: dict[str, Any]) -> str:
     if report.get("updated_count") or report.get("removed_count"):
         lines.append(f"updated in place:    {report.get('updated_count', 0)}"
                      f" (removed: {report.get('removed_count', 0)})")
+    removed = report.get("lines_removed") or {}
+    if removed:
+        lines.append(f"lines removed:       {sum(removed.values())} ("
+                     + ", ".join(f"{k} {n}" for k, n in list(removed.items())[:6]) + (", ..." if len(removed) > 6 else "") + ")")
+    if report.get("templates"):
+        lines.append(f"site templates:      {len(report['templates'])} site(s), "
+                     f"{sum(t['template_lines'] for t in report['templates'].values())} lines (python -m analysis templates)")
     lines.append(f"items skipped:       {report['skipped_count']}")
     lines += [f"  {n:6d}  {reason}" for reason, n in report["skipped_by_reason"].items()]
     if report["warnings"]:
@@ -115,6 +126,8 @@ def run(args: argparse.Namespace) -> int:
     check_store(args.store, args.wait)
     if getattr(args, "dask", None) and args.replace:
         raise UsageError("--replace: not available with --dask (run the ingest without --dask)")
+    if getattr(args, "dask", None) and (args.clean_lines or args.no_templates):
+        raise UsageError("--clean-lines/--no-templates: not available with --dask (run the ingest without --dask)")
     try:
         if getattr(args, "dask", None):
             with session(args) as client:
@@ -122,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
                                      client=client, progress=not args.no_progress)
         else:
             report = ingest(args.paths, store=args.store, mapping=mapping, defaults=defaults,
-                            progress=not args.no_progress, replace=args.replace, lock_timeout=args.wait)
+                            progress=not args.no_progress, replace=args.replace, lock_timeout=args.wait,
+                            clean_lines=args.clean_lines, learn_templates=not args.no_templates)
     except OSError as exc:        # the store cannot be written (full disk, permissions): not one input item
         raise StoreError(f"cannot write the store {config.store_dir(args.store)}: "
                          f"{exc.strerror or exc}{f' ({os.fsdecode(exc.filename)})' if exc.filename else ''}") from None

@@ -5,7 +5,12 @@
   ``html``, ``tabular``) and ``metadata`` (``manifest.csv`` and ``*.meta.json`` sidecars).
 - ``clean``: ``decode_bytes``, ``clean_text``, ``clean_line``, ``parse_dates``, ``stable_id``,
   word counts and masks, ``clean_articles`` (the per-partition cleaning step).
-- ``patterns``: boilerplate, byline, section and date patterns of scraped text (``classify``, ``is_*``).
+- ``patterns``: boilerplate, byline, section and date patterns of scraped text (``classify``, ``is_*``),
+  the line rules by reason (``LINE_RULES``) and the shape/template thresholds, all as data.
+- ``lines``: furniture lines by rule, shape and position (``classify``, ``shape``, ``furniture``,
+  ``clean_lines``, ``clean_frame``; ``PageContext``/``PageStats`` carry templates and counts).
+- ``templates``: site templates learned per site at ingest and kept in the store (``learn``,
+  ``stored``, ``SiteTemplates``).
 - ``dedupe``: exact keys and MinHash/LSH near duplicates (``flag_duplicates``, ``DedupeIndex``,
   ``signatures``, ``band_hashes``, ``candidate_pairs``).
 - ``store``: the versioned, locked, partitioned store (``load_corpus``, ``transaction`` with

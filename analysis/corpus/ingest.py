@@ -13,6 +13,12 @@ that are no longer there are removed); :func:`delete_articles` removes articles 
 source. Inputs are read and written in bounded batches inside one transaction, and the report is
 written by the store under its lock (``STORE/ingest_reports/`` and ``STORE/ingest_report.json``);
 it lists every skipped item with origin and reason.
+
+Plain-text pages are cleaned with their site's template (:mod:`analysis.corpus.templates`):
+before reading, the text files of the run are scanned once and the template lines of each site
+are learned, merged with those kept in the store (``_templates.json`` of the store version,
+written in the same commit) and listed per site in the report (``templates``). ``clean_lines``
+also runs the line cleaner over tabular/HTML texts (``lines_removed`` counts every removal).
 """
 from __future__ import annotations
 
@@ -29,7 +35,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.corpus import templates as site_templates
 from analysis.corpus.dedupe import DedupeIndex, flag_duplicates
+from analysis.corpus.lines import clean_frame
 from analysis.corpus.loaders.articles import ORIGIN_KEY, Seen, iter_batches, printable
 from analysis.corpus.store import LOCK_TIMEOUT_S, Transaction, current_version, transaction
 from analysis.errors import UsageError
@@ -298,6 +306,8 @@ def ingest(
     replace: bool = False,
     batch_rows: int | None = None,
     lock_timeout: float = LOCK_TIMEOUT_S,
+    clean_lines: bool = False,
+    learn_templates: bool = True,
 ) -> dict[str, Any]:
     r"""Load ``paths`` into the store; return the ingest report (also written as JSON in the store).
 
@@ -308,7 +318,9 @@ def ingest(
     ``replace=True`` rewrites every stored article from under ``paths`` and removes those no longer
     there. ``batch_rows`` bounds the articles held in memory at once (default
     :data:`analysis.corpus.loaders.articles.BATCH_ROWS`). Waiting longer than ``lock_timeout``
-    seconds for another writer is a :class:`analysis.errors.StoreError`.
+    seconds for another writer is a :class:`analysis.errors.StoreError`. ``learn_templates`` learns
+    the site templates of the plain-text inputs (see the module notes); ``clean_lines`` removes
+    furniture lines from tabular/HTML texts too (kept in the ``removed_lines`` column).
 
     >>> import pathlib, tempfile
     >>> tmp = pathlib.Path(tempfile.mkdtemp())
@@ -326,13 +338,26 @@ def ingest(
     extra = {} if batch_rows is None else {"batch_rows": batch_rows}
     with transaction(store, lock_timeout) as tx:
         run = _open_run(tx, paths, replace)
-        for df, skip in iter_batches(paths, mapping, defaults, progress, seen=Seen(), **extra):
+        t, c = time.perf_counter(), time.process_time()
+        known = site_templates.stored(version=tx.base)
+        learned = site_templates.learn(paths) if learn_templates else site_templates.SiteTemplates()
+        sites = known.merged(learned)
+        pages = sites.context()
+        run.timings["templates"] += time.perf_counter() - t
+        run.cpu["templates"] += time.process_time() - c
+        for df, skip in iter_batches(paths, mapping, defaults, progress, seen=Seen(), pages=pages, **extra):
             run.timings.update(df.attrs.get("timings", {}))
             run.cpu.update(df.attrs.get("cpu_timings", {}))
             totals.update(files_read=df.attrs.get("files_read", 0), bytes_read=df.attrs.get("bytes_read", 0),
                           loaded=len(df), without_date=int(df["date"].isna().sum()))
             skipped += skip
             warnings += df.attrs.get("warnings", [])
+            if len(df) and clean_lines:
+                t, c = time.perf_counter(), time.process_time()
+                df, removed = clean_frame(df)
+                pages.stats.removed.update(removed)
+                run.timings["clean"] += time.perf_counter() - t
+                run.cpu["clean"] += time.process_time() - c
             if len(df):
                 _write_batch(run, df)
         t, c = time.perf_counter(), time.process_time()
@@ -342,6 +367,12 @@ def ingest(
         run.timings["write"] += time.perf_counter() - t
         run.cpu["write"] += time.process_time() - c
         report = _report(run, paths, store, started, totals, skipped, warnings)
+        if sites.sites:
+            tx.sidecars[site_templates.FILE_NAME] = sites.to_json()
+        report.update(pages.stats.as_report(), clean_lines=clean_lines,
+                      templates={k: {**v, "learned_now": k in learned.sites} for k, v in sites.summary().items()})
+        report["timings"]["templates"] = round(run.timings["templates"], 4)
+        report["cpu_timings"]["templates"] = round(run.cpu["templates"], 4)
         tx.report = report
     log.info("ingest: %d loaded, %d new, %d updated, %d removed, %d skipped", report["articles_loaded"],
              report["articles_new"], report["updated_count"], report["removed_count"], len(skipped))

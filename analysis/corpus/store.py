@@ -8,6 +8,7 @@ Layout (``STORE`` = ``config.store_dir(store)``, default ``data/processed``)::
     STORE/.versions/v000003/_manifest.json       files, row counts, columns, dedupe index segments
     STORE/.versions/v000003/_dedupe-v000003.npz  dedupe index segments: exact keys + MinHash signatures
     STORE/.versions/v000003/_ingest_report.json  report of the ingest that made this version
+    STORE/.versions/v000003/_templates.json      sidecar: site templates learned at ingest (carried to later versions)
     STORE/.versions/_NOT-A-DATASET_...parquet    tripwire: a naive ``STORE/**/*.parquet`` glob fails on it
     STORE/.leases/v000002.lease                  reader leases (shared flock) pinning a version
     STORE/.ingest.lock                           fcntl lock held by a writer
@@ -587,7 +588,9 @@ class Transaction:
 
     ``append`` stages new rows, ``remove`` drops rows of the base version, ``read`` reads the base
     version, ``index`` is the dedupe index of every stored article (assign the extended index to
-    it), ``report`` (when set) is published with the commit.
+    it), ``report`` (when set) is published with the commit. ``sidecars`` maps a file name
+    (starting with ``_``) to a JSON body written into the new version (e.g. the learned site
+    templates); the base version's sidecars that are not replaced are carried over (hard links).
     """
 
     def __init__(self, root: Path) -> None:
@@ -605,6 +608,7 @@ class Transaction:
         self.new_files: list[dict[str, Any]] = []
         self.removed: set[str] = set()
         self.report: dict[str, Any] | None = None
+        self.sidecars: dict[str, dict[str, Any]] = {}    # small JSON files (name "_...json") for the new version
         self._index: DedupeIndex | None = None
         self._base_ids: np.ndarray = np.zeros(0, object)     # ids of the base rows still in the index
 
@@ -747,13 +751,14 @@ class Transaction:
         commit_step("linked")
         segments = self.save_index()
         commit_step("index-saved")
+        sidecars = self.write_sidecars()
         if self.report is not None:
             write_json_atomic(self.stage / VERSION_REPORT, self.report_body(self.final.name, True))
         write_json_atomic(self.stage / MANIFEST, {
             "version": self.version, "txid": self.txid, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "rows": sum(f["rows"] for f in files), "files": files, "removed": len(self.removed),
             "columns": {f.name: str(f.type) for f in schema}, "partitioning": list(PARTITIONS),
-            "dedupe": segments,
+            "dedupe": segments, **({"sidecars": sidecars} if sidecars else {}),
         })
         commit_step("manifest-written")
         os.replace(self.stage, self.final)
@@ -766,9 +771,32 @@ class Transaction:
         commit_step("pruned")
         return self.final
 
+    def write_sidecars(self) -> list[str]:
+        """Write this version's sidecar JSON files into the stage (carrying the base's); return their names."""
+        names = []
+        for name in self.manifest.get("sidecars", []):
+            if name not in self.sidecars and self.base is not None and (self.base / name).is_file():
+                link_or_copy(self.base / name, self.stage / name)
+                names.append(name)
+        for name, body in self.sidecars.items():
+            write_json_atomic(self.stage / name, body)
+            names.append(name)
+        return sorted(names)
+
+    def sidecars_changed(self) -> bool:
+        """True when a sidecar to write differs from the one the base version carries."""
+        for name, body in self.sidecars.items():
+            path = None if self.base is None else self.base / name
+            try:
+                if path is None or json.loads(path.read_text(encoding="utf-8")) != json.loads(json.dumps(body)):
+                    return True
+            except (OSError, ValueError):
+                return True
+        return False
+
     def finish(self) -> Path | None:
         """Commit when there is anything to commit (or the store is new); else publish the report only."""
-        if self.new_files or self.removed or self.base is None:
+        if self.new_files or self.removed or self.base is None or self.sidecars_changed():
             return self.commit()
         shutil.rmtree(self.stage, ignore_errors=True)
         if self.report is not None:

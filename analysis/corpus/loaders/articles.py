@@ -31,6 +31,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from analysis.corpus.clean import InputError, clean_articles, decode_bytes, stable_id
+from analysis.corpus.lines import PageContext
 from analysis.corpus.loaders import tabular
 from analysis.corpus.loaders.html import load_html
 from analysis.corpus.loaders.metadata import MetadataIndex
@@ -211,7 +212,7 @@ def validate_mapping(mapping: dict[str, str] | None) -> dict[str, str]:
 Piece = tuple[pd.DataFrame | dict[str, Any], list[Skip], list[Skip]]
 
 
-def _read_file(path: Path, meta: MetadataIndex, info: dict[str, int]) -> Iterator[Piece]:
+def _read_file(path: Path, meta: MetadataIndex, info: dict[str, int], pages: PageContext | None = None) -> Iterator[Piece]:
     """Read one file: yields (record or raw table piece, skipped items, warnings). Raises InputError.
 
     Text and HTML files give one record; tables give pieces of bounded size. ``info["bytes"]``
@@ -224,7 +225,7 @@ def _read_file(path: Path, meta: MetadataIndex, info: dict[str, int]) -> Iterato
         if fmt is None:
             raise InputError(f"unsupported file type {path.suffix or '(none)'}")
         if fmt in ("text", "html"):
-            yield _read_record(path, fmt, meta, head + fh.read())
+            yield _read_record(path, fmt, meta, head + fh.read(), pages)
             return
         if len(head) < 4096 and not head.strip():
             raise InputError("empty file")
@@ -246,13 +247,14 @@ def _read_file(path: Path, meta: MetadataIndex, info: dict[str, int]) -> Iterato
             raise InputError(f"no records found ({fmt})" + (f"; {len(held)} bad lines" if held else ""))
 
 
-def _read_record(path: Path, fmt: str, meta: MetadataIndex, data: bytes) -> Piece:
-    """One text/HTML file as one record with its manifest/sidecar metadata."""
-    rec, encoding = (load_text if fmt == "text" else load_html)(path, data)
+def _read_record(path: Path, fmt: str, meta: MetadataIndex, data: bytes, pages: PageContext | None = None) -> Piece:
+    """One text/HTML file as one record with its manifest/sidecar metadata (``pages``: site templates, counts)."""
+    hints = meta.lookup(path)
+    rec, encoding = load_text(path, data, hints, pages) if fmt == "text" else load_html(path, data)
     warnings = [{"origin": str(path), "reason": w} for w in rec.pop("_warnings", [])]
     if encoding not in ("utf-8",):
         warnings.append({"origin": str(path), "reason": f"decoded as {encoding}"})
-    rec = {**rec, **{k: v for k, v in meta.lookup(path).items() if v not in (None, "")}}
+    rec = {**rec, **{k: v for k, v in hints.items() if v not in (None, "")}}
     rec["origin"] = rec["_file"] = str(path)
     return rec, [], warnings
 
@@ -309,13 +311,15 @@ def iter_batches(
     batch_rows: int | None = BATCH_ROWS,
     batch_bytes: int | None = BATCH_BYTES,
     seen: Seen | None = None,
+    pages: PageContext | None = None,
 ) -> Iterator[tuple[pd.DataFrame, list[Skip]]]:
     """Load every article under ``paths`` in batches: yields (clean article table, skipped items).
 
     A batch closes after ``batch_rows`` articles or ``batch_bytes`` characters of text (None: no
     bound, one batch); at least one batch is yielded. Each table's ``attrs`` hold its ``warnings``,
     ``files_read``, ``bytes_read`` and per-stage ``timings``/``cpu_timings``. An article id or
-    record origin seen in an earlier batch (``seen``) counts as a duplicate in the input.
+    record origin seen in an earlier batch (``seen``) counts as a duplicate in the input. ``pages``
+    gives the text loader the learned site templates and collects its counts (lines removed, field origins).
     """
     mapping = validate_mapping(mapping)
     seen = Seen() if seen is None else seen
@@ -328,7 +332,7 @@ def iter_batches(
     for path in files:
         info = {"bytes": 0}
         try:
-            for piece in _read_file(path, meta, info):
+            for piece in _read_file(path, meta, info, pages):
                 acc.add(piece, mapping, columns)
                 if acc.full(batch_rows, batch_bytes):
                     acc.read_s, acc.read_cpu = time.perf_counter() - t, time.process_time() - c
@@ -390,13 +394,15 @@ def read_articles(
     mapping: dict[str, str] | None = None,
     defaults: dict[str, str] | None = None,
     progress: bool = False,
+    pages: PageContext | None = None,
 ) -> tuple[pd.DataFrame, list[Skip]]:
     r"""Load every article under ``paths``; return (article table, skipped items with reasons).
 
     ``mapping`` maps article columns to input columns of tables (``{"text": "content"}``);
     ``defaults`` fills ``source``/``date`` where the input has none. Warnings about kept items
     (unparseable dates, fallback encodings, title-only records) are in ``table.attrs["warnings"]``.
-    Everything is one table in memory; ``iter_batches`` reads in bounded batches.
+    Everything is one table in memory; ``iter_batches`` reads in bounded batches. ``pages`` gives
+    the site templates to remove from plain-text pages (see :mod:`analysis.corpus.templates`).
 
     >>> import pathlib, tempfile
     >>> page = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
@@ -405,7 +411,8 @@ def read_articles(
     >>> df.loc[0, ["title", "section", "text", "source"]].tolist(), skipped
     (['Headline', 'World', 'Body text.', 'The Outlet'], [])
     """
-    (df, skipped), = iter_batches(paths, mapping, defaults, progress, batch_rows=None, batch_bytes=None)
+    (df, skipped), = iter_batches(paths, mapping, defaults, progress, batch_rows=None, batch_bytes=None,
+                                  pages=pages)
     return df, skipped
 
 

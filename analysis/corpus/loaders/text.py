@@ -1,11 +1,16 @@
-"""Scraped plain-text articles like the user's seed (headline, section line, body, contributor line).
+"""Scraped plain-text articles: the seed's layout and the pages of other sites, menus and all.
 
-Layout handled: the headline on the first line (repeats of it are dropped), an optional short
-section label ("World") and date line near the top, one paragraph per line or per blank-line block,
-contributor/byline lines anywhere (moved to ``byline``), and site furniture (comment forms,
-share/subscribe/cookie prompts, "Related" lists) dropped. Patterns live in :mod:`analysis.corpus.patterns`.
-A first line longer than :data:`analysis.corpus.clean.MAX_TITLE` characters is not a headline: it is
-kept as body text, the article has no title, and ``load_text`` returns a warning.
+The page is cut into paragraphs (one per line, or per blank-line block with hard-wrapped lines
+re-joined); lines of the site's learned template (:mod:`analysis.corpus.templates`) are dropped
+first. Each paragraph is classified by :mod:`analysis.corpus.lines` (rules from
+:mod:`analysis.corpus.patterns` plus its shape). The body starts at the first prose paragraph;
+before it is the page head, where the headline is found (a line that repeats, the line just before
+a byline or date stamp, a headline-shaped line, nearest the body) and where a section label and a
+date stamp are read. Bylines and contributor lines anywhere go to ``byline``. In the body, rule
+lines, "Related" lists, menus and the non-prose footer are dropped; a comment form ends the text.
+A manifest/sidecar ``title`` always wins (and its repeats are dropped). A first line longer than
+:data:`analysis.corpus.clean.MAX_TITLE` characters is body text; ``load_text`` warns. A page with
+furniture but no body raises ``InputError("no article text found")``.
 
     >>> art = parse_scraped_text("Headline here\\nWorld\\n\\nHeadline here\\n\\nBody one.\\n\\nLeave a Reply")
     >>> art["title"], art["section"], art["text"]
@@ -13,13 +18,19 @@ kept as body text, the article has no title, and ``load_text`` returns a warning
 """
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from analysis.corpus import lines as L
 from analysis.corpus import patterns
-from analysis.corpus.clean import MAX_TITLE, decode_bytes
+from analysis.corpus.clean import MAX_TITLE, InputError, decode_bytes
 
-HEAD_LINES: int = 6   # section/date/byline lines are looked for among the first lines only
+HEAD_LINES: int = 6          # a short label this close to the top may be the section
+ANCHOR_REACH: int = 4        # a byline/date stamp this many lines after a headline marks it
+MIN_TITLE_SCORE: float = -2.5  # a known section label alone ("Sports") is not a headline
+LEAD_MIN_WORDS: int = 6      # a headline-shaped line after the headline and its stamps, this long, starts the text
+TITLE_MAX_WORDS: int = 30    # a prose-looking line this short can still be the headline (before a byline)
 
 
 def _same(a: str, b: str) -> bool:
@@ -27,12 +38,8 @@ def _same(a: str, b: str) -> bool:
     return a.strip(" .:-–—").casefold() == b.strip(" .:-–—").casefold()
 
 
-def parse_scraped_text(raw: str) -> dict[str, Any]:
-    """Split scraped article text into title, section, byline, date text and body text (pure)."""
-    lines = [(" ".join(x.split()) if len(x) < 300 else x.strip())
-             for x in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    # paragraphs: one per line, except that with blank-line separated blocks a hard-wrapped block
-    # after the first (headline) block is re-joined; furniture lines always stand alone
+def _paragraphs(lines: list[str], template: frozenset[str] = frozenset()) -> list[str]:
+    """Paragraphs: one per line, or per blank-line block (hard-wrapped lines re-joined; never template lines)."""
     blank_sep = sum(1 for x in lines if not x) >= max(1, sum(1 for x in lines if x) // 3)
     paras: list[str] = []
     buf: list[str] = []
@@ -43,7 +50,8 @@ def parse_scraped_text(raw: str) -> dict[str, Any]:
                 paras.append(" ".join(buf))
                 buf = []
             seen_blank = seen_blank or bool(paras)
-        elif blank_sep and seen_blank and buf and not _standalone(line) and not _standalone(buf[-1]):
+        elif (blank_sep and seen_blank and buf and not _standalone(line) and not _standalone(buf[-1])
+              and not (template and (L.template_key(line) in template or L.template_key(buf[-1]) in template))):
             buf.append(line)
         else:
             if buf:
@@ -51,67 +59,188 @@ def parse_scraped_text(raw: str) -> dict[str, Any]:
             buf = [line]
     if buf:
         paras.append(" ".join(buf))
+    return paras
 
-    title = section = date_text = None
-    long_first = 0
+
+def _standalone(line: str) -> bool:
+    """A line that is never merged into a neighbour (byline, date, furniture)."""
+    return L.classify(line) is not None
+
+
+def _head_end(paras: list[str], kinds: list[str | None], shapes: list[str], keys: Counter[str]) -> int:
+    """Index of the first body paragraph: the first prose one that is not the headline itself."""
+    n = len(paras)
+    for i in range(n):
+        if kinds[i] is not None or shapes[i] != "prose":
+            continue
+        if i == 0 and len(paras[i]) > MAX_TITLE:
+            return 0
+        short = len(paras[i].split()) <= TITLE_MAX_WORDS and len(paras[i]) <= 300
+        if L.in_list(i, paras, kinds, shapes):
+            continue                # a teaser in a "Trending" list above the headline
+        if short and (keys[paras[i].casefold()] > 1 or _anchored(i, paras, kinds, shapes)):
+            continue                # a headline ending in a period, right before its byline or repeated
+        return i
+    return n
+
+
+def _anchored(i: int, paras: list[str], kinds: list[str | None], shapes: list[str]) -> bool:
+    """True when a byline or date stamp follows paragraph ``i`` (past credits, ads and short labels)."""
+    for j in range(i + 1, min(i + 1 + ANCHOR_REACH, len(paras))):
+        if kinds[j] in L.ANCHORS:
+            return True
+        if kinds[j] in ("credit", "advertisement", "prompt", "template", "navigation") or (kinds[j] is None and shapes[j] == "label"):
+            continue
+        return False
+    return False
+
+
+def _pick_title(paras: list[str], kinds: list[str | None], shapes: list[str], listed: list[bool],
+                end: int, keys: Counter[str]) -> int | None:
+    """Index of the headline among the head paragraphs ``[0, end)``, or None."""
+    best, best_score = None, float("-inf")
+    for i in range(end):
+        if kinds[i] not in (None, "template") or len(paras[i]) > MAX_TITLE:
+            continue
+        words = len(paras[i].split())
+        score = 0.0
+        if keys[paras[i].casefold()] > 1:
+            score += 5
+        if _anchored(i, paras, kinds, shapes):
+            score += 4
+        if kinds[i] == "template" and (score < 4 or shapes[i] != "headline"):
+            continue                               # a site line; only a headline it lists elsewhere can be this page's
+        if listed[i] and score == 0:
+            continue                               # a menu item or a listed headline, not this page's headline
+        if shapes[i] == "label":
+            score -= 2 if words < patterns.HEADLINE_MIN_WORDS else 1
+        elif words >= patterns.HEADLINE_MIN_WORDS + 1:
+            score += 2
+        if patterns.is_known_section(paras[i]):
+            score -= 3
+        score += 0.01 * i                          # nearest the body wins a tie
+        if score > best_score and score > MIN_TITLE_SCORE:
+            best, best_score = i, score
+    return best
+
+
+def parse_scraped_text(raw: str, template: frozenset[str] = frozenset(), hints: dict[str, Any] | None = None,
+                       removed: Counter[str] | None = None) -> dict[str, Any]:
+    """Split scraped article text into title, section, byline, date text and body text (pure).
+
+    ``template`` holds the site's template lines (:func:`analysis.corpus.lines.template_key` form),
+    dropped wherever they are; ``hints`` is the file's manifest/sidecar metadata (its ``title``
+    wins); ``removed`` receives the number of furniture lines dropped per reason.
+    """
+    hints = hints or {}
+    removed = Counter() if removed is None else removed
+    lines = [(" ".join(x.split()) if len(x) < 300 else x.strip())
+             for x in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    paras = _paragraphs(lines, template)
+    n = len(paras)
+    kinds = [L.classify(p) for p in paras]
+    folded = [p.casefold() if len(p) <= MAX_TITLE else "" for p in paras]
+    if template:                       # a template line is furniture; a rule still says which kind
+        kinds = [k or ("template" if f in template else None) for f, k in zip(folded, kinds)]
+    shapes = [L.shape(p) for p in paras]
+    known = hints.get("title") if isinstance(hints.get("title"), str) and hints["title"].strip() else None
+    end = _head_end(paras, kinds, shapes, Counter(folded))
+    keys = Counter(folded[:end])                 # repeats that count: within the head
+    body_marks = L.furniture(paras, kinds, shapes, end)
+    head_shapes = ["headline" if keys[folded[i]] > 1 else shapes[i] for i in range(end)]   # a repeat is no menu item
+    head_marks = L.furniture(paras[:end], kinds[:end], head_shapes, 0, tail=False)
+    nav = [m in ("navigation", "menu") for m in head_marks]
+    long_first = len(paras[0]) if n and end == 0 and len(paras[0]) > MAX_TITLE else 0
+    t = None
+    if known is None and not long_first:
+        t = _pick_title(paras, kinds, shapes, [m is not None for m in head_marks], end, keys)
+    title = paras[t] if t is not None else None
+    if end == n and t is not None and t + 1 < n:          # no prose at all: what follows the headline is the text
+        end = t + 1
+        body_marks = L.furniture(paras, kinds, shapes, end, tail=False)
+    h = t if t is not None or known is None else max((i for i in range(end) if _same(paras[i], known)), default=None)
+    if h is not None and end < n:                         # a lead in headline form after the headline's stamps
+        lead = next((i for i in range(h + 1, end) if kinds[i] is None and shapes[i] == "headline"
+                     and not head_marks[i] and len(paras[i].split()) >= LEAD_MIN_WORDS and not _same(paras[i], paras[h])), None)
+        if lead is not None:
+            end = lead
+            body_marks = L.furniture(paras, kinds, shapes, end)
+    section = date_text = None
     bylines: list[str] = []
-    body: list[str] = []
-    for i, p in enumerate(paras):
-        if len(p) > 250 and title is not None:
-            body.append(p)           # long paragraphs are never furniture
+    for i in range(end):
+        p, k = paras[i], kinds[i]
+        if i == t or (title and _same(p, title)) or (known and _same(p, known)):
             continue
-        if title is None and len(p) > MAX_TITLE:
-            title = ""               # an over-long first line is text, and no later line is the headline
-            long_first = len(p)
-            body.append(p)
+        if k == "byline":
+            for part in p.split("|") if "|" in p else [p]:
+                part = part.strip()
+                if L.classify(part) == "byline":
+                    bylines.append(part[3:] if part[:3].lower() == "by " else part)
+                elif date_text is None and patterns.date_value(part):
+                    date_text = patterns.date_value(part)
             continue
-        kind = patterns.classify(p)
-        if kind == "tail":
-            break
-        if kind == "boilerplate":
-            continue
-        if kind == "byline":
-            bylines.append(p[3:] if p[:3].lower() == "by " else p)
-            continue
-        in_head = not body and i < HEAD_LINES
-        if title is None:
-            if in_head and section is None and patterns.is_known_section(p) and i + 1 < len(paras):
-                section = p          # a known label before the headline
-                continue
-            title = p
-            continue
-        if title and _same(p, title) and (not body or i < HEAD_LINES + 2):
-            continue                 # repeated headline
-        if in_head and date_text is None and kind == "date":
+        if k in ("date", "stamp") and date_text is None and patterns.date_value(p):
             date_text = patterns.date_value(p)
+            removed[k] += 1
             continue
-        if in_head and section is None and patterns.is_section(p):
+        if section is None and not nav[i] and k is None and (
+                patterns.is_known_section(p) or (t is not None and i == t + 1 and i < HEAD_LINES and patterns.is_section(p))):
             section = p
             continue
-        body.append(p)
+        if section is None and k == "breadcrumb":
+            section = L.re.split(r"\s*[›»>|/]\s*", p.strip(" ›»>"))[-1] or None
+        removed[k or head_marks[i] or "head"] += 1
+    seen = Counter(folded[i] for i in range(end, n) if body_marks[i] is None and folded[i]
+                   and paras[i].count(" ") < patterns.HEADLINE_MAX_WORDS)
+    for i in range(end, n):                  # a short line twice in the text: a repeated widget or pull quote
+        if body_marks[i] is None and seen[folded[i]] > 1:
+            body_marks[i] = "repeated"
+    body: list[str] = []
+    for i in range(end, n):
+        p, m = paras[i], body_marks[i]
+        if m == "byline" or (kinds[i] == "byline" and m is None):
+            bylines.append(p[3:] if p[:3].lower() == "by " else p)
+        elif i < end + 2 and ((title and _same(p, title)) or (known and _same(p, known))):
+            removed["head"] += 1
+        elif m is None:
+            body.append(p)
+        else:
+            removed[m] += 1
     return {
-        "title": title or None,
+        "title": title,
         "section": section,
         "byline": "; ".join(dict.fromkeys(bylines)) or None,
         "raw_date": date_text,
         "text": "\n\n".join(body),
         "long_first_line": long_first,
+        "furniture_only": not body and (sum(removed.values()) > 0 or title is None) and n > 0,
     }
 
 
-def _standalone(line: str) -> bool:
-    """A line that is never merged into a neighbour (byline, date, furniture)."""
-    return patterns.classify(line) is not None
-
-
-def load_text(path: Path, data: bytes | None = None) -> tuple[dict[str, Any], str]:
+def load_text(path: Path, data: bytes | None = None, hints: dict[str, Any] | None = None,
+              pages: L.PageContext | None = None) -> tuple[dict[str, Any], str]:
     """Read one scraped text file; return (article fields, encoding used). Raises InputError.
 
+    ``hints`` is the file's manifest/sidecar metadata; ``pages`` holds the learned site templates
+    and receives the run's counts (lines removed per reason, where byline/date/title came from).
     Warnings about the file (an over-long first line) are in the fields under ``_warnings``.
     """
     text, encoding = decode_bytes(path.read_bytes() if data is None else data)
-    art = parse_scraped_text(text)
+    hints = hints or {}
+    removed: Counter[str] = Counter()
+    template = pages.lines_for(path, hints) if pages is not None else frozenset()
+    art = parse_scraped_text(text, template, hints, removed)
+    if art.pop("furniture_only"):
+        raise InputError("no article text found")
     n = art.pop("long_first_line")
     if n:
         art["_warnings"] = [f"first line of {n} characters is too long for a title (at most {MAX_TITLE}): kept as text"]
+    if pages is not None:
+        pages.stats.removed.update(removed)
+        for name, meta_key in (("title", "title"), ("byline", "byline"), ("date", "raw_date")):
+            page_key = "raw_date" if name == "date" else name
+            if hints.get(meta_key) not in (None, ""):
+                pages.stats.fields[f"{name}:metadata"] += 1
+            elif art.get(page_key):
+                pages.stats.fields[f"{name}:page"] += 1
     return art, encoding

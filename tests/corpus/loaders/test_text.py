@@ -1,11 +1,14 @@
 """Scraped plain text like the seed (analysis.corpus.loaders.text): headline, section, byline, body paragraphs."""
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from analysis.corpus.clean import MAX_TITLE
+from analysis.corpus.lines import PageContext
 from analysis.corpus.loaders.articles import read_articles
 from analysis.corpus.loaders.text import load_text, parse_scraped_text
 from analysis.schema import ARTICLE_COLUMNS
@@ -79,3 +82,78 @@ def test_single_line_megabytes_file_is_text_not_title(tmp_path: Path) -> None:
 def test_over_long_first_line_then_more_lines(tmp_path: Path) -> None:
     art = parse_scraped_text("x" * 600 + "\n\nShort line later\n\nMore body.")
     assert art["title"] is None and art["text"].startswith("x" * 600) and "Short line later" in art["text"]
+
+
+BODY = ("The council voted on Tuesday to expand the bus network, officials said.\n\n"
+        "Residents had asked for more routes for years, and the plan adds six of them.\n\n"
+        "“This is a good day for riders,” the mayor said after the vote.")
+
+
+@pytest.mark.parametrize("head", [
+    "Menu\nSearch\nNews\nSports\nWeather\nCity council expands the bus network\nBy Ana Ruiz\nMarch 3, 2025",
+    "Accept\nReject All\nWe use cookies to improve your experience.\nHome » Local » Transit\n"
+    "City council expands the bus network\nPublished 10:04 AM EST, Mar 3, 2025 | Updated 1 hour ago\n4 min read",
+    "The Transit Letter\nSubscribe\nSign in\nCity council expands the bus network\nAna Ruiz\nMar 3, 2025",
+    "BREAKING NEWS: Storm closes schools across the county\nCity council expands the bus network\nBy Ana Ruiz",
+    "Trending Now\nMayor's race tightens in final week\nBudget hearing moves to Thursday\n"
+    "City council expands the bus network\nUpdated 2 hours ago\nPhoto: Ana Ruiz/AP",
+])
+def test_headline_found_below_menus_banners_and_breadcrumbs(head: str) -> None:
+    art = parse_scraped_text(head + "\n\n" + BODY + "\n\nShare\nFacebook\nX\n© 2025 Transit Media. All rights reserved.")
+    assert art["title"] == "City council expands the bus network"
+    assert art["text"] == BODY.replace("\n\n", "\n\n")
+
+
+def test_stamps_fill_byline_and_date_with_their_origin(tmp_path: Path) -> None:
+    page = tmp_path / "p.txt"
+    page.write_bytes(("Home › Politics\r\nSenate passes the budget bill\r\nBy Jane Doe | March 3, 2025\r\n\r\n"
+                      + BODY.replace("\n", "\r\n")).encode("utf-8"))
+    pages = PageContext()
+    art, _ = load_text(page, hints={}, pages=pages)
+    assert (art["title"], art["byline"], art["raw_date"], art["section"]) == (
+        "Senate passes the budget bill", "Jane Doe", "March 3, 2025", "Politics")
+    assert art["text"] == BODY
+    assert pages.stats.fields == {"title:page": 1, "byline:page": 1, "date:page": 1}
+    assert pages.stats.removed["breadcrumb"] == 1
+
+
+def test_ambiguous_date_stamp_is_not_used() -> None:
+    art = parse_scraped_text("Senate passes the budget bill\nPublished 03/04/2025\n\n" + BODY)
+    assert art["raw_date"] is None and art["title"] == "Senate passes the budget bill" and art["text"] == BODY
+
+
+def test_manifest_title_wins_and_its_repeats_go(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("The Transit Letter\nA teaser that is not the title\nCity council expands the bus network\n\n"
+                                    + BODY + "\n", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("path,title,byline\na.txt,City council expands the bus network,Ana Ruiz\n",
+                                           encoding="utf-8")
+    df, skipped = read_articles([tmp_path])
+    assert skipped == [] and df.loc[0, "title"] == "City council expands the bus network"
+    assert df.loc[0, "text"] == BODY and df.loc[0, "byline"] == "Ana Ruiz"
+
+
+def test_page_without_body_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "nav.txt").write_text("Home\nNews\nSports\nWeather\nSubscribe\n© 2025 Transit Media\n", encoding="utf-8")
+    (tmp_path / "ok.txt").write_text("City council expands the bus network\n\n" + BODY + "\n", encoding="utf-8")
+    df, skipped = read_articles([tmp_path])
+    assert len(df) == 1 and [(Path(s["origin"]).name, s["reason"]) for s in skipped] == [("nav.txt", "no article text found")]
+
+
+def test_lead_in_headline_form_is_text() -> None:
+    art = parse_scraped_text("Ideas\nMemo gave a green light to the inquiry\nBy Ana Ruiz\n4 min read\n\n"
+                             "Deputy attorney general okayed the inquiry in a memo in August\n\n" + BODY)
+    assert art["title"] == "Memo gave a green light to the inquiry"
+    assert art["text"].startswith("Deputy attorney general okayed the inquiry in a memo in August\n\nThe council")
+
+
+def test_template_lines_are_dropped_and_counted() -> None:
+    removed: Counter[str] = Counter()
+    art = parse_scraped_text("Gazette Plus\nCity council expands the bus network\n\n" + BODY + "\n\nThe Gazette, since 1901",
+                             template=frozenset({"gazette plus", "the gazette, since 1901"}), removed=removed)
+    assert art["title"] == "City council expands the bus network" and art["text"] == BODY
+    assert removed["template"] == 2
+
+
+def test_short_repeated_headline_is_not_a_menu() -> None:
+    art = parse_scraped_text("Headline\nWorld\n\nHeadline\n\nBody text.\n\nLeave a Reply")
+    assert (art["title"], art["section"], art["text"]) == ("Headline", "World", "Body text.")
