@@ -37,6 +37,7 @@ THEME_HIT_COLUMNS: list[str] = [
 
 QUOTE_COLUMNS: list[str] = [
     "article_id", "sentence_id", "speaker", "verb", "quote", "start", "end", "themes",
+    "rule", "speaker_mention", "speaker_type",
 ]
 AMOUNT_COLUMNS: list[str] = [
     "article_id", "sentence_id", "value", "unit", "object", "text", "start", "end", "themes",

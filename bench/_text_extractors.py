@@ -6,10 +6,22 @@ The sentence-start cache shared by the extractors (``analysis.text.sentences.sen
 cleared at every call, so each single extractor pays for its own sentence split ("cold"), while
 ``evidence`` measures the real pipeline: one sentence split per document, then quotes, amounts
 and places on the same chunk -- the "sentences + quotes + amounts + places together" figure.
+
+``baseline_evidence`` (and ``baseline_quotes``/``baseline_amounts``) run *today's committed*
+extractors in the same run: the files ``analysis/evidence/{places,actors,speakers,quotes,amounts}.py``
+of git ``HEAD`` (read with ``git show``, a read-only command) are written to a temporary folder as
+``_baseline_*`` modules that import one another, and timed exactly like the current ones (they read
+the current data files). Without git or a checkout they are left out.
 """
 from __future__ import annotations
 
+import importlib
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
 
@@ -44,6 +56,40 @@ def evidence(articles: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+BASELINE_MODULES = ("places", "actors", "speakers", "quotes", "amounts")
+
+
+def load_baseline(rev: str = "HEAD") -> dict[str, ModuleType] | None:
+    """Import the evidence extractors as committed at ``rev`` as ``_baseline_*`` modules (None without git)."""
+    root = Path(__file__).resolve().parent.parent
+    folder = Path(tempfile.mkdtemp(prefix="baseline_evidence_"))
+    for name in BASELINE_MODULES:
+        try:
+            text = subprocess.run(["git", "show", f"{rev}:analysis/evidence/{name}.py"], cwd=root, check=True,
+                                  capture_output=True, text=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            return None
+        for other in BASELINE_MODULES:
+            text = text.replace(f"from analysis.evidence.{other} import", f"from _baseline_{other} import")
+        (folder / f"_baseline_{name}.py").write_text(text, encoding="utf-8")
+    sys.path.insert(0, str(folder))
+    return {name: importlib.import_module(f"_baseline_{name}") for name in BASELINE_MODULES}
+
+
+def _baseline_evidence(mods: dict[str, ModuleType]) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """Today's sentences + quotes + amounts + places over one chunk (as ``evidence``)."""
+    def run(articles: pd.DataFrame) -> pd.DataFrame:
+        sentence_starts.cache_clear()
+        n_sent = [len(sentence_starts(d)) for d in documents(articles).tolist()]
+        parts = [mods["quotes"].quotes(articles, hits=NO_HITS).assign(table="quotes"),
+                 mods["amounts"].amounts(articles, hits=NO_HITS).assign(table="amounts"),
+                 mods["places"].places(articles, hits=NO_HITS).assign(table="places"),
+                 pd.DataFrame({"article_id": articles["article_id"].astype("string").tolist(),
+                               "count": n_sent, "table": "sentences"})]
+        return pd.concat(parts, ignore_index=True)
+    return run
+
+
 EXTRACTORS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "quotes": _cold(quotes),
     "amounts": _cold(amounts),
@@ -51,3 +97,9 @@ EXTRACTORS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "actors": _cold(actors),
     "evidence": evidence,
 }
+_BASELINE = load_baseline()
+if _BASELINE is not None:
+    EXTRACTORS["baseline_quotes"] = _cold(_BASELINE["quotes"].quotes)
+    EXTRACTORS["baseline_amounts"] = _cold(_BASELINE["amounts"].amounts)
+    EXTRACTORS["baseline_evidence"] = _baseline_evidence(_BASELINE)
+

@@ -10,7 +10,10 @@ replacement (fixed seed) to ``--n`` articles, each given a unique article_id. Th
 is the analysed document ``title + "\\n\\n" + text`` in UTF-8 bytes.
 
 Extractors are ``name -> callable(articles) -> DataFrame`` in ``EXTRACTORS`` below; other areas
-add theirs in ``bench/_text_extractors.py`` (a dict ``EXTRACTORS`` there, merged at import).
+add theirs in ``bench/_text_extractors.py`` (a dict ``EXTRACTORS`` there, merged at import). That
+file also loads the evidence extractors as committed at git ``HEAD`` (``baseline_evidence``,
+``baseline_quotes``, ``baseline_amounts``), so the speed of today's extractor is measured in the
+same run; ``evidence`` / ``baseline_evidence`` is printed as a ratio (CPU seconds and wall).
 Each is timed with 1 and 2 worker processes (articles split into fixed chunks, results
 concatenated in chunk order) and the outputs must be identical. The reference, measured in the
 same run, is ``nltk.Text(words).concordance_list(...)`` over the same text: tokenizing, building
@@ -147,6 +150,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:>12}: {mb / t1:6.2f} MB/s per core wall ({mb / c1:6.2f} per CPU-second), "
               f"{mb / t2:6.2f} MB/s with 2 workers, {(mb / t1) / ref_mbs:5.2f}x reference, "
               f"{len(out1)} rows, identical={same}")
+    baseline = {}
+    for new, old in (("evidence", "baseline_evidence"), ("quotes", "baseline_quotes"), ("amounts", "baseline_amounts")):
+        if new in results and old in results:
+            baseline[new] = {"vs": old, "ratio_wall": round(results[old]["seconds_1_worker"] / results[new]["seconds_1_worker"], 3),
+                             "ratio_cpu": round(results[old]["cpu_seconds_1_worker"] / results[new]["cpu_seconds_1_worker"], 3)}
+            print(f"{new:>12}: {baseline[new]['ratio_cpu']:.2f}x the speed of today's committed extractor "
+                  f"({old}, same run, CPU seconds; {baseline[new]['ratio_wall']:.2f}x wall)")
     vmb, vwall, vcpu = vader_reference(articles.head(500))
     print(f"vaderSentiment itself (first 500 articles): {vmb / vwall:.2f} MB/s wall, {vmb / vcpu:.2f} MB/s CPU")
     report = {"n_articles": len(articles), "megabytes": round(mb, 3), "cpu_count": os.cpu_count(),
@@ -158,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
                                            "mb_per_s": round(vmb / vwall, 3),
                                            "mb_per_cpu_s": round(vmb / vcpu, 3)},
               "extractors": results,
+              "vs_committed_baseline": baseline,
               "targets": {"tone_mb_per_s_per_core": 2.0,
                           "sentences_quotes_amounts_places_mb_per_s_per_core": 5.0}}
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -3,15 +3,18 @@
 Every extractor takes an article table and optional ``hits`` (``analysis.theme_hits``; the theme
 engine runs when they are not given) and tags each row with the themes of its sentences.
 
-- ``quotes``: direct quotations with their speakers -- ``quotes``, ``doc_quotes``.
-- ``speakers``: a quotation's speaker resolved to a person -- ``resolve_speaker``, ``full_name``,
-  ``last_person``.
-- ``amounts``: money, percentages and counts -- ``amounts``, ``doc_amounts``.
-- ``places``: countries and nationalities -- ``places``, ``place_mentions``, ``doc_places``,
-  ``gazetteer``, ``mention_counts``.
+- ``quotes``: direct quotations, the attribution sieve (``rule``) -- ``quotes``, ``doc_quotes``.
+- ``attribution``: speech verbs next to a quotation and the speaker's words -- ``speaker_words``,
+  ``VerbIndex``, ``verb_pattern``.
+- ``speakers``: an attribution resolved to an actor (names, pronouns by gender, role descriptions)
+  -- ``resolve_name``, ``resolve_speaker``, ``ArticleEntities``, ``match_role``, ``voice_of``,
+  ``first_name_gender``, ``full_name``, ``last_person``.
+- ``amounts``: money, percentages, basis points, fractions and counts -- ``amounts``, ``doc_amounts``.
+- ``places``: countries, nationalities, US states and major cities -- ``places``, ``place_mentions``,
+  ``doc_places``, ``gazetteer``, ``subnational``, ``theme_country_table``, ``mention_counts``.
 - ``actors``: people and organizations -- ``actors``, ``actor_mentions``, ``doc_actors``,
-  ``canonical_person``, ``resolve_surname``, ``lexicon`` (and the name helpers ``speakers`` shares:
-  ``analyse_sequence``, ``trim_tokens``, ``last_title``, ``PARTICLES``, ``POSSESSIVE``).
+  ``canonical_person``, ``canonical_names``, ``resolve_surname``, ``is_place``, ``lexicon`` (and the
+  name helpers ``speakers`` shares: ``analyse_sequence``, ``trim_tokens``, ``last_title``).
 - ``tone``: VADER tone per sentence, article or theme -- ``tone``, ``sentence_tone``,
   ``article_tone``, ``theme_tone``, ``tagged_sentences``.
 - ``vader``: the fast, identical VADER -- ``polarity_scores``, ``document_scores``.

@@ -30,7 +30,7 @@ from analysis.evidence.documents import (
     iter_documents,
     themes_between,
 )
-from analysis.evidence.places import gazetteer
+from analysis.evidence.places import gazetteer, subnational
 
 MENTION_LONG_COLUMNS: list[str] = [
     "article_id", "sentence_id", "kind", "name", "canonical", "start", "end", "themes",
@@ -38,9 +38,10 @@ MENTION_LONG_COLUMNS: list[str] = [
 PARTICLES = frozenset({"de", "del", "la", "van", "von", "der", "den", "bin", "al", "da", "dos", "du", "le"})
 _LINKS = frozenset({"of", "the", "for"})
 _SUFFIXES = frozenset({"Jr.", "Sr.", "II", "III", "IV"})
-_INITIAL = re.compile(r"[A-Z]\.")
+_INITIAL = re.compile(r"(?:[A-Z]\.){1,3}")
 POSSESSIVE = re.compile(r"(?:[’']s|[’'])$")
-_NAME_TOKEN = re.compile(r"(?:[A-ZÀ-Þ][a-zß-ÿ’'\-]*[a-zß-ÿ]|[A-Z]\.|(?:Mc|Mac|O[’'])[A-Z][a-z]+)$")
+_NAME_TOKEN = re.compile(r"(?:[A-ZÀ-Þ][a-zß-ÿ’'\-]*[a-zß-ÿ](?:-[A-ZÀ-Þ][a-zß-ÿ’']*[a-zß-ÿ])*|(?:[A-Z]\.){1,3}"
+                         r"|(?:Mc|Mac|O[’'])[A-Z][a-z]+|(?:al|el|bin|ibn)-[A-Z][a-z]+)$")
 
 
 class Mention(NamedTuple):
@@ -62,6 +63,7 @@ class ActorLexicon(NamedTuple):
     org_words: frozenset[str]
     known_orgs: frozenset[str]
     known_people: dict[str, str]
+    non_actors: frozenset[str]
     verbs: re.Pattern[str]
     sequence: re.Pattern[str]
 
@@ -71,7 +73,7 @@ def lexicon() -> ActorLexicon:
     """Load the title, stopword, organization and people tables and compile the patterns."""
     titles = frozenset(tuple(t.split()) for t in data_lines("titles.txt"))
     abbrs = sorted({w[:-1] for t in titles for w in t if w.endswith(".")} | {"Jr", "Sr", "St", "Dept", "Corp", "Inc", "Co", "Ltd"})
-    token = (r"(?:(?:%s)\.|[A-Z]\.(?=[ \xa0])|(?:Mc|Mac|O[’'])?[A-ZÀ-Þ][\w’'\-]*\w|[A-Z])"
+    token = (r"(?:(?:%s)\.|(?:[A-Z]\.){1,3}(?=[ \xa0])|(?:al|el|bin|ibn)-[A-Z][\w’'\-]*\w|(?:Mc|Mac|O[’'])?[A-ZÀ-Þ][\w’'\-]*\w|[A-Z])"
              % "|".join(map(re.escape, abbrs)))
     join = r"[ \xa0](?:(?:%s)[ \xa0](?:(?:the|la)[ \xa0])?)?" % "|".join(sorted(PARTICLES | _LINKS))
     verbs = sorted(data_lines("speech_verbs.txt"), key=len, reverse=True)
@@ -83,14 +85,20 @@ def lexicon() -> ActorLexicon:
         org_words=frozenset(data_lines("org_words.txt")),
         known_orgs=frozenset(data_lines("known_orgs.txt")),
         known_people=people,
+        non_actors=frozenset(data_lines("non_actors.txt")),
         verbs=re.compile(r"[ \xa0]+(?:%s)\b" % "|".join(map(re.escape, verbs))),
         sequence=re.compile(r"(?<![\w.’'])(?=[A-ZÀ-Þ])%s(?:%s%s)*" % (token, join, token)),
     )
 
 
-def _is_place(text: str) -> bool:
-    """True when ``text`` is a country name, alias, demonym or ignored region (see places)."""
-    return text in gazetteer()
+def is_place(text: str, subnational_too: bool = True) -> bool:
+    """True when ``text`` is a country name, alias, demonym or ignored region, or (whole names) a US
+    state or major city ("El Paso"), see places.
+
+    >>> is_place("El Paso"), is_place("Jackson"), is_place("Mexican")
+    (True, False, True)
+    """
+    return text in gazetteer() or (subnational_too and text in subnational())
 
 
 def _split_parts(tokens: list[str]) -> list[list[str]]:
@@ -140,28 +148,47 @@ def _person_tokens(tokens: list[str], lex: ActorLexicon) -> bool:
     for t in names:
         if t in _SUFFIXES:
             continue
-        if t in lex.stop or t in lex.org_words or not _NAME_TOKEN.match(t) or _is_place(t):
+        if t in lex.stop or t in lex.org_words or not _NAME_TOKEN.match(t) or is_place(t, False):
             return False
-        if "-" in t and any(_is_place(p) for p in t.split("-")):
+        if "-" in t and any(is_place(p, False) for p in t.split("-")):
             return False
-    return not _is_place(" ".join(tokens))
+    return not is_place(" ".join(tokens))
 
 
 def canonical_person(tokens: list[str]) -> str:
-    """Return the canonical form of a person's name: no middle initials ("Jr." stays: another person).
+    """Return the canonical form of a person's name.
 
-    >>> canonical_person(["Donald", "J.", "Trump"])
-    'Donald Trump'
+    Middle initials are kept, so names that differ in them stay apart ("George W. Bush", "George
+    H.W. Bush"), except for a person of the known-people table ("Donald J. Trump" -> "Donald Trump");
+    "Jr." stays (another person).
+
+    >>> canonical_person(["Donald", "J.", "Trump"]), canonical_person(["George", "H.W.", "Bush"])
+    ('Donald Trump', 'George H.W. Bush')
     """
-    return " ".join([tokens[0]] + [t for t in tokens[1:] if not _INITIAL.fullmatch(t)])
+    if len(tokens) > 2 and any(_INITIAL.fullmatch(t) for t in tokens[1:-1]):
+        bare = " ".join([tokens[0]] + [t for t in tokens[1:] if not _INITIAL.fullmatch(t)])
+        if bare in _known_full_names():
+            return bare
+    return " ".join(tokens)
+
+
+@lru_cache(maxsize=1)
+def _known_full_names() -> frozenset[str]:
+    """The full names of the known-people table."""
+    return frozenset(lexicon().known_people.values())
 
 
 def _classify(tokens: list[str], lex: ActorLexicon) -> list[tuple[str, list[str], bool]]:
     """Classify one possessive-free token list -> [(kind, tokens, titled)], kind person|org|single."""
+    raw = tokens[1:] if tokens and tokens[0] in ("The", "the") else tokens
     tokens = trim_tokens(tokens, lex)
+    if len(tokens) <= 1 < len(raw) and raw[-1] in lex.org_words and all(t[:1].isupper() for t in raw):
+        return [("org", raw, False)]  # "Los Angeles Times": place words before an organization word
     if not tokens:
         return []
     whole = " ".join(tokens)
+    if whole in lex.non_actors:
+        return []
     if whole in lex.known_orgs:
         return [("org", tokens, False)]
     ts, te = last_title(tokens, lex)
@@ -170,7 +197,7 @@ def _classify(tokens: list[str], lex: ActorLexicon) -> list[tuple[str, list[str]
         prefix, name = trim_tokens(tokens[:ts], lex), tokens[te:]
         if name and any(t in lex.org_words for t in name):
             return [("org", tokens[ts:], False)] if te == len(tokens) else [("org", tokens, False)]
-        if prefix and not _is_place(" ".join(prefix)) and (
+        if prefix and not is_place(" ".join(prefix)) and (
                 " ".join(prefix) in lex.known_orgs or any(t in lex.org_words for t in prefix)):
             out.append(("org", prefix, False))
         if name and len(name) <= 5 and _person_tokens(name, lex):
@@ -178,7 +205,7 @@ def _classify(tokens: list[str], lex: ActorLexicon) -> list[tuple[str, list[str]
         return out
     if any(t in lex.org_words for t in tokens):
         return [("org", tokens, False)] if len(tokens) > 1 else []
-    if _is_place(whole):
+    if is_place(whole):
         return []
     if len(tokens) == 1:
         tok = tokens[0]
@@ -269,6 +296,8 @@ def _index_fulls(raw: list[tuple[int, int, str, list[str], bool]]) -> dict[str, 
                 continue
             for i in range(len(names)):
                 fulls.setdefault(" ".join(names[i:]), []).append((start, full))
+            if "-" in names[-1] and names[-1].split("-", 1)[0] in PARTICLES:  # "al-Abadi" -> "Abadi"
+                fulls.setdefault(names[-1].split("-", 1)[1], []).append((start, full))
     return fulls
 
 
@@ -314,3 +343,42 @@ def actors(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataF
             themes = themes_between(index, aid, loc.sid(m.start), loc.sid(m.start)) if loc else ()
             records.append((aid, m.kind, m.name, m.canonical, None, themes))
     return aggregate_mentions(records)
+
+
+DOMINANT = 0.9  # share of a surname's mentions one full name needs to take the short form across the corpus
+
+
+def canonical_names(names: pd.Series, kinds: pd.Series | None = None, counts: pd.Series | None = None) -> dict[str, str]:
+    """Map person names to one canonical name per actor across the corpus, where that is unambiguous.
+
+    Within an article, variants are merged already ("Mr. Trump", "President Trump" -> the article's
+    full name). Across articles, a name of one word ("Trump", from an article that never gives the
+    full name) goes to the full name ending with it when only one full name does, or when one has
+    at least ``DOMINANT`` of their mentions; names that differ in initials stay apart ("George W.
+    Bush", "George H.W. Bush", so a bare "Bush" stays as it is). Organisations are not merged.
+
+    >>> names = pd.Series(["Trump", "Donald Trump", "Bush", "George W. Bush", "George H.W. Bush"])
+    >>> canonical_names(names)
+    {'Trump': 'Donald Trump'}
+    """
+    kinds = kinds if kinds is not None else pd.Series(["person"] * len(names), index=names.index)
+    counts = counts if counts is not None else pd.Series([1] * len(names), index=names.index)
+    total: dict[str, int] = {}
+    for name, kind, n in zip(names.tolist(), kinds.tolist(), counts.tolist()):
+        if isinstance(name, str) and kind == "person":
+            total[name] = total.get(name, 0) + int(n)
+    by_last: dict[str, dict[str, int]] = {}
+    for name, n in total.items():
+        toks = name.split()
+        if len(toks) > 1 and toks[-1] not in _SUFFIXES:
+            by_last.setdefault(toks[-1], {})[name] = n
+    out: dict[str, str] = {}
+    for name in total:
+        if " " in name or name not in by_last:
+            continue
+        fulls = by_last[name]
+        best = max(fulls, key=lambda f: (fulls[f], f))
+        if len(fulls) == 1 or fulls[best] >= DOMINANT * sum(fulls.values()):
+            out[name] = best
+    return out
+

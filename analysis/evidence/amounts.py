@@ -46,7 +46,7 @@ _DATE_BEFORE = re.compile(
     r"August|September|October|November|December)\s+$|\b(?:No|Nos|Vol|p|pp|Article|Section|Title|Chapter|"
     r"Rule|Proposition|Prop|Highway|Route|Interstate|Flight|Room|Apt|Suite|COVID|Covid|Air Force|Fox|"
     r"Channel|Amendment|District|Ward|Precinct)\.?\s+$")
-_NP_WORD = re.compile(r"[ \xa0]+([A-Za-zÀ-ÿ][\w’'\-]*)")
+_NP_WORD = re.compile(r"[ \xa0]+((?:[A-Z]\.){2,}|[A-Za-zÀ-ÿ][\w’'\-]*)")
 _LEAD = re.compile(r"[ \xa0]+(?:(?:of|in|for|worth of)[ \xa0]+)?(?:(?:the|its|their|his|her|our|these|those|all|"
                    r"this|that|a|an)[ \xa0]+)?")
 _PCT_LEAD = re.compile(r"[ \xa0]+of[ \xa0]+(?:(?:the|its|their|his|her|our|these|those|all|this|that)[ \xa0]+)?")
@@ -62,6 +62,30 @@ too apiece alone total overall instead yet already again now today
 became become voted died killed wounded left live lived work worked want wanted need needed hold held
 include includes included spent received showed shows found think believe seem appear say tell told""".split())
 _MAX_NP = 4
+_CENTS = frozenset({"cents", "cent"})
+_UNITS = frozenset("""miles mile kilometers kilometres acres acre tons tonnes barrels feet yards pounds gallons
+hours days weeks months years square""".split())
+_OF = re.compile(r"[ \xa0]+of[ \xa0]")
+_PURPOSE = re.compile(r"[ \xa0]+(?:to[ \xa0]+(?:cover|fund|pay[ \xa0]+for|pay|build|buy|help|bolster|finance|support|"
+                      r"settle)|for)[ \xa0]+(?:(?:the|its|their|his|her|a|an|new)[ \xa0]+)?")
+_INDEX_NAME = re.compile(r"(?:\b[A-Z][A-Z&]+|\bNikkei|\bDow)[ \xa0]+$")
+_INDEX_AFTER = re.compile(r"[ \xa0]+(?:index|Index|companies|stocks|futures|share|shares)\b")
+_RANGE = re.compile(r"[ \xa0]*(?:to|-|–|and)[ \xa0]*(?=[\d$€£¥₹])")
+_FRACTION = re.compile(r"\b((?:[Aa]|[Oo]ne|[Tt]wo|[Tt]hree)[ \-](?:third|quarter|fifth|tenth)s?|[Hh]alf)[ \xa0]+(of)\b")
+_FRACTION_WORDS = ("third", "quarter", "fifth", "tenth", "half of", "Half of")
+_NUMERATORS = {"a": 1, "one": 1, "two": 2, "three": 3}
+_DENOMINATORS = {"third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
+_NPW = r"[A-Za-z][\w’'\-]*"
+_HEDGE_WORDS = frozenset("""to at by about around roughly nearly almost some just only over under more less than
+up a an the little""".split())
+_LINK_WORDS = frozenset("""of at to by from worth totaling totalling costing valued estimated set is was are were
+be been rose fell jumped dropped climbed grew increased decreased reached hit totaled totalled stood cost costs
+topped reach rise fall top""".split())
+_AUX_WORDS = frozenset("will would could may might to has had have".split())
+_OF_LINKS = frozenset({"of", "worth", "valued", "totaling", "totalling"})
+_COPULA = re.compile(r"[ \xa0]+(?:were|was|are|is)[ \xa0]")
+_RELATIVE = re.compile(r"[ \xa0]*(?:which|that)[ \xa0]+(?:was|is|were|are|has[ \xa0]+been)\b")
+_TAIL_NP = re.compile(r"(?:%s[ \xa0]+){0,3}%s$" % (_NPW, _NPW))
 _POSS = re.compile(r"[’']s?$")
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 _SPACES = re.compile(r"[ \xa0]+")
@@ -131,7 +155,8 @@ def _tables() -> tuple[re.Pattern[str], dict[str, float], dict[str, float], dict
     pattern = (
         r"(?P<cur>{prefix})[ \xa0]?(?P<mnum>{num}){mm}"
         r"|(?<![\w$€£¥.,/\-])(?:(?P<num>{num})|\b(?P<word>(?i:{words})))\b{nm}"
-        r"(?:[ \xa0]?(?P<pct>%|percent\b|per[ \xa0]cent\b|percentage[ \xa0]points?\b)|[ \xa0](?P<curw>{suffix})\b)?"
+        r"(?:[ \xa0]?(?P<pct>%|percent\b|per[ \xa0]cent\b|percentage[ \xa0]points?\b|basis[ \xa0]points?\b)"
+        r"|[ \xa0](?P<curw>{suffix})\b)?"
     ).format(prefix=prefix, num=num, words=word_alt, suffix=suffix,
              mm=mult(g="mm", l=long_mult, s=short_mult),
              nm=r"(?:[ \xa0](?P<nm>%s)\b)?" % long_mult)
@@ -189,9 +214,12 @@ def doc_amounts(doc: str) -> list[Amount]:
                 value = float(raw.replace(",", ""))
             mul = m.group("nm")
             if m.group("pct"):
-                unit = "percent" if "point" not in m.group("pct") else "percentage_points"
+                pct = m.group("pct")
+                unit = "basis_points" if pct.startswith("basis") else "percentage_points" if "point" in pct else "percent"
             elif m.group("curw"):
                 unit = units[m.group("curw")]
+                if m.group("curw") in _CENTS:
+                    value /= 100  # "50 cents" is half a dollar
             else:
                 unit = "count"
                 if raw is not None and mul is None and "," not in raw and (
@@ -203,15 +231,100 @@ def doc_amounts(doc: str) -> list[Amount]:
                     continue
         if mul:
             value *= mults[mul]
-        lead = _PCT_LEAD if unit in ("percent", "percentage_points") else _LEAD
-        obj = _noun_phrase(doc, end, lead if unit != "count" else None)
+        if unit == "count" and _INDEX_NAME.search(doc, max(0, start - 12), start) and _INDEX_AFTER.match(doc, end):
+            continue  # "CSI 300 index", "S&P 500": part of a name
+        rng = _RANGE.match(doc, end)
+        if rng:  # "$3 billion to $5 billion", "10% to 15%": one amount, the low value
+            m2 = pattern.match(doc, rng.end())
+            if m2 and m2.group("cur") == m.group("cur") and m2.group("curw") == m.group("curw") and (
+                    _pct_kind(m2.group("pct")) == _pct_kind(m.group("pct"))) and (
+                    m2.group("cur") or m2.group("pct") or m2.group("curw")):
+                end = done = m2.end()
+        obj = _object(doc, start, end, unit)
         if unit == "count" and not obj:
             continue
         q = _QUALIFIER.search(doc, max(0, start - 24), start)
         if q:
             start = q.start()
         out.append(Amount(start, end, value, unit, obj))
+    out.extend(_fractions(doc))
+    return sorted(out)
+
+
+def _pct_kind(pct: str | None) -> str:
+    """The kind of a percent word: "" (none), basis points, percentage points or percent."""
+    return "" if not pct else "bp" if pct.startswith("basis") else "pp" if "point" in pct else "pct"
+
+
+def _fractions(doc: str) -> list[Amount]:
+    """"a third of", "two-thirds of", "half of" -> percent amounts with their object."""
+    out: list[Amount] = []
+    if not any(w in doc for w in _FRACTION_WORDS):
+        return out
+    for m in _FRACTION.finditer(doc):
+        word = m.group(1).lower().replace(" ", "-")
+        if word == "half":
+            value = 50.0
+        else:
+            num, den = word.split("-", 1)
+            value = 100.0 * _NUMERATORS[num] / _DENOMINATORS[den.rstrip("s")]
+        obj = _noun_phrase(doc, m.end(1), _PCT_LEAD)
+        out.append(Amount(m.start(), m.end(1), value, "percent", obj))
     return out
+
+
+def _object(doc: str, start: int, end: int, unit: str) -> str:
+    """What an amount measures: the noun phrase after it, else the one before it in its clause."""
+    if unit == "count":
+        word = _NP_WORD.match(doc, end)
+        if word and word.group(1).lower() in _UNITS and _OF.match(doc, word.end()):
+            return _noun_phrase(doc, word.end(), _PCT_LEAD) or word.group(1)  # "100 miles of new border wall"
+        return _noun_phrase(doc, end, None) or _before_object(doc, start)[0]
+    before, linked_by_of = _before_object(doc, start)
+    if before and linked_by_of:
+        return before  # "imports of roughly $33 billion", "a tariff of 25% on steel"
+    lead = _PCT_LEAD if unit in ("percent", "percentage_points", "basis_points") else _LEAD
+    obj = _noun_phrase(doc, end, lead)
+    if not obj:
+        m = _PURPOSE.match(doc, end) or _COPULA.match(doc, end)
+        if m:
+            obj = _noun_phrase(doc, m.end() - 1, None)
+    return obj or before
+
+
+def _before_object(doc: str, start: int) -> tuple[str, bool]:
+    """The noun phrase before an amount in its clause -> (phrase, linked by "of"/"worth"): "imports of
+    roughly $33 billion", "the new tariff will be a little under 17%", "the home, which was appraised
+    for $580,000"."""
+    clause = doc[max(0, start - 160):start]
+    cut = max(clause.rfind(c) for c in ",;:.(—\n")
+    words = clause[cut + 1:].split()
+    i = len(words)
+    while i > 0 and words[i - 1].lower() in _HEDGE_WORDS:
+        i -= 1
+    if i > 0 and words[i - 1].lower() in _LINK_WORDS:
+        link = words[i - 1].lower()
+        i -= 1
+        while i > 0 and words[i - 1].lower() in _AUX_WORDS:
+            i -= 1
+        np_ = _clean_np(" ".join(words[max(0, i - _MAX_NP - 1):i]))
+        if np_:
+            return np_, link in _OF_LINKS
+    if cut > 0 and _RELATIVE.match(clause, cut + 1):  # ", which was appraised for $580,000"
+        words = _TAIL_NP.search(clause, 0, cut)
+        if words:
+            return _clean_np(words.group(0)), False
+    return "", False
+
+
+def _clean_np(text: str) -> str:
+    """Keep the content words after the last function word of a phrase ("the tariff" -> "tariff")."""
+    words = [_POSS.sub("", w) for w in text.split()]
+    k = len(words)
+    while k > 0 and words[k - 1].lower() not in _NP_STOP:
+        k -= 1
+    kept = words[k:][-_MAX_NP:]
+    return " ".join(w for w in kept if not w[:1].isdigit())
 
 
 def amounts(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:

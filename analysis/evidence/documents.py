@@ -12,7 +12,6 @@ matches by offset, then maps offsets to sentence ids (:class:`SentenceLocator`, 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
@@ -116,9 +115,10 @@ def aggregate_mentions(records: Iterable[tuple[str, str, str, str, str | None, I
     for aid, kind, name, canon, iso, themes in records:
         g = groups.get((aid, kind, canon))
         if g is None:
-            g = groups[(aid, kind, canon)] = [Counter(), iso, set()]
-        g[0][name] += 1
-        g[2].update(themes)
+            g = groups[(aid, kind, canon)] = [{}, iso, set()]
+        g[0][name] = g[0].get(name, 0) + 1  # a plain dict: Counter() is slow to build per group
+        if themes:
+            g[2].update(themes)
     rows = [{"article_id": aid, "kind": kind, "name": max(names, key=lambda n: (names[n], len(n))),
              "canonical": canon, "iso_country": iso, "count": sum(names.values()), "themes": sorted(themes)}
             for (aid, kind, canon), (names, iso, themes) in groups.items()]

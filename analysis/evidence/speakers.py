@@ -1,26 +1,166 @@
-"""Who is speaking: resolve a quotation's attribution to a person named in the article.
+"""Who is speaking: resolve an attribution ("Sheinbaum", "she", "the pontiff") to an actor of the article.
 
-Uses the capitalized-sequence analysis of ``analysis.evidence.actors`` but only around the places that
-matter (the speaker's name and the text just before a quotation), which keeps quotation
-extraction fast: "Sheinbaum" -> the full name given elsewhere in the article ("Claudia
-Sheinbaum"), else the known-people table; a pronoun -> the last person named before the quote.
+Uses the capitalized-sequence analysis of ``analysis.evidence.actors`` but only up to the places
+that matter, which keeps quotation extraction fast:
+
+- a name -> the full name given elsewhere in the article ("Sheinbaum" -> "Claudia Sheinbaum"),
+  else the known-people table; an organisation name stays as written (``resolve_name``);
+- a pronoun -> the nearest compatible actor before it (``ArticleEntities.pronoun``): he/she a
+  person of that gender (first names: the ``gender_guesser`` name dictionary; "Mr."/"Ms." in the
+  text win), it/they an organisation; in an earlier sentence the leftmost (subject-like) one;
+- a definite description -> the most recent actor it fits (``ArticleEntities.role``): "the
+  senator" a person introduced as "Sen." or "…, the senator from …", "the company" an
+  organisation whose name has a company word (data: ``analysis/data/roles.csv``).
 
     >>> resolve_speaker("Sheinbaum", 40, "President Claudia Sheinbaum spoke. Sheinbaum said no.")
     'Claudia Sheinbaum'
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from collections.abc import Iterator
+from functools import lru_cache
+from itertools import islice
+from typing import NamedTuple
+
+import gender_guesser.detector
 
 from analysis.evidence.actors import (
     PARTICLES,
     POSSESSIVE,
     analyse_sequence,
     canonical_person,
+    is_place,
     last_title,
     lexicon,
     trim_tokens,
 )
+from analysis.evidence.documents import data_table
+from analysis.text.sentences import sentence_starts
+
+PERSON, ORG, PLACE = "person", "org", "place"
+_DETERMINERS = frozenset({"the", "The", "this", "This", "that", "That"})
+_CUT = frozenset({"of", "for", "from", "at", "in", "on", "who", "which", "that", "with", "and", "to", "under",
+                  "over", "during", "after", "before", "since", "whose", "said", "says", "told"})
+_MALE_TITLES = frozenset({"Mr.", "Mr", "Sir", "Lord", "King", "Prince", "Pope", "Father", "Rabbi", "Imam", "Sheikh"})
+_FEMALE_TITLES = frozenset({"Mrs.", "Ms.", "Mrs", "Ms", "Miss", "Dame", "Queen", "Princess"})
+_VOICE_OF = re.compile(r"(?:spokes\w+|representatives?|officials?|statement|press secretary|advis[eo]rs?)\s+"
+                       r"(?:for|from|of|at|with)\s+(?:the\s+)?(?P<org>[A-Z][\w.&’'\-]*(?:\s+(?:of\s+|for\s+|the\s+|and\s+)*"
+                       r"[A-Z][\w.&’'\-]*)*)")
+_REGNAL = frozenset({"Pope", "King", "Queen", "Prince", "Princess", "Sheikh", "Ayatollah", "Emperor"})
+_MODIFIED = re.compile(r"[ \xa0]+(administration|campaign|government)\b")
+_ADVERBS = frozenset({"also", "later", "then", "previously", "again", "now", "still", "further", "itself", "too"})
+KNOWN_GENDER_SENTENCES = 3  # he/she prefer a person of known gender in their own and the two previous sentences
+ORG_PRONOUN_SENTENCES = 2  # it/they look for an organisation in their own and the two previous sentences
+BACK = 1200  # how far back (characters) pronouns and descriptions look for their actor
+
+
+class Entity(NamedTuple):
+    """One actor mention found before a quotation: offsets, kind (person|org), canonical name, gender."""
+
+    start: int
+    end: int
+    kind: str
+    canonical: str
+    gender: str | None
+
+
+@lru_cache(maxsize=1)
+def _detector() -> gender_guesser.detector.Detector:
+    """The first-name dictionary of ``gender_guesser`` (about 45,000 names, shipped with the package)."""
+    return gender_guesser.detector.Detector()
+
+
+@lru_cache(maxsize=100_000)
+def first_name_gender(first: str) -> str | None:
+    """Return "m", "f" or None (unknown or both) for a first name.
+
+    >>> first_name_gender("Kristi"), first_name_gender("Donald"), first_name_gender("Xi")
+    ('f', 'm', None)
+    """
+    g = _detector().get_gender(first)
+    return "m" if g in ("male", "mostly_male") else "f" if g in ("female", "mostly_female") else None
+
+
+class Role(NamedTuple):
+    """A role description's kind (person|org) and the compiled cue pattern."""
+
+    kind: str
+    cues: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def roles() -> dict[str, Role]:
+    """Load ``roles.csv``: description -> Role (kind, cue pattern)."""
+    out: dict[str, Role] = {}
+    for desc, kind, cues in data_table("roles.csv")[1:]:
+        alt = "|".join(re.escape(c) for c in sorted(cues.split("|"), key=len, reverse=True))
+        out[desc] = Role(kind, re.compile(r"(?<![\w])(?:%s)(?![\w])" % alt))
+    return out
+
+
+def match_role(description: str) -> tuple[str, Role] | None:
+    """Return (description key, Role) for a definite description, or None.
+
+    >>> match_role("the Mexican president")[0], match_role("the state news agency")[0]
+    ('president', 'state news agency')
+    """
+    words = description.replace("\xa0", " ").split()
+    if not words or words[0] not in _DETERMINERS:
+        return None
+    head: list[str] = []
+    for w in words[1:]:
+        if w in _ADVERBS:
+            break
+        if w in _CUT or w.endswith(","):
+            if w.endswith(","):
+                head.append(w[:-1])
+            break
+        if POSSESSIVE.search(w) and not w.endswith("."):
+            head = []  # "the company's chief executive": the head follows the possessive
+            continue
+        head.append(w)
+    table = roles()
+    low = [w.lower() for w in head]
+    for n in range(min(3, len(low)), 0, -1):
+        key = " ".join(low[-n:])
+        if key in table:
+            return key, table[key]
+    return None
+
+
+def resolve_name(name: str, pos: int, doc: str,
+                 memo: dict[str, list[tuple[int, str]]] | None = None) -> tuple[str, str]:
+    """Return (canonical name, kind person|org|place) for a speaker name written at ``pos`` of ``doc``.
+
+    >>> resolve_name("the National Weather Service", 0, "")
+    ('National Weather Service', 'org')
+    """
+    lex = lexicon()
+    words = name.replace("\xa0", " ").split(" ")
+    if words and words[0] in _DETERMINERS:
+        words = words[1:]
+    toks = trim_tokens(POSSESSIVE.sub("", " ".join(words)).split(" "), lex)
+    ts, te = last_title(toks, lex)
+    if ts >= 0 and te == len(toks) - 1 and toks[te - 1] in _REGNAL:
+        return toks[te - 1] + " " + toks[te], PERSON  # "Pope Francis", "King Charles"
+    if ts >= 0 and te < len(toks):
+        toks = toks[te:]
+    if not toks:
+        return name, PERSON
+    text = " ".join(toks)
+    if text in lex.known_orgs or any(t in lex.org_words for t in toks):
+        return text, ORG
+    if is_place(text):
+        return text, PLACE
+    if len(toks) > 1:
+        if first_name_gender(toks[0]) is None and not lex.known_people.get(text):
+            full = full_name(doc, toks[-1], pos, memo)  # "Operator Dille" -> "Dylan Dille"
+            if full is not None and full.endswith(toks[-1]) and len(full.split()) >= len(toks):
+                return full, PERSON
+        return canonical_person(toks), PERSON
+    return full_name(doc, text, pos, memo) or text, PERSON
 
 
 def resolve_speaker(name: str, pos: int, doc: str, memo: dict[str, list[tuple[int, str]]] | None = None) -> str:
@@ -29,19 +169,20 @@ def resolve_speaker(name: str, pos: int, doc: str, memo: dict[str, list[tuple[in
     >>> resolve_speaker("Sheinbaum", 40, "President Claudia Sheinbaum spoke. Sheinbaum said no.")
     'Claudia Sheinbaum'
     """
-    lex = lexicon()
-    toks = trim_tokens(POSSESSIVE.sub("", name.replace("\xa0", " ")).split(" "), lex)
-    ts, te = last_title(toks, lex)
-    if ts >= 0 and te < len(toks):
-        toks = toks[te:]
-    if not toks:
-        return name
-    text = " ".join(toks)
-    if text in lex.known_orgs or any(t in lex.org_words for t in toks):
-        return text
-    if len(toks) > 1:
-        return canonical_person(toks)
-    return full_name(doc, text, pos, memo) or text
+    return resolve_name(name, pos, doc, memo)[0]
+
+
+def voice_of(description: str) -> str | None:
+    """The organisation a spokesperson-type description speaks for ("a spokeswoman for Apple" -> "Apple").
+
+    >>> voice_of("a spokesperson for the Department of Homeland Security")
+    'Department of Homeland Security'
+    """
+    m = _VOICE_OF.search(description)
+    if not m:
+        return None
+    org = trim_tokens(m.group("org").split(" "), lexicon())
+    return " ".join(org) or None
 
 
 def _full_names(doc: str, short: str) -> list[tuple[int, str]]:
@@ -52,15 +193,21 @@ def _full_names(doc: str, short: str) -> list[tuple[int, str]]:
     i = doc.find(short)
     while i >= 0:
         if not ((i > 0 and doc[i - 1].isalnum()) or doc[i + n:i + n + 1].isalnum()):
-            toks = doc[max(0, i - 80):i].split(" ")[:-1] if doc[i - 1:i] == " " else []
+            word, j = short, i
+            if doc[i - 1:i] == "-":  # "al-Abadi" for "Abadi"
+                j = doc.rfind(" ", max(0, i - 12), i) + 1
+                word = doc[j:i + n] if j > 0 else short
+            toks = doc[max(0, j - 80):j].split(" ")[:-1] if doc[j - 1:j] == " " else []
             k = len(toks)
             while k > 0 and len(toks) - k < 6 and (toks[k - 1][:1].isupper() or toks[k - 1] in PARTICLES):
                 k -= 1
-            if k < len(toks):
-                for kind, ptoks, _t in analyse_sequence(" ".join(toks[k:] + [short]), lex):
-                    if kind == "person" and " ".join(ptoks).endswith(short):
-                        out.append((i, canonical_person(ptoks)))
-                        break
+            names = []  # the runs that read as a person's name, longest first
+            for k2 in range(k, len(toks)):
+                names += [ptoks for kind, ptoks, _t in analyse_sequence(" ".join(toks[k2:] + [word]), lex)
+                          if kind == "person" and " ".join(ptoks).endswith(word)]
+            if names:  # the longest that starts with a first name ("Dylan Dille", not "Class Dylan Dille")
+                best = next((p for p in names if first_name_gender(p[0]) is not None), names[-1])
+                out.append((i, canonical_person(best)))
         i = doc.find(short, i + n)
     return out
 
@@ -85,6 +232,164 @@ def full_name(doc: str, short: str, pos: int, memo: dict[str, list[tuple[int, st
     return lexicon().known_people.get(short)
 
 
+class ArticleEntities:
+    """The actors named in one document outside quotations, scanned lazily up to where they are needed.
+
+    >>> doc = "Mr. Lee met Ann Lopez. “It is over,” she said."
+    >>> ArticleEntities(doc, [(23, 37)]).pronoun("she", 38).canonical
+    'Ann Lopez'
+    """
+
+    def __init__(self, doc: str, skip: list[tuple[int, int]],
+                 memo: dict[str, list[tuple[int, str]]] | None = None) -> None:
+        """Remember the document, the quotation spans to skip and a full-name memo."""
+        self.doc = doc
+        self.skip = skip
+        self.skip_starts = [a for a, _ in skip]
+        self.memo = {} if memo is None else memo
+        self.sentences = sentence_starts(doc) or [0]
+        self.cache: dict[int, list[Entity]] = {}
+        self.genders: dict[str, str] = {}
+
+    def _quoted(self, pos: int) -> bool:
+        """True when ``pos`` lies inside a quotation."""
+        j = bisect_right(self.skip_starts, pos) - 1
+        return j >= 0 and pos < self.skip[j][1]
+
+    def _sentence(self, i: int) -> list[Entity]:
+        """The actors named in sentence ``i`` outside quotations (cached)."""
+        got = self.cache.get(i)
+        if got is None:
+            lo = self.sentences[i]
+            hi = self.sentences[i + 1] if i + 1 < len(self.sentences) else len(self.doc)
+            got = self.cache[i] = self._scan(lo, hi)
+        return got
+
+    def _scan(self, lo: int, hi: int) -> list[Entity]:
+        """The actors named in ``doc[lo:hi]`` outside quotations."""
+        lex, doc = lexicon(), self.doc
+        out: list[Entity] = []
+        for m in lex.sequence.finditer(doc, lo, hi):
+            ms = m.start()
+            if self._quoted(ms):
+                continue
+            seq = m.group(0)
+            first = seq.split(" ", 1)[0]
+            titled_gender = "m" if first in _MALE_TITLES else "f" if first in _FEMALE_TITLES else None
+            for kind, toks, titled in analyse_sequence(seq, lex):
+                start = doc.find(toks[0], ms, m.end())
+                start = ms if start < 0 else start
+                end = start + len(" ".join(toks))
+                if kind == "org":
+                    out.append(Entity(start, end, ORG, " ".join(toks), None))
+                    continue
+                tail = _MODIFIED.match(doc, end)
+                if tail:  # "the Obama administration" is an organisation
+                    out.append(Entity(start, tail.end(), ORG, " ".join(toks) + " " + tail.group(1), None))
+                    continue
+                before = seq[:start - ms].split()
+                if kind == "person":
+                    canon = canonical_person(toks)
+                elif titled and len(toks) == 1 and before and before[-1] in _REGNAL:
+                    canon = before[-1] + " " + toks[0]  # "Pope Francis" keeps the title
+                else:
+                    name = " ".join(toks)
+                    canon = full_name(doc, name, start, self.memo)
+                    if canon is None and (titled or lex.verbs.match(doc, end)):
+                        canon = name
+                    if canon is None:
+                        continue
+                if titled_gender and len(toks) <= 2:
+                    self.genders[canon] = titled_gender
+                out.append(Entity(start, end, PERSON, canon, None))
+        return out
+
+    def gender(self, e: Entity) -> str | None:
+        """The gender of a person entity: a "Mr."/"Ms." seen in the text, else its first name's."""
+        g = self.genders.get(e.canonical)
+        if g is None and " " in e.canonical:
+            g = first_name_gender(e.canonical.split(" ", 1)[0])
+        return g
+
+    def _sentences_back(self, pos: int, floor: int = 0) -> Iterator[tuple[int, list[Entity]]]:
+        """(sentence index, its actors before ``pos``) from ``pos`` back to ``max(floor, pos - BACK)``, lazily."""
+        lo = max(floor, pos - BACK)
+        i = max(0, bisect_right(self.sentences, pos) - 1)
+        while i >= 0:
+            yield i, [e for e in self._sentence(i) if lo <= e.start < pos]
+            if self.sentences[i] <= lo:
+                break
+            i -= 1
+
+    def before(self, pos: int, floor: int = 0) -> list[Entity]:
+        """The entities that start in ``[max(floor, pos - BACK), pos)``, in document order."""
+        return [e for _i, ents in reversed(list(self._sentences_back(pos, floor))) for e in ents]
+
+    def pronoun(self, word: str, pos: int, sentence_starts: list[int] | None = None, floor: int = 0) -> Entity | None:
+        """The actor a pronoun at ``pos`` refers to: nearest compatible, subject-like in earlier sentences."""
+        w = word.lower()
+        if w in ("he", "she"):
+            want = "m" if w == "he" else "f"
+
+            def ok(e: Entity) -> bool:
+                return e.kind == PERSON and self.gender(e) in (None, want)
+        elif w in ("it", "they"):
+            def ok(e: Entity) -> bool:
+                return e.kind == ORG
+        else:
+            return None
+        if w in ("he", "she"):  # first a person whose first name (or "Mr."/"Ms.") says the gender
+            near = islice(self._sentences_back(pos, floor), KNOWN_GENDER_SENTENCES)
+            for k, (_i, ents) in enumerate(near):
+                cands = [e for e in ents if e.kind == PERSON and self.gender(e) == want]
+                if cands:
+                    return cands[-1] if k == 0 else cands[0]
+        for k, (_i, ents) in enumerate(self._sentences_back(pos, floor)):
+            if w in ("it", "they") and k > ORG_PRONOUN_SENTENCES:
+                break  # "they" far from any organisation is a group of people the text does not name
+            cands = [e for e in ents if ok(e)]
+            if cands:
+                return cands[-1] if k == 0 else cands[0]  # own sentence: nearest; earlier: subject-like
+        return None
+
+    def role(self, description: str, pos: int) -> Entity | None:
+        """The actor a definite description at ``pos`` refers to ("the pontiff" -> "Pope Francis")."""
+        found = match_role(description)
+        if found is None:
+            return None
+        _key, role = found
+        cands = [e for e in self.before(pos) if e.kind == role.kind]
+        doc = self.doc
+        for e in reversed(cands):
+            if role.kind == ORG:
+                if role.cues.search(e.canonical) or any(
+                        _NAME_RUN.fullmatch(doc, m.end(), e.start)
+                        for m in role.cues.finditer(doc, max(0, e.start - 40), e.start)):
+                    return e  # "Apple Inc.", "the news agency Xinhua"
+                continue
+            for other in reversed(cands):
+                if other.canonical == e.canonical and _has_cue(doc, role.cues, other):
+                    return e
+        return None
+
+
+_NAME_RUN = re.compile(r"(?:[ \xa0]+(?:[A-Z][\w.’'\-]*|of|the))*[ \xa0]*")
+
+
+def _has_cue(doc: str, cues: re.Pattern[str], e: Entity) -> bool:
+    """True when a role cue is in the title run right before a mention ("Sen. Ann Lopez", "Mexican
+    President Claudia Sheinbaum") or in its apposition ("Ann Lopez, the senator from Ohio,")."""
+    for m in cues.finditer(doc, max(0, e.start - 60), e.start):
+        if _NAME_RUN.fullmatch(doc, m.end(), e.start):
+            return True
+    rest = doc[e.end:e.end + 3]
+    if rest.startswith((",", " (")) or rest.lstrip().startswith(("who", "the")):
+        stop = min((i for i in (doc.find(",", e.end + 1, e.end + 120), doc.find(".", e.end, e.end + 120)) if i > 0),
+                   default=e.end + 120)
+        return cues.search(doc, e.end, stop) is not None
+    return False
+
+
 def last_person(doc: str, pos: int, skip: list[tuple[int, int]] = (),  # type: ignore[assignment]
                 memo: dict[str, list[tuple[int, str]]] | None = None, floor: int = 0) -> str | None:
     """Return the canonical name of the last person named in ``doc[floor:pos]`` (outside ``skip`` spans).
@@ -92,27 +397,6 @@ def last_person(doc: str, pos: int, skip: list[tuple[int, int]] = (),  # type: i
     >>> last_person("Noem went on X. Later, she wrote it.", 23)
     'Kristi Noem'
     """
-    lex = lexicon()
-    skip_starts = [a for a, _ in skip]
-    memo = {} if memo is None else memo
-    hi = pos
-    while hi > floor:
-        lo = max(floor, hi - 400)
-        found: str | None = None
-        for m in lex.sequence.finditer(doc, lo, hi):
-            j = bisect_right(skip_starts, m.start()) - 1
-            if j >= 0 and m.start() < skip[j][1]:
-                continue
-            for kind, toks, titled in analyse_sequence(m.group(0), lex):
-                if kind == "person":
-                    found = canonical_person(toks)
-                elif kind == "single":
-                    name = " ".join(toks)
-                    full = full_name(doc, name, m.start(), memo)
-                    if full is None and (titled or lex.verbs.match(doc, m.end())):
-                        full = name
-                    found = full or found
-        if found is not None:
-            return found
-        hi = lo
-    return None
+    ents = ArticleEntities(doc, list(skip), memo)
+    people = [e for e in ents.before(pos, floor) if e.kind == PERSON and e.start >= floor]
+    return people[-1].canonical if people else None

@@ -45,7 +45,7 @@ def test_seed_offsets_and_sentences(seed_articles: pd.DataFrame) -> None:
 
 def test_money_forms() -> None:
     got = _read("Aid of $2.5 billion, €3 million in loans, 5 million pesos and a $3bn plan; US$40 too.")
-    assert (2.5e9, "usd", "", "$2.5 billion") in got
+    assert (2.5e9, "usd", "Aid", "$2.5 billion") in got  # the object before the amount: "Aid of $2.5 billion"
     assert (3e6, "eur", "loans", "€3 million") in got
     assert (5e6, "mxn", "", "5 million pesos") in got
     assert (3e9, "usd", "plan", "$3bn") in got
@@ -55,8 +55,8 @@ def test_money_forms() -> None:
 def test_percent_and_count_forms() -> None:
     got = _read("Unemployment rose 2.5 percentage points to 9 percent; nearly 25 per cent of voters and "
                 "two dozen governors, but not the Group of Seven, agreed on Jan. 6 at 10 a.m. in 2019.")
-    assert (2.5, "percentage_points", "", "2.5 percentage points") in got
-    assert (9.0, "percent", "", "9 percent") in got
+    assert (2.5, "percentage_points", "Unemployment", "2.5 percentage points") in got
+    assert [g for g in got if g[3] == "9 percent"][0][:2] == (9.0, "percent")
     assert (25.0, "percent", "voters", "nearly 25 per cent") in got
     assert (24.0, "count", "governors", "two dozen") in got
     assert len(got) == 4  # no "Seven", no date, no clock time, no year
@@ -81,8 +81,8 @@ def test_allsides_hand_checked(allsides_path: Path) -> None:
     # Reuters on Xi Jinping at the SCO summit: "tariffs on goods worth up to $150 billion each",
     # "30 billion yuan ($4.7 billion) in loans", "two new members", "four ex-Soviet ... republics"
     by_text = dict(zip(got["text"], zip(got["value"], got["unit"], got["object"])))
-    assert by_text["up to $150 billion"] == (1.5e11, "usd", "")
-    assert by_text["30 billion yuan"] == (3e10, "cny", "")
+    assert by_text["up to $150 billion"] == (1.5e11, "usd", "goods")  # "goods worth up to $150 billion"
+    assert by_text["30 billion yuan"][:2] == (3e10, "cny")
     assert by_text["$4.7 billion"][:2] == (4.7e9, "usd")
     assert by_text["two"] == (2.0, "count", "new members")
     assert by_text["four"][2].endswith("republics")
@@ -94,3 +94,28 @@ def test_default_hits_come_from_the_theme_engine(seed_articles: pd.DataFrame) ->
     got = amounts(seed_articles)  # hits=None: analysis.themes.scoring.theme_hits tags the sentences
     tariff = got[got["text"] == "25%"].iloc[0]
     assert "trade" in tariff["themes"]  # "... a 25% tariff on vehicles and auto parts ..."
+
+
+def test_object_is_looked_for_both_ways_in_the_clause() -> None:
+    got = {t: (v, u, o) for v, u, o, t in _read(
+        "Imports of roughly $33 billion rose. The new tariff will be a little under 17%, officials said. "
+        "The home, which was appraised for $580,000, was razed. The city offered $5,000 to cover the damage. "
+        "Of the cases, 70 percent were violent assaults. He plans a 25% tariff.")}
+    assert got["roughly $33 billion"] == (33e9, "usd", "Imports")
+    assert got["under 17%"][2] == "new tariff"
+    assert got["$580,000"][2] == "home"
+    assert got["$5,000"][2] == "damage"
+    assert got["70 percent"][2] == "violent assaults"
+    assert got["25%"][2] == "tariff"  # after the number still wins when there is one
+
+
+def test_cents_basis_points_fractions_ranges_and_index_names() -> None:
+    got = {t: (v, u, o) for v, u, o, t in _read(
+        "The Fed cut rates by 25 basis points; gas rose 50 cents a gallon; about a third of the workers "
+        "and two-thirds of voters agreed; the plan costs $3 billion to $5 billion in aid; the CSI 300 index fell.")}
+    assert got["25 basis points"][:2] == (25.0, "basis_points")
+    assert got["50 cents"][:2] == (0.5, "usd")
+    assert got["a third"] == (100 / 3, "percent", "workers")
+    assert got["two-thirds"][0] == 200 / 3
+    assert got["$3 billion to $5 billion"] == (3e9, "usd", "aid")  # a range: one amount, its low value
+    assert not any("300" in t for t in got)  # "CSI 300 index" is a name, not an amount

@@ -54,8 +54,9 @@ def test_titles_and_merging() -> None:
 def test_place_rules() -> None:
     doc = "New Mexico is not Mexico; Latin Americans, Britain and the U.S.-Mexico border; Mexico’s economy."
     got = [(m[4], m[2]) for m in doc_places(doc)]
-    assert got == [("Mexico", "Mexico"), ("Britain", "United Kingdom"), ("U.S.", "United States"),
-                   ("Mexico", "Mexico"), ("Mexico", "Mexico")]
+    assert got == [("New Mexico", "New Mexico"), ("Mexico", "Mexico"), ("Britain", "United Kingdom"),
+                   ("U.S.", "United States"), ("Mexico", "Mexico"), ("Mexico", "Mexico")]
+    assert [m[3] for m in doc_places(doc)][:2] == ["USA", "MEX"]  # the state rolls up to its country
     assert gazetteer()["Salvadorian"] == ("El Salvador", "SLV")
 
 
@@ -111,3 +112,23 @@ def test_sentence_theme_index_of_some_articles_and_sentence_cache() -> None:
     sentence_starts.cache_clear()
     assert cached_sentence_spans(doc) == sentence_spans(doc) == cached_sentence_spans(doc)
     assert sentence_starts(doc) == [s for s, _ in sentence_spans(doc)]
+
+
+def test_us_states_and_cities_roll_up_to_their_country() -> None:
+    from analysis.evidence.places import country_mentions, subnational, theme_country_table
+
+    doc = "Migrants reached El Paso, Texas, then Chicago; Mexico City and Jackson stayed calm."
+    got = [(m[4], m[2], m[3], m[5]) for m in doc_places(doc)]
+    assert ("El Paso", "El Paso", "USA", "city") in got and ("Texas", "Texas", "USA", "state") in got
+    assert ("Mexico City", "Mexico", "MEX", "country") in got  # capitals stay aliases of their country
+    assert "Jackson" not in {g[0] for g in got}  # a surname more often than a city (places_excluded.txt)
+    assert subnational()["Chicago"] == ("Chicago", "USA", "city")
+    arts = pd.DataFrame({"article_id": ["a", "b"], "title": ["", ""],
+                         "text": ["Texas and Mexico trade. Rain fell.", "Chicago and El Paso voted."]})
+    hits = pd.DataFrame({"article_id": ["a", "b"], "theme": ["trade", "politics_elections"], "sentence_id": [0, 0]})
+    long = place_mentions(arts, hits=hits)
+    assert set(long["level"]) == {"state", "country", "city"}
+    assert set(country_mentions(long)["canonical"]) == {"United States", "Mexico"}
+    table = theme_country_table(long)
+    assert table.loc["United States", "trade"] == 1 and table.loc["United States", "politics_elections"] == 1
+    assert table.loc["Mexico", "trade"] == 1 and table.index[0] == "United States"

@@ -31,3 +31,44 @@ def test_pronoun_goes_to_the_last_person_named_before_the_quote() -> None:
     assert last_person(doc, quote) == "Linda Okafor"
     assert last_person(doc, quote, skip=[(0, len("Linda Okafor"))]) is None
     assert last_person(doc, quote, floor=doc.index("opened")) is None
+
+
+def test_first_name_gender_and_roles_are_data() -> None:
+    from analysis.evidence.speakers import first_name_gender, match_role, roles
+
+    assert (first_name_gender("Kristi"), first_name_gender("Donald"), first_name_gender("Xi")) == ("f", "m", None)
+    assert match_role("the Mexican president")[0] == "president"
+    assert match_role("the state news agency")[0] == "state news agency"
+    assert match_role("the company also")[0] == "company"
+    assert match_role("a senior official") is None  # indefinite: names no one
+    assert roles()["pontiff"].kind == "person" and roles()["agency"].kind == "org"
+
+
+def test_resolve_name_types_and_spokespeople() -> None:
+    from analysis.evidence.speakers import resolve_name, voice_of
+
+    assert resolve_name("the National Weather Service", 0, "") == ("National Weather Service", "org")
+    assert resolve_name("Xinhua", 0, "") == ("Xinhua", "org")
+    assert resolve_name("Canada", 0, "") == ("Canada", "place")
+    assert resolve_name("Pope Francis", 0, "") == ("Pope Francis", "person")
+    doc = "Special Operator First Class Dylan Dille texted. Later Operator Dille wrote again."
+    assert resolve_name("Operator Dille", doc.index("Later"), doc) == ("Dylan Dille", "person")
+    doc = "Prime Minister Haider al-Abadi spoke. Abadi said no."
+    assert resolve_name("Abadi", doc.index("Abadi said"), doc) == ("Haider al-Abadi", "person")
+    assert voice_of("a spokesperson for the Department of Homeland Security") == "Department of Homeland Security"
+    assert voice_of("a senior official") is None
+
+
+def test_entities_pronouns_and_roles() -> None:
+    from analysis.evidence.speakers import ArticleEntities
+
+    doc = ("Claudia Sheinbaum met Donald Trump. Apple Inc. and the Obama administration were there. "
+           "Mr. Lee spoke. X")
+    ents = ArticleEntities(doc, [])
+    end = len(doc)
+    assert ents.pronoun("she", end).canonical == "Claudia Sheinbaum"  # gender from the first name
+    assert ents.pronoun("he", end).canonical == "Lee"  # "Mr." in the text
+    assert ents.pronoun("it", end).canonical == "Apple Inc."  # first organisation of the nearest sentence
+    assert ents.role("the company", end).canonical == "Apple Inc."
+    assert ents.role("the administration", end).canonical == "Obama administration"
+    assert ents.role("the senator", end) is None  # nobody introduced as a senator

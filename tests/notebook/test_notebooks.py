@@ -244,6 +244,9 @@ def test_theme_report_on_sample(runs):
     _check_theme_report(folder, runs["sample"], "trade", "MS")
     quotes = pd.read_csv(folder / "trade_quotes.csv")
     assert {"speaker", "quote", "date", "outlet"} <= set(quotes.columns)
+    voices = pd.read_csv(folder / "trade_who_is_quoted.csv")  # who is quoted: canonical speakers with a type
+    assert {"speaker", "speaker_type", "quotes", "outlets"} <= set(voices.columns)
+    assert (folder / "trade_countries_by_theme.csv").exists()
 
 
 def test_theme_report_on_allsides(runs):
