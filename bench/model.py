@@ -1,4 +1,4 @@
-"""Benchmark the supervised theme model against a plain TF-IDF + LinearSVC baseline (same split, same run).
+"""Benchmark the supervised theme model against its previous default and a TF-IDF + LinearSVC baseline (one run).
 
 For each shared dev set (AllSides ``topic``, NYT front page ``cap_major``): read it with
 ``analysis.model.evaluation.read_labelled``, split it with the evaluate command's fixed hash split
@@ -6,13 +6,19 @@ For each shared dev set (AllSides ``topic``, NYT front page ``cap_major``): read
 items), then fit
 
 - baseline: ``TfidfVectorizer()`` (defaults) + ``LinearSVC()`` (defaults) on the mapped themes;
-- ours: :func:`analysis.model.theme_model.fit_model` with its defaults (the same for both datasets): 5-fold CV on
-  the tune split picks the ``ensemble`` or the ``balanced`` preset (C=0.5); optionally, with
-  ``--ablations``, the previous per-dataset settings (``PREVIOUS``), each preset forced, and the
-  model without character n-grams / lexicon features.
+- ours: :func:`analysis.model.theme_model.fit_model` with its defaults (the same for both datasets): no
+  cross-validation, the length rule picks the ``balanced`` (long documents) or ``ensemble`` (short) preset,
+  the word block reads the first 3,000 characters, ``min_df=3``, coefficients rounded to float16 precision;
+- the previous default (``OLD_DEFAULT``): 5-fold CV on the tune split picks between the two presets, the word
+  block reads whole documents, ``min_df=2``;
+- optionally, with ``--ablations``, each preset forced and the model without character n-grams / lexicon features.
 
-Prints macro-F1 over the 8 core themes, accuracy, training seconds and ratios; writes
-``bench/results/model.json``.
+The holdout is never used to choose anything (every choice was made by CV on the tune split). Also
+fits the default model on the whole dev set (tune + holdout, the 2,724 AllSides articles), the
+training-time target, and saves both models to measure the file size. For each model it reports the
+presence rule on holdout (``themes``: positive score or primary): mean themes per article and how often
+the labelled theme is among them. Prints macro-F1 over the 8 core themes, accuracy, training seconds;
+writes ``bench/results/model.json``.
 
     .venv/bin/python bench/model.py [--datasets allsides,nyt] [--ablations] [--cv 5]
 """
@@ -21,7 +27,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -29,7 +37,7 @@ from analysis import config
 from analysis.model.cross_validation import core_macro_f1
 from analysis.model.evaluation import read_labelled, select_split
 from analysis.model.features import article_docs
-from analysis.model.theme_model import fit_model, predict_themes
+from analysis.model.theme_model import fit_model, predict_themes, save_model
 
 # fit_model's defaults are the same for both datasets: 5-fold CV on the training items picks the preset.
 # They were chosen by cross-validation on the tune split only (never on holdout), macro-F1 over core themes,
@@ -44,11 +52,13 @@ from analysis.model.theme_model import fit_model, predict_themes
 # Ridge, Crammer-Singer, per-theme decision offsets fitted on out-of-fold scores, LSA (SVD-200) block, kNN,
 # stacking (LogisticRegression on member scores), tempered class weights.
 # See docs/methods.md (accuracy) and docs/benchmarks.md (training cost).
+# Since then (issue 12): one preset by default, chosen by document length (what CV picked on both sets), CV only
+# with --cv; the word block reads the first 3,000 characters and keeps terms in >= 3 documents (CV on the tune
+# split, balanced preset: AllSides 0.779 vs 0.776 with whole documents and min_df=2, at half the time; NYT
+# ensemble 0.785 either way); coefficients rounded to float16 precision (files about half the size).
 MODEL_OPTIONS: dict[str, dict] = {"allsides": {}, "nyt": {}}
-# The previous version's per-dataset settings (chosen the same way), for --ablations.
-PREVIOUS = {"allsides": {"target": "theme", "class_weight": "balanced", "title_weight": 0.5, "char_ngrams": None,
-                         "c_grid": (0.5, 1.0)},
-            "nyt": {"presets": ("source",), "c_grid": (0.5, 1.0)}}
+# The default before issue 12: CV between the two presets, whole documents, min_df=2.
+OLD_DEFAULT: dict = {"word_head": None, "min_df": 2}
 DATASETS = {
     "allsides": (config.ALLSIDES_JSONL, "topic", config.ALLSIDES_THEME_MAP),
     "nyt": (config.NYT_JSONL, "cap_major", config.NYT_THEME_MAP),
@@ -75,8 +85,17 @@ def score(test, pred, secs: float) -> dict:
             "accuracy": round(float(np.mean(gold == np.asarray(pred))), 4), "train_seconds": round(secs, 2)}
 
 
+def presence(pred, test) -> dict:
+    """The model's presence rule on holdout: mean themes per article, and how often the labelled theme is among them."""
+    gold = test["gold"].to_numpy()
+    themes = pred["themes"].tolist()
+    labelled = [g in t for g, t in zip(gold, themes) if g != "other"]
+    return {"themes_per_article": round(float(np.mean([len(t) for t in themes])), 3),
+            "labelled_theme_present": round(float(np.mean(labelled)), 4) if labelled else None}
+
+
 def ours(train, test, cv: int, **kw) -> dict:
-    """The shipped model (fit_model) with optional overrides."""
+    """The shipped model (fit_model) with optional overrides; also its file size and presence rule."""
     source = kw.pop("source_labels", True)
     labels = train["label"] if source else train["gold"]
     mapping = dict(zip(train["label"], train["gold"])) if source else None
@@ -84,13 +103,27 @@ def ours(train, test, cv: int, **kw) -> dict:
     model = fit_model(train, labels, label_map=mapping, cv=cv, **kw)
     secs = time.perf_counter() - t0
     t1 = time.perf_counter()
-    pred = predict_themes(model, test)["primary_theme"].to_numpy()
-    out = score(test, pred, secs)
+    pred = predict_themes(model, test)
+    out = score(test, pred["primary_theme"].to_numpy(), secs)
     cv = model.metadata["cv"] or {}
+    with tempfile.TemporaryDirectory() as tmp:
+        size = save_model(model, Path(tmp) / "m.model").stat().st_size
     out.update(predict_seconds=round(time.perf_counter() - t1, 2), preset=model.metadata["preset"],
                C=model.metadata["C"], cv_macro_f1_core=cv.get("mean_macro_f1_core"), cv_std=cv.get("std_macro_f1_core"),
-               cv_candidates={k: round(float(np.mean(v)), 4) for k, v in cv.get("macro_f1_core", {}).items()})
+               cv_candidates={k: round(float(np.mean(v)), 4) for k, v in cv.get("macro_f1_core", {}).items()},
+               file_mb=round(size / 1e6, 2), **presence(pred, test))
     return out
+
+
+def full_set(items) -> dict:
+    """Train the default model on the whole dev set (the training-time target); seconds and file size."""
+    t0 = time.perf_counter()
+    model = fit_model(items, items["label"], label_map=dict(zip(items["label"], items["gold"])))
+    secs = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        size = save_model(model, Path(tmp) / "m.model").stat().st_size
+    return {"n_train": len(items), "train_seconds": round(secs, 2), "preset": model.metadata["preset"],
+            "file_mb": round(size / 1e6, 2)}
 
 
 def main() -> int:
@@ -109,21 +142,26 @@ def main() -> int:
         print(f"== {name}: train {len(train)} (split tune), test {len(test)} (split holdout)", flush=True)
         res = {"n_train": len(train), "n_test": len(test), "label_field": field}
         runs = {"baseline_tfidf_linearsvc": lambda: baseline(train, test),
-                "model": lambda: ours(train, test, args.cv, **MODEL_OPTIONS[name])}
+                "model": lambda: ours(train, test, 0, **MODEL_OPTIONS[name]),
+                "model_old_default": lambda: ours(train, test, args.cv, **OLD_DEFAULT)}
         res["model_options"] = MODEL_OPTIONS[name]
         if args.ablations:
-            runs.update(model_previous=lambda: ours(train, test, args.cv, **PREVIOUS[name]),
-                        model_ensemble=lambda: ours(train, test, args.cv, presets="ensemble"),
-                        model_balanced=lambda: ours(train, test, args.cv, presets="balanced"),
-                        model_no_char=lambda: ours(train, test, args.cv, char_ngrams=None),
-                        model_no_lexicon=lambda: ours(train, test, args.cv, lexicon_features=False))
-            res["previous_options"] = {k: list(v) if isinstance(v, tuple) else v for k, v in PREVIOUS[name].items()}
+            runs.update(model_ensemble=lambda: ours(train, test, 0, presets="ensemble"),
+                        model_balanced=lambda: ours(train, test, 0, presets="balanced"),
+                        model_cv=lambda: ours(train, test, args.cv),
+                        model_no_char=lambda: ours(train, test, 0, char_ngrams=None),
+                        model_no_lexicon=lambda: ours(train, test, 0, lexicon_features=False))
         for key, fn in runs.items():
             r = res[key] = fn()
             base = res["baseline_tfidf_linearsvc"]["macro_f1_core"]
             print(f"  {key:28s} macro-F1 core {r['macro_f1_core']:.4f}  accuracy {r['accuracy']:.4f}  "
                       f"train {r['train_seconds']:6.1f}s  vs baseline {r['macro_f1_core'] - base:+.4f}"
-                      + (f"  ({r['preset']}, C={r['C']}, CV {r['cv_macro_f1_core']})" if "C" in r else ""), flush=True)
+                      + (f"  ({r['preset']}, CV {r['cv_macro_f1_core']}, {r['file_mb']} MB, "
+                         f"{r['themes_per_article']} themes/article, labelled present {r['labelled_theme_present']})"
+                         if "C" in r else ""), flush=True)
+        r = res["model_full_dev_set"] = full_set(items)
+        print(f"  default model on all {r['n_train']} items: train {r['train_seconds']:.1f}s, {r['preset']}, "
+              f"{r['file_mb']} MB", flush=True)
         results[name] = res
     out = config.BENCH_RESULTS_DIR / "model.json"
     out.parent.mkdir(parents=True, exist_ok=True)

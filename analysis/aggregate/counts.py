@@ -8,8 +8,10 @@ sum themselves, so the Dask engine can run ``map_partitions(count_fn) -> groupby
 with the same code as pandas.
 
 Shares follow GDELT / Media Cloud normalization: the share of a theme in a period is the number
-of articles in which the theme is present divided by all articles of that period (articles with
-no policy theme included).
+of articles that *carry the theme* (``present``: the theme is a substantial topic of the article,
+:mod:`analysis.themes.scoring`) divided by all articles of that period (articles with no policy
+theme included). Pass :func:`mentions` of the scores instead to count the articles that merely
+*mention the theme* (any lexicon hit).
 
     >>> import pandas as pd
     >>> arts = pd.DataFrame({"article_id": ["a", "b"], "source": ["X", "X"],
@@ -52,6 +54,17 @@ def presence(themes: pd.DataFrame) -> pd.DataFrame:
     return pairs.astype({"article_id": "string", "theme": "string"}).drop_duplicates()
 
 
+def mentions(scores: pd.DataFrame) -> pd.DataFrame:
+    """Return the score table with ``present`` set on every row with a hit: counts of it are mentions.
+
+    >>> s = pd.DataFrame({"article_id": ["a", "a"], "theme": ["trade", "energy"], "hits": [3, 1],
+    ...                   "present": [True, False]})
+    >>> presence(mentions(s)).theme.tolist()
+    ['trade', 'energy']
+    """
+    return scores.assign(present=scores["hits"].to_numpy() > 0)
+
+
 def count_articles(articles: pd.DataFrame, freq: str | None = "W",
                    by: Iterable[str] | str | None = ("source",)) -> pd.DataFrame:
     """Count dated articles per period (and group): columns (period, *by, n_articles). Additive.
@@ -73,8 +86,9 @@ def count_themes(articles: pd.DataFrame, themes: pd.DataFrame, by: Iterable[str]
     """Count articles with each theme per group: (*keys, theme, n_articles_with_theme, n_articles).
 
     The grid is complete (every group present in ``articles`` x every theme, zeros included), so
-    the counts of partitions can be summed. ``theme_list`` defaults to all themes plus ``"other"``
-    (articles with no present theme). With ``freq`` undated articles are left out.
+    the counts of partitions can be summed. ``theme_list`` defaults to all shipped themes, then any
+    other theme named in ``themes`` (a user lexicon's, even with no article carrying it), plus
+    ``"other"`` (articles with no present theme). With ``freq`` undated articles are left out.
 
     >>> arts = pd.DataFrame({"article_id": ["a", "b"], "source": ["X", "Y"],
     ...                      "date": pd.to_datetime(["2025-01-06", "2025-01-07"])})
@@ -82,9 +96,13 @@ def count_themes(articles: pd.DataFrame, themes: pd.DataFrame, by: Iterable[str]
     >>> count_themes(arts, pres, by="source", theme_list=["trade"]).values.tolist()
     [['X', 'trade', 1, 1], ['Y', 'trade', 0, 1]]
     """
-    theme_list = list(theme_list) if theme_list is not None else schema.ALL_THEMES + [schema.NO_THEME]
-    base, keys = group_frame(articles, group_columns(by), freq)
     pairs = presence(themes)
+    if theme_list is None:
+        named = themes["theme"] if "theme" in themes.columns else pairs["theme"]
+        extra = sorted(set(named.dropna().astype(str)) - set(schema.ALL_THEMES) - {schema.NO_THEME})
+        theme_list = schema.ALL_THEMES + extra + [schema.NO_THEME]
+    theme_list = list(theme_list)
+    base, keys = group_frame(articles, group_columns(by), freq)
     pairs = pairs[isin(pairs["article_id"], base["article_id"])]
     if schema.NO_THEME in theme_list:
         themed = set(pairs.loc[pairs["theme"] != schema.NO_THEME, "article_id"])
@@ -201,8 +219,9 @@ def cooccurrence_matrix(counts: pd.DataFrame, theme_list: Sequence[str] | None =
     [[2, 1], [1, 1]]
     """
     summed = sum_counts(counts, ["theme_a", "theme_b"], ["n_articles"])
+    seen = set(summed["theme_a"].astype(str))
     order = list(theme_list) if theme_list is not None else [
-        t for t in schema.ALL_THEMES if t in set(summed["theme_a"])]
+        t for t in schema.ALL_THEMES if t in seen] + sorted(seen - set(schema.ALL_THEMES) - {schema.NO_THEME})
     mat = summed.pivot(index="theme_a", columns="theme_b", values="n_articles")
     mat = mat.reindex(index=order, columns=order).fillna(0).astype("int64")
     mat.index.name, mat.columns.name = "theme", "co_theme"

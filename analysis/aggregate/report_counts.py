@@ -26,7 +26,9 @@ REPORT_FREQ: str = "D"          # finest period of the stored tables (re-buckete
 REPORT_BY: tuple[str, ...] = ("source",)
 KIND: str = "report"            # ``params["kind"]`` of aggregates written for the report notebooks
 REPORT_TABLES: tuple[str, ...] = ("quality", "articles", "theme_periods", "themes_by_source", "cooccurrence",
-                                  "matched_terms", "subthemes", "tone_theme", "places_theme", "actors_theme")
+                                  "matched_terms", "subthemes", "tone_theme", "places_theme", "actors_theme",
+                                  "mention_periods")
+OPTIONAL_TABLES: tuple[str, ...] = ("mention_periods",)  # aggregates written before it still load (no mentions line)
 
 
 def selection_params(start: str | None = "", end: str | None = "", outlets: Sequence[str] | str | None = "",
@@ -66,6 +68,7 @@ def report_counts(part: pd.DataFrame, sel: dict[str, Any], lexicons: Any = None,
     by = tuple(by)
     out["articles"] = counts.count_articles(arts, freq=freq, by=by)
     out["theme_periods"] = counts.count_theme_periods(arts, scores, freq=freq, by=by)
+    out["mention_periods"] = counts.count_theme_periods(arts, counts.mentions(scores), freq=freq, by=())
     out["themes_by_source"] = counts.count_themes(arts, scores, by=("source",))
     out["cooccurrence"] = counts.count_cooccurrence(scores)
     out["matched_terms"] = counts.count_terms(hits, present=scores)

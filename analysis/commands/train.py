@@ -1,12 +1,13 @@
 """Fit the supervised theme model on labelled articles and save it as one file.
 
 Reads a labelled JSONL (like `evaluate`), maps the source labels to themes with the label map,
-builds word + headline + character TF-IDF and lexicon-hit features, and chooses by stratified
-k-fold cross-validation (macro-F1 over the 8 core themes) between two presets: `ensemble` (mean of
-a LinearSVC on the source labels, a LinearSVC on the themes and a ComplementNB) and `balanced` (one
-class-balanced LinearSVC on the themes). Prints the CV scores and writes MODEL_FILE, a zip of JSON and
-`.npy` arrays that holds only data (metadata: versions, label set, training data, chosen preset, CV
-scores). Use it with `score --model FILE` or `evaluate ... --model FILE`.
+builds word + headline + character TF-IDF and lexicon-hit features, and fits one preset: by default
+the length rule picks `balanced` (one class-balanced LinearSVC on the themes) for long documents and
+`ensemble` (mean of a LinearSVC on the source labels, a LinearSVC on the themes and a ComplementNB)
+for short ones. `--cv K` chooses between the two by stratified K-fold cross-validation (macro-F1 over
+the 8 core themes) instead and prints the CV scores. Writes MODEL_FILE, a zip of JSON and `.npy`
+arrays that holds only data (metadata: versions, label set, training data, chosen preset, CV
+scores). Use it with `score --model FILE`, `evaluate ... --model FILE` or `report --model FILE`.
 """
 from __future__ import annotations
 
@@ -27,11 +28,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--label-map", required=True, help="JSON map from labels to themes (theme_map.json)")
     parser.add_argument("--output", required=True, help="model file to write")
     parser.add_argument("--text-fields", default="title,text", help="headline field, then body fields (default title,text)")
-    parser.add_argument("--cv", type=int, default=5,
-                        help="cross-validation folds to choose the preset and C (0: none, first preset; default 5)")
+    parser.add_argument("--cv", type=int, default=0,
+                        help="cross-validation folds to choose the preset and C (default 0: none, the length rule "
+                             "picks the preset)")
     parser.add_argument("--c-grid", default="0.5", help="comma-separated C values of the SVMs to try (default 0.5)")
     parser.add_argument("--preset", default="auto", choices=PRESET_CHOICES,
-                        help="classifier preset; auto (default) picks ensemble or balanced by cross-validation")
+                        help="classifier preset; auto (default) picks ensemble or balanced by document length "
+                             "(or by cross-validation with --cv)")
     parser.add_argument("--split", default="all", choices=["all", "tune", "holdout"],
                         help="train on all items or on evaluate's tuning 70%% (then `evaluate --split holdout`)")
     parser.add_argument("--sample-frac", type=float, help="deterministic fraction of the items (by hash of id)")

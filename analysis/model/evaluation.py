@@ -1,4 +1,4 @@
-"""Evaluate theme coding against human labels: precision, recall, F1, confusion, misclassified.
+"""Evaluate theme coding against human labels: precision, recall, F1, confusion, presence, attention.
 
 The labelled file is JSONL; ``label_field`` holds the human label and a label map (the
 ``theme_map.json`` of the shared datasets, or a plain ``{label: theme}`` JSON) turns labels into
@@ -8,7 +8,17 @@ model's label) and is compared with its gold theme:
 - ``accuracy``: share of items whose predicted theme equals the gold theme (all themes, ``other``
   included);
 - ``per_theme``: precision, recall, F1 and support (gold count) of every theme;
-- ``macro_f1_core``: the mean F1 over the 8 core themes (``schema.CORE_THEMES``).
+- ``macro_f1_core``: the mean F1 over the 8 core themes (``schema.CORE_THEMES``);
+- ``intervals``: bootstrap 95 % intervals (items resampled with replacement, ``BOOTSTRAP_SAMPLES``
+  times, fixed seed) of ``accuracy``, ``macro_f1_core`` and the presence ``label_recall``.
+
+Next to the single label, each item *carries* a set of themes (the ``present`` flag of
+:mod:`analysis.themes.scoring`, or the model's ``themes``): ``presence`` holds the multi-label
+checks of :func:`analysis.model.presence.presence_metrics` (recall of the labelled theme, themes per
+article, flagged-vs-labelled ratio per theme); with ``gold`` (a hand-annotated multi-label set)
+``gold_presence`` holds presence precision/recall per theme. When the items are dated (a ``year``
+or ``date`` field, at least ``MIN_YEARS`` years), ``attention`` compares the yearly share of items per
+core theme with the human-coded share (:mod:`analysis.model.attention`).
 
 ``split`` makes an honest check possible: ``holdout`` keeps a fixed 30 % of the items (by a hash
 of their id, :func:`is_holdout`), ``tune`` the other 70 %, ``all`` everything.
@@ -22,14 +32,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis import schema
 from analysis.errors import UsageError
+from analysis.model.attention import MIN_YEARS, attention_agreement, yearly_attention
+from analysis.model.presence import gold_presence, presence_metrics, read_gold
 from analysis.model.theme_model import predict_themes
 from analysis.spreadsheet import write_reader_csv
 from analysis.themes import scoring as themes
@@ -38,6 +52,8 @@ log = logging.getLogger(__name__)
 
 HOLDOUT_PERCENT = 30
 SPLITS = ("all", "tune", "holdout")
+BOOTSTRAP_SAMPLES = 1000
+BOOTSTRAP_SEED = 12
 
 
 def _hash_frac(key: str, salt: str = "") -> float:
@@ -71,9 +87,10 @@ def _label_lookup(label_map: dict, label_field: str, labels: set[str]) -> tuple[
 
 def read_labelled(path: str | Path, label_field: str, label_map: str | Path | dict,
                   text_fields: tuple[str, ...] = ("title", "text")) -> pd.DataFrame:
-    """Read a labelled JSONL into ``article_id, title, text, label, gold`` (gold = mapped theme).
+    """Read a labelled JSONL into ``article_id, title, text, label, gold, year`` (gold = mapped theme).
 
-    The first text field is the headline, the others are joined (blank line) into the body.
+    The first text field is the headline, the others are joined (blank line) into the body;
+    ``year`` comes from a ``year`` field, else the first four characters of ``date`` (missing: NA).
     """
     path = Path(path)
     if not path.exists():
@@ -114,7 +131,19 @@ def read_labelled(path: str | Path, label_field: str, label_map: str | Path | di
         "text": ["\n\n".join(x for x in (field(r, f) for f in text_fields[1:]) if x) for r in records],
         "label": [str(r.get(label_field)) for r in records],
         "gold": [lookup.get(str(r.get(label_field)), default) for r in records],
+        "year": pd.array([_year(r) for r in records], dtype="Int64"),
     })
+
+
+def _year(record: dict) -> int | None:
+    """The record's year: its ``year`` field, else the year of its ISO ``date`` (None when absent)."""
+    y = record.get("year")
+    if isinstance(y, int) and not isinstance(y, bool):
+        return y
+    d = record.get("date")
+    if isinstance(d, str) and len(d) >= 4 and d[:4].isdigit():
+        return int(d[:4])
+    return None
 
 
 def select_split(items: pd.DataFrame, split: str = "all", sample_frac: float | None = None) -> pd.DataFrame:
@@ -162,6 +191,46 @@ def metrics(gold: list[str], pred: list[str]) -> dict[str, Any]:
             "per_theme": per}
 
 
+def bootstrap_intervals(gold: list[str], pred: list[str], label_hit: list[bool] | None = None,
+                        n_boot: int = BOOTSTRAP_SAMPLES, seed: int = BOOTSTRAP_SEED) -> dict[str, list[float]]:
+    """Percentile 95 % intervals of ``accuracy`` and ``macro_f1_core`` (and ``label_recall`` from
+    ``label_hit``: per item True/False, None for items without a labelled theme) over resampled items.
+
+    >>> iv = bootstrap_intervals(["trade", "health"] * 20, ["trade", "trade"] * 20, n_boot=200)
+    >>> iv["accuracy"][0] < 0.5 < iv["accuracy"][1]
+    True
+    """
+    labels = sorted(set(gold) | set(pred))
+    code = {t: i for i, t in enumerate(labels)}
+    g = np.array([code[x] for x in gold], dtype=np.int64)
+    p = np.array([code[x] for x in pred], dtype=np.int64)
+    core = np.array([code[t] for t in schema.CORE_THEMES if t in code], dtype=np.int64)
+    hit = (np.array([np.nan if h is None else float(h) for h in label_hit]) if label_hit is not None else None)
+    rng = np.random.default_rng(seed)
+    n, k = len(g), len(labels)
+    acc, macro, recall = np.empty(n_boot), np.empty(n_boot), np.empty(n_boot)
+    for b in range(n_boot):
+        idx = rng.integers(0, n, n)
+        gs, ps = g[idx], p[idx]
+        same = gs == ps
+        tp = np.bincount(gs[same], minlength=k).astype(float)
+        prec = tp / np.maximum(np.bincount(ps, minlength=k), 1)
+        rec = tp / np.maximum(np.bincount(gs, minlength=k), 1)
+        f1 = np.where(prec + rec > 0, 2 * prec * rec / np.where(prec + rec > 0, prec + rec, 1), 0.0)
+        acc[b] = same.mean()
+        macro[b] = f1[core].sum() / len(schema.CORE_THEMES)
+        if hit is not None:
+            recall[b] = np.nanmean(hit[idx]) if np.isfinite(hit[idx]).any() else np.nan
+
+    def span(x: np.ndarray) -> list[float]:
+        return [round(float(v), 4) for v in np.nanpercentile(x, [2.5, 97.5])]
+
+    out = {"accuracy": span(acc), "macro_f1_core": span(macro)}
+    if hit is not None and np.isfinite(hit).any():
+        out["label_recall"] = span(recall)
+    return out
+
+
 def confusion(gold: list[str], pred: list[str]) -> pd.DataFrame:
     """Return the confusion matrix (rows: gold theme, columns: predicted theme)."""
     order = [t for t in schema.ALL_THEMES + [schema.NO_THEME] if t in set(gold) | set(pred)]
@@ -170,16 +239,24 @@ def confusion(gold: list[str], pred: list[str]) -> pd.DataFrame:
 
 
 def predict(items: pd.DataFrame, lexicons: Any = None, model: str | Path | None = None) -> pd.DataFrame:
-    """Return ``article_id, primary_theme, terms`` (terms: the matched terms per theme)."""
+    """Return ``article_id, primary_theme, themes, mentions, terms`` per item.
+
+    ``themes``: the carried themes (lexicons: ``present``; model: its ``themes``); ``mentions``:
+    themes with any lexicon hit; ``terms``: the matched terms per theme.
+    """
     scores = themes.score_themes(items, lexicons)
     by_art: dict[str, list[str]] = {}
+    mentions: dict[str, list[str]] = {}
     for aid, th, terms in zip(scores["article_id"].astype(str), scores["theme"].astype(str), scores["terms"]):
         by_art.setdefault(aid, []).append(f"{th}[{terms}]")
+        mentions.setdefault(aid, []).append(th)
     if model is not None:
         pred = predict_themes(Path(model), items)
     else:
         pred = themes.article_themes(scores, items)
-    pred = pred[["article_id", "primary_theme"]].astype({"article_id": str, "primary_theme": str})
+    pred = pred[["article_id", "primary_theme", "themes"]].astype({"article_id": str, "primary_theme": str})
+    pred["themes"] = [sorted(str(t) for t in ts if t != schema.NO_THEME) for ts in pred["themes"]]
+    pred["mentions"] = [sorted(mentions.get(a, [])) for a in pred["article_id"]]
     pred["terms"] = [" | ".join(by_art.get(a, [])) for a in pred["article_id"]]
     return pred
 
@@ -208,44 +285,83 @@ def save_confusion_png(cm: pd.DataFrame, path: Path, title: str) -> None:
 def evaluate(labelled: str | Path, label_field: str, label_map: str | Path | dict,
              text_fields: tuple[str, ...] = ("title", "text"), lexicons: Any = None,
              model: str | Path | None = None, split: str = "all", sample_frac: float | None = None,
-             out: str | Path | None = None) -> dict[str, Any]:
+             out: str | Path | None = None, gold: str | Path | None = None, gold_split: str = "report",
+             attention_chart: Callable[[pd.DataFrame, Path], Any] | None = None) -> dict[str, Any]:
     """Score labelled items and return the metrics; with ``out`` also write the report files.
 
     Files in ``out``: ``metrics.json``, ``per_theme.csv``, ``confusion.csv``, ``confusion.png``,
-    ``misclassified.csv`` (id, gold, predicted, title, matched terms per theme). The CSVs are reader
-    CSVs (:func:`analysis.spreadsheet.write_reader_csv`): a cell that a spreadsheet would run as a
-    formula (a title starting with ``=``, ...) gets a leading apostrophe; ``metrics.json`` stays raw.
+    ``misclassified.csv`` (id, gold, predicted, title, matched terms per theme), ``presence.csv``
+    (flagged vs labelled per theme) and, for dated items, ``attention_yearly.csv`` (per year x core
+    theme: human, primary, present and mention shares) -- passed to ``attention_chart(table, out)``
+    when given (the ``evaluate`` command draws it). With ``gold`` also ``gold_presence.csv``. The
+    CSVs are reader CSVs (:func:`analysis.spreadsheet.write_reader_csv`): a cell that a spreadsheet
+    would run as a formula (a title starting with ``=``, ...) gets a leading apostrophe;
+    ``metrics.json`` stays raw.
 
     >>> import json, pathlib, tempfile
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "labelled.jsonl"
     >>> _ = f.write_text(json.dumps({"id": "1", "title": "Tariffs rise", "text": "", "topic": "trade"}))
-    >>> evaluate(f, "topic", {"topic": {"trade": "trade"}})["accuracy"]
-    1.0
+    >>> m = evaluate(f, "topic", {"topic": {"trade": "trade"}})
+    >>> m["accuracy"], m["presence"]["label_recall"], m["intervals"]["accuracy"]
+    (1.0, 1.0, [1.0, 1.0])
     """
     if out is not None and Path(out).exists() and not Path(out).is_dir():
         raise UsageError(f"--out {out} is not a folder")
-    items = select_split(read_labelled(labelled, label_field, label_map, tuple(text_fields)), split, sample_frac)
+    every = read_labelled(labelled, label_field, label_map, tuple(text_fields))
+    gold_set = read_gold(gold, gold_split) if gold is not None else None
+    items = select_split(every, split, sample_frac)
     if items.empty:
         raise UsageError("no items left to evaluate (check --split/--sample-frac)")
     pred = predict(items, lexicons, model)
     merged = items.merge(pred, on="article_id", how="left")
     merged["primary_theme"] = merged["primary_theme"].fillna(schema.NO_THEME)
-    gold, guess = merged["gold"].tolist(), merged["primary_theme"].tolist()
-    result = metrics(gold, guess)
+    merged["themes"] = [x if isinstance(x, list) else [] for x in merged["themes"]]
+    gold_labels, guess = merged["gold"].tolist(), merged["primary_theme"].tolist()
+    result = metrics(gold_labels, guess)
+    presence = presence_metrics(merged[["article_id", "gold"]], merged[["article_id", "themes"]])
+    label_hit = [None if g == schema.NO_THEME else g in ts for g, ts in zip(gold_labels, merged["themes"])]
     result.update(split=split, sample_frac=sample_frac, source=str(labelled), label_field=label_field,
-                  method="model" if model else "lexicons", model=str(model) if model else None)
+                  method="model" if model else "lexicons", model=str(model) if model else None,
+                  intervals=bootstrap_intervals(gold_labels, guess, label_hit), presence=presence)
+    table = None
+    if merged["year"].dropna().nunique() >= MIN_YEARS:
+        table = yearly_attention(merged, merged[["article_id", "primary_theme", "themes", "mentions"]])
+        result["attention"] = attention_agreement(table)
+    if gold_set is not None:
+        in_file = every[every["article_id"].isin(set(gold_set["article_id"]))]
+        gold_set = gold_set[gold_set["article_id"].isin(set(in_file["article_id"]))]
+        if gold_set.empty:
+            raise UsageError(f"no article of {gold} is in {labelled}")
+        gp = gold_presence(gold_set, predict(in_file.reset_index(drop=True), lexicons, model))
+        result["gold_presence"] = {"source": str(gold), "split": gold_split, **gp}
     if out is not None:
-        folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "metrics.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
-        write_reader_csv(pd.DataFrame(result["per_theme"]).T.rename_axis("theme"), folder / "per_theme.csv",
-                         index=True)
-        cm = confusion(gold, guess)
-        write_reader_csv(cm, folder / "confusion.csv", index=True)
-        save_confusion_png(cm, folder / "confusion.png",
-                           f"{Path(labelled).name} ({split}): accuracy {result['accuracy']:.3f}, "
-                           f"macro-F1 core {result['macro_f1_core']:.3f}")
-        wrong = merged[merged["gold"] != merged["primary_theme"]]
-        write_reader_csv(wrong[["article_id", "label", "gold", "primary_theme", "title", "terms"]].rename(
-            columns={"primary_theme": "predicted"}), folder / "misclassified.csv", index=False)
+        _write_outputs(Path(out), result, merged, table, attention_chart, f"{Path(labelled).name} ({split})")
     return result
+
+
+def _write_outputs(folder: Path, result: dict[str, Any], merged: pd.DataFrame, table: pd.DataFrame | None,
+                   attention_chart: Callable[[pd.DataFrame, Path], Any] | None, name: str) -> None:
+    """Write the report files of :func:`evaluate` into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "metrics.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    write_reader_csv(_theme_table(result["per_theme"]), folder / "per_theme.csv", index=True)
+    write_reader_csv(_theme_table(result["presence"]["per_theme"]), folder / "presence.csv", index=True)
+    gold, guess = merged["gold"].tolist(), merged["primary_theme"].tolist()
+    cm = confusion(gold, guess)
+    write_reader_csv(cm, folder / "confusion.csv", index=True)
+    save_confusion_png(cm, folder / "confusion.png",
+                       f"{name}: accuracy {result['accuracy']:.3f}, macro-F1 core {result['macro_f1_core']:.3f}")
+    wrong = merged[merged["gold"] != merged["primary_theme"]]
+    write_reader_csv(wrong[["article_id", "label", "gold", "primary_theme", "title", "terms"]].rename(
+        columns={"primary_theme": "predicted"}), folder / "misclassified.csv", index=False)
+    if table is not None:
+        write_reader_csv(table, folder / "attention_yearly.csv", index=False)
+        if attention_chart is not None:
+            attention_chart(table, folder)
+    if "gold_presence" in result:
+        write_reader_csv(_theme_table(result["gold_presence"]["per_theme"]), folder / "gold_presence.csv", index=True)
+
+
+def _theme_table(per_theme: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """One row per theme (index ``theme``), each column with its own dtype (counts stay integers)."""
+    return pd.DataFrame.from_dict(per_theme, orient="index").rename_axis("theme")

@@ -3,7 +3,8 @@
 A document is the package-wide ``title + "\\n\\n" + text``. The blocks (all sparse, rows L2-normalised
 by TF-IDF or scaled to about 0..1):
 
-- ``word``: word 1-2-gram TF-IDF of the whole document (sublinear tf, ``min_df``, ``max_df``);
+- ``word``: word 1-2-gram TF-IDF of the first ``word_head`` characters of the document (None: all of it;
+  sublinear tf, ``min_df``, ``max_df``);
 - ``title``: the same on the headline only;
 - ``char``: character 2-5-gram TF-IDF (``char_wb``) of the first ``char_head`` characters;
 - ``lex``: the shipped dictionaries' evidence per theme (:func:`lexicon_matrix`; not fitted).
@@ -86,13 +87,13 @@ def lexicon_matrix(docs: Sequence[str], lexicons: Any = None) -> sp.csr_matrix:
 
 
 def feature_config(char_ngrams: Sequence[int] | None = (2, 5), lexicon_features: bool = True,
-                   title_weight: float = 0.5) -> dict[str, Any]:
+                   title_weight: float = 0.5, word_head: int | None = None, min_df: int = 2) -> dict[str, Any]:
     """Return the vectorizer settings stored with a model (``char_ngrams=None``: no character block).
 
     >>> feature_config(None, False)["char_ngrams"] is None
     True
     """
-    return {"word_ngrams": [1, 2], "min_df": 2, "max_df": 0.9,
+    return {"word_ngrams": [1, 2], "min_df": int(min_df), "max_df": 0.9, "word_head": word_head,
             "char_ngrams": list(char_ngrams) if char_ngrams else None, "char_head": 1000,
             "lexicon_features": bool(lexicon_features), "lexicon_weight": 1.0, "title_weight": float(title_weight)}
 
@@ -141,7 +142,9 @@ def feature_blocks(vectorizers: Mapping[str, Any], config: Mapping[str, Any], do
     """
     out: dict[str, sp.csr_matrix] = {}
     for name, vec in vectorizers.items():
-        texts = (list(docs) if name == "word" else headlines(docs) if name == "title"
+        head = config.get("word_head")
+        texts = (([d[: int(head)] for d in docs] if head else list(docs)) if name == "word"
+                 else headlines(docs) if name == "title"
                  else [d[: int(config["char_head"])] for d in docs])
         out[name] = sp.csr_matrix(vec.fit_transform(texts) if fit else vec.transform(texts))
     if config.get("lexicon_features"):

@@ -1,12 +1,13 @@
-"""Supervised theme coding: linear models on TF-IDF and lexicon-hit features, chosen by CV, saved as one file.
+"""Supervised theme coding: linear models on TF-IDF and lexicon-hit features, one preset, saved as one file.
 
-Features (:mod:`analysis.model.features`): word 1-2-gram TF-IDF, a headline-only word block, character
-2-5-gram TF-IDF of the first 1,000 characters and the shipped dictionaries' evidence per theme.
-Classifiers (:mod:`analysis.model.classifier`): by default two candidate presets are cross-validated
-(:mod:`analysis.model.cross_validation`) and the better one on macro-F1 over the 8 core themes is kept:
+Features (:mod:`analysis.model.features`): word 1-2-gram TF-IDF of the first 3,000 characters, a
+headline-only word block, character 2-5-gram TF-IDF of the first 1,000 characters and the shipped
+dictionaries' evidence per theme. Classifiers (:mod:`analysis.model.classifier`): one of two presets,
 ``ensemble`` (mean of a LinearSVC on the source labels, a LinearSVC on the themes and a ComplementNB)
-and ``balanced`` (one class-balanced LinearSVC on the themes with a headline block). The choice, the
-fold scores and the member scales are saved in the metadata. The model file
+and ``balanced`` (one class-balanced LinearSVC on the themes with a headline block); by default the
+length rule picks it (``balanced`` for long documents), with ``cv=K`` K-fold cross-validation
+(:mod:`analysis.model.cross_validation`, macro-F1 over the 8 core themes). The choice (and the fold
+scores and member scales) are saved in the metadata. The model file
 (:mod:`analysis.model.file_format`) holds only data: the estimators are stored as settings,
 vocabularies and arrays (:mod:`analysis.model.estimators`) and rebuilt from them when loaded.
 
@@ -38,11 +39,13 @@ from analysis.model.classifier import (
     DEFAULT_PRESETS,
     block_weights,
     combine,
+    compact_coefficients,
     custom_member,
     decision_values,
     describe,
     drop_duplicate_members,
     fit_member,
+    preset_by_length,
     preset_members,
     rms_scale,
     theme_scores,
@@ -65,6 +68,8 @@ from analysis.themes.lexicon import lexicon_fingerprint
 log = logging.getLogger(__name__)
 
 DEFAULT_C_GRID: tuple[float, ...] = (0.5,)
+DEFAULT_WORD_HEAD = 3000  # characters of each document the word block reads (headline + first ~500 words)
+DEFAULT_MIN_DF = 3
 MIN_LABEL_COUNT = 10  # rarer source labels are merged into one class per theme
 DEFAULT_SEED = 20240601
 
@@ -114,7 +119,7 @@ class ThemeModel:
         for spec in self.config["members"]:
             weights = block_weights(spec, self.config, avail)
             x = stack_blocks(blocks, weights)
-            clf = fit_member(spec, x, labels[spec["target"]], c_value)
+            clf = compact_coefficients(fit_member(spec, x, labels[spec["target"]], c_value))
             if hasattr(clf, "feature_count_"):  # naive Bayes counts: large and not needed to predict
                 clf.feature_count_ = clf.feature_all_ = None
             self.members.append({"name": spec["name"], "spec": dict(spec), "weights": weights, "clf": clf,
@@ -177,18 +182,22 @@ def _candidates(presets: Sequence[str] | str, target: str | None, class_weight: 
 
 
 def fit_model(articles: pd.DataFrame, labels: Sequence[Any], text_fields: Sequence[str] = ("title", "text"),
-              label_map: Mapping[str, str] | None = None, *, cv: int = 5,
+              label_map: Mapping[str, str] | None = None, *, cv: int = 0,
               c_grid: Iterable[float] = DEFAULT_C_GRID, char_ngrams: tuple[int, int] | None = (2, 5),
               lexicon_features: bool = True, seed: int = DEFAULT_SEED,
+              word_head: int | None = DEFAULT_WORD_HEAD, min_df: int = DEFAULT_MIN_DF,
               min_label_count: int = MIN_LABEL_COUNT, presets: Sequence[str] | str = DEFAULT_PRESETS,
               target: str | None = None, class_weight: str | None = None, title_weight: float | None = None,
               info: Mapping[str, Any] | None = None) -> ThemeModel:
     """Fit the theme model on labelled articles; ``label_map`` maps source labels to themes.
 
-    Without ``label_map`` the labels are themes already. ``cv`` folds (0 or 1: none) choose among the
+    Without ``label_map`` the labels are themes already. ``cv`` folds (default 0: none) choose among the
     ``presets`` (see :data:`analysis.model.classifier.PRESETS`) and the C values in ``c_grid`` by macro-F1
-    over the core themes; with no CV the first preset and the middle C are used. ``char_ngrams=None``
-    drops the character block, ``lexicon_features=False`` the dictionary block. Source labels with
+    over the core themes; with no CV the length rule picks the preset
+    (:func:`analysis.model.classifier.preset_by_length`) and the middle C is used. ``char_ngrams=None``
+    drops the character block, ``lexicon_features=False`` the dictionary block; the word block reads
+    the first ``word_head`` characters of each document (None: all), and the text blocks keep terms seen in
+    ``min_df`` documents (fewer for small training sets: at most one per 500 items, at least 1). Source labels with
     fewer than ``min_label_count`` items are merged into one ``[theme]`` class per theme. Giving
     ``target`` (``source``/``theme``), ``class_weight`` (``balanced``) or ``title_weight`` fits one
     LinearSVC with those options instead of the presets (the behaviour of earlier versions). ``info``
@@ -220,7 +229,8 @@ def fit_model(articles: pd.DataFrame, labels: Sequence[Any], text_fields: Sequen
     candidates = _candidates(presets, target, class_weight, title_weight,
                              all(k == v for k, v in label_to_theme.items()))
     themes = sorted(set(y_theme))
-    config = feature_config(char_ngrams, lexicon_features, 0.5 if title_weight is None else float(title_weight))
+    config = feature_config(char_ngrams, lexicon_features, 0.5 if title_weight is None else float(title_weight),
+                            word_head=word_head, min_df=min(int(min_df), max(1, len(y) // 500)))
     docs = article_docs(articles, text_fields)
     lex = lexicon_matrix(docs) if lexicon_features else None
     targets = {"source": y_source, "theme": y_theme}
@@ -232,7 +242,7 @@ def fit_model(articles: pd.DataFrame, labels: Sequence[Any], text_fields: Sequen
         cv_result = cross_validate(config, candidates, docs, lex, targets, label_to_theme, themes, int(cv), grid, seed)
         preset, best_c, scales = cv_result["best_preset"], cv_result["best_c"], cv_result["scales"]
     else:
-        preset, best_c, scales = next(iter(candidates)), grid[len(grid) // 2], None
+        preset, best_c, scales = preset_by_length(docs, list(candidates)), grid[len(grid) // 2], None
     members = candidates[preset]
     config.update(preset=preset, members=members, classifier=describe(members))
     if not any(m["target"] == "source" for m in members):  # labels are then the themes

@@ -272,6 +272,21 @@ def load_lexicons(path: str | Path | None = None) -> dict[str, Lexicon]:
     return out
 
 
+def with_user_lexicons(folder: str | Path | None) -> dict[str, Lexicon]:
+    """The shipped lexicons plus a user folder's: a user theme is added, or replaces the shipped one of the same id.
+
+    ``folder`` None or "" gives the shipped lexicons. The folder (or one YAML file) is read like
+    :func:`load_lexicons`, so a broken file is a :class:`~analysis.errors.LexiconError` naming it.
+
+    >>> sorted(with_user_lexicons(None)) == sorted(load_lexicons())
+    True
+    """
+    shipped = load_lexicons()
+    if folder in (None, ""):
+        return shipped
+    return {**shipped, **load_lexicons(folder)}
+
+
 def lexicon_fingerprint(lexicons: dict[str, Lexicon] | str | os.PathLike[str] | None = None) -> str:
     """Return a short hash of the lexicons' matching content (theme ids, weights, terms, options, exclusions).
 

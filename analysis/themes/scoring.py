@@ -12,9 +12,15 @@ Scores per article x theme (rows only where ``hits > 0``):
 - ``hits_per_1k_words``: ``1000 * hits / words`` (words = tokens of the document separated by
   white space; only Latin-1 white space separates, counted in the compiled scan);
 - ``share_of_sentences``: share of the document's sentences with at least one hit of the theme;
-- ``present`` (length-aware, see :func:`is_present`): a short document (< ``SHORT_DOC_WORDS``
-  words, e.g. headline + summary) needs one hit; a longer one needs a hit in the headline, or
-  ``MIN_HITS_LONG`` hits with a density of ``MIN_PER_1K_LONG`` per 1,000 words;
+- ``present``: the article *carries the theme* (the theme is a substantial topic of it; the measure
+  every attention share counts), see :func:`carried_flags`. A theme is a *candidate* when it passes
+  the length-aware floor (:func:`is_present`: a short document, < ``SHORT_DOC_WORDS`` words such
+  as headline + summary, needs one hit; a longer one a hit in the headline, or ``MIN_HITS_LONG``
+  hits at ``MIN_PER_1K_LONG`` per 1,000 words). The candidate with the highest ``score`` is the
+  primary theme and is carried; another candidate is carried when its score is at least
+  ``SECONDARY_SHARE`` of the primary's (``SECONDARY_SHARE_SHORT`` in a short document), at least
+  ``MIN_SENTENCE_SHARE`` of the sentences have a hit of it, and it is among the ``MAX_THEMES``
+  highest-scoring candidates. Any row (``hits > 0``) means the article *mentions* the theme;
 - ``terms``: ``"term:count; ..."`` (most frequent first); ``title_hits``: hits in the headline;
 - ``score``: weighted hits plus ``TITLE_WEIGHT`` x weighted headline hits (``TITLE_WEIGHT_SHORT``
   in short documents, whose headline is a large part of the text anyway); term and theme weights
@@ -22,12 +28,13 @@ Scores per article x theme (rows only where ``hits > 0``):
 
 ``primary_theme`` (:func:`article_themes`): among present themes, the highest ``score``; ties
 go to more title hits, then to the order of ``schema.ALL_THEMES``; ``"other"`` when no theme is
-present.
+present. Counting each article once under its primary theme gives the *primary theme share*
+(shares sum to 100 %, comparable with Comparative Agendas Project codings).
 
     >>> import pandas as pd
     >>> arts = pd.DataFrame({"article_id": ["a"], "title": ["Tariffs on Mexico"], "text": ["The trade war grows."]})
-    >>> score_themes(arts)[["theme", "hits", "present"]].values.tolist()
-    [['foreign_affairs', 1, True], ['trade', 2, True]]
+    >>> score_themes(arts)[["theme", "hits", "present"]].values.tolist()  # Mexico is mentioned, not carried
+    [['foreign_affairs', 1, False], ['trade', 2, True]]
 """
 from __future__ import annotations
 
@@ -52,13 +59,24 @@ MIN_PER_1K_LONG = 1.0
 TITLE_WEIGHT = 4.0
 BATCH_ARTICLES = 4000  # articles per chunk: bounds the memory of the intermediate arrays
 TITLE_WEIGHT_SHORT = 0.0
+# "carries the theme": calibrated on the tuning parts of the AllSides and NYT dev sets and of the gold set
+# (tests/data/themes_gold/); figures in docs/methods.md. PRESENCE_RULE names the rule (for cache keys).
+SECONDARY_SHARE = 0.3
+SECONDARY_SHARE_SHORT = 1.0
+MIN_SENTENCE_SHARE = 0.1
+MAX_THEMES = 4
+PRESENCE_RULE = (f"carries-1:floor={SHORT_DOC_WORDS}/{MIN_HITS_LONG}/{MIN_PER_1K_LONG}:"
+                 f"share={SECONDARY_SHARE}/{SECONDARY_SHARE_SHORT}:sent={MIN_SENTENCE_SHARE}:max={MAX_THEMES}")
 _PRIORITY = {t: i for i, t in enumerate(schema.ALL_THEMES)}
 SCORE_COLUMNS = schema.THEME_SCORE_COLUMNS + ["title_hits", "score"]
 
 
 
 def is_present(hits: int, title_hits: int, n_words: int, per_1k: float) -> bool:
-    """Apply the length-aware presence rule to one article x theme.
+    """Apply the length-aware floor to one article x theme: may the article carry the theme?
+
+    Passing the floor makes the theme a candidate; :func:`carried_flags` then keeps the primary
+    theme and the strong secondary ones.
 
     >>> is_present(1, 0, 20, 50.0), is_present(1, 0, 800, 1.25), is_present(1, 1, 800, 1.25)
     (True, False, True)
@@ -68,6 +86,49 @@ def is_present(hits: int, title_hits: int, n_words: int, per_1k: float) -> bool:
     if n_words < SHORT_DOC_WORDS or title_hits > 0:
         return True
     return hits >= MIN_HITS_LONG and per_1k >= MIN_PER_1K_LONG
+
+
+def theme_priority(themes: Any) -> np.ndarray:
+    """Tie-break rank of each theme name (its place in ``schema.ALL_THEMES``; user themes last).
+
+    >>> theme_priority(["trade", "sports", "migration"]).tolist()
+    [0, 17, 1]
+    """
+    return np.array([_PRIORITY.get(str(t), len(_PRIORITY)) for t in themes], dtype=np.int64)
+
+
+def carried_flags(doc: np.ndarray, score: np.ndarray, title_hits: np.ndarray, priority: np.ndarray,
+                  candidate: np.ndarray, words: np.ndarray, sentence_share: np.ndarray) -> np.ndarray:
+    """Return, per score row (article ``doc`` x theme), whether the article carries the theme.
+
+    Among an article's candidate rows the primary is the highest ``score`` (ties: more
+    ``title_hits``, then lower ``priority``, then the earlier row, as :func:`article_themes`); it is
+    carried, and so is every other candidate among the ``MAX_THEMES`` best whose score reaches
+    ``SECONDARY_SHARE`` of the primary's (``SECONDARY_SHARE_SHORT`` below ``SHORT_DOC_WORDS``
+    words) with hits in at least ``MIN_SENTENCE_SHARE`` of the sentences.
+
+    >>> one = np.zeros(4, dtype=np.int64)
+    >>> carried_flags(one, np.array([10.0, 4.0, 2.0, 9.0]), one, np.arange(4), np.array([True, True, True, False]),
+    ...               np.full(4, 500), np.full(4, 0.2)).tolist()
+    [True, True, False, False]
+    """
+    n = len(doc)
+    out = np.zeros(n, dtype=bool)
+    rows = np.flatnonzero(candidate)
+    if rows.size == 0:
+        return out
+    order = rows[np.lexsort((rows, priority[rows], -title_hits[rows], -score[rows], doc[rows]))]
+    d = doc[order]
+    first = np.r_[True, d[1:] != d[:-1]]
+    start = np.flatnonzero(first)
+    group = np.cumsum(first) - 1
+    rank = np.arange(order.size) - start[group]
+    top = score[order][start][group]
+    share = np.where(words[order] < SHORT_DOC_WORDS, SECONDARY_SHARE_SHORT, SECONDARY_SHARE)
+    keep = (rank == 0) | ((rank < MAX_THEMES) & (score[order] >= share * top)
+                          & (sentence_share[order] >= MIN_SENTENCE_SHARE))
+    out[order[keep]] = True
+    return out
 
 
 def _resolve(lexicons: Any) -> Any:
@@ -86,11 +147,15 @@ def _process(ids: Any, titles: Any, texts: Any, lex_spec: Any, with_hits: bool =
     scan = matcher.scan_docs(titles, texts, with_hits, (TITLE_WEIGHT, TITLE_WEIGHT_SHORT, SHORT_DOC_WORDS))
     doc, theme, hits, title, sents, words, n_sent, score = scan.scores
     per_1k = 1000.0 * hits / words
-    present = (hits > 0) & ((words < SHORT_DOC_WORDS) | (title > 0) | ((hits >= MIN_HITS_LONG) & (per_1k >= MIN_PER_1K_LONG)))
+    candidate = (hits > 0) & ((words < SHORT_DOC_WORDS) | (title > 0)
+                              | ((hits >= MIN_HITS_LONG) & (per_1k >= MIN_PER_1K_LONG)))
+    score = _round6(score)
+    share = sents / n_sent
+    present = carried_flags(doc, score, title, theme_priority(matcher.themes)[theme], candidate, words, share)
     scores = pd.DataFrame({"article_id": _strings(ids, doc), "theme": _strings(matcher.themes, theme), "hits": hits,
-                           "hits_per_1k_words": per_1k, "share_of_sentences": sents / n_sent, "present": present,
+                           "hits_per_1k_words": per_1k, "share_of_sentences": share, "present": present,
                            "terms": _term_strings(matcher.texts, scan.terms, len(doc)), "title_hits": title,
-                           "score": _round6(score)})
+                           "score": score})
     h_doc, ent, sent, start, end = scan.hits
     hit_frame = pd.DataFrame({"article_id": _strings(ids, h_doc), "theme": _strings(matcher.entry_themes, ent),
                               "subtheme": _strings(matcher.entry_subthemes, ent), "term": _strings(matcher.entry_texts, ent),

@@ -259,3 +259,26 @@ def test_keyness_per_group_equals_one_keyness_per_group(corpus):
     expected = pd.concat(frames, ignore_index=True)
     assert set(got["group"]) == {"Alpha", "Beta", "Gamma"}
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_mentions_count_every_hit_carries_only_the_present_rows():
+    """'carry the theme' counts present rows; aggregate.mentions turns any hit into a mention."""
+    from analysis.aggregate.report_counts import report_counts, selection_params
+    from analysis.themes.scoring import score_themes
+
+    arts = pd.DataFrame({"article_id": ["a", "b"], "source": ["X", "X"], "date": pd.to_datetime(["2025-01-06"] * 2),
+                         "title": ["Tariffs on steel imports", "Hospital costs rise"],
+                         "text": ["The tariff fight goes on; tariffs and imports. " * 6 + "A hospital was mentioned.",
+                                  "Hospitals and doctors said health care costs rose. " * 6]})
+    scores = score_themes(arts)
+    carried = aggregate.theme_share(aggregate.count_themes(arts, scores, by=()))
+    mentioned = aggregate.theme_share(aggregate.count_themes(arts, aggregate.mentions(scores), by=()))
+    share = lambda t, th: float(t.loc[t.theme == th, "share"].iloc[0])  # noqa: E731
+    assert share(carried, "health") == 0.5 and share(mentioned, "health") == 1.0
+    assert share(carried, "trade") == share(mentioned, "trade") == 0.5
+    part = arts.assign(dup_of=pd.array([None, None], dtype="string"))
+    out = report_counts(part, selection_params())
+    mp = out["mention_periods"]
+    assert int(mp.loc[mp.theme == "health", "n_articles_with_theme"].sum()) == 2
+    tp = out["theme_periods"]
+    assert int(tp.loc[tp.theme == "health", "n_articles_with_theme"].sum()) == 1

@@ -7,6 +7,7 @@ pickle-based model file is refused by ``python -m analysis evaluate --model`` wi
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import subprocess
 
@@ -77,3 +78,41 @@ def test_out_that_is_a_file_is_usage_error(allsides_path, allsides_map, tmp_path
         _run_cli([str(allsides_path), "--label-field", "topic", "--label-map", str(allsides_map),
                   "--sample-frac", "0.02", "--out", str(out)])
     assert out.read_text() == "keep me"
+
+
+def test_evaluate_cli_nyt_yearly_attention_chart_and_intervals(nyt_path, nyt_map, tmp_path, capsys):
+    out = tmp_path / "eval"
+    rc = _run_cli([str(nyt_path), "--label-field", "cap_major", "--label-map", str(nyt_map),
+                   "--sample-frac", "0.1", "--out", str(out)])
+    assert rc == 0
+    printed = capsys.readouterr().out
+    assert "[95% " in printed and "carries the labelled theme" in printed
+    assert "yearly attention vs human share (1996-2006)" in printed
+    for name in ("attention_vs_human.png", "attention_vs_human.svg", "attention_vs_human.csv",
+                 "attention_yearly.csv", "presence.csv"):
+        assert (out / name).stat().st_size > 0, name
+    with (out / "attention_vs_human.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["theme"] for r in rows} == set(schema.CORE_THEMES)
+    assert {r["year"] for r in rows} == {str(y) for y in range(1996, 2007)}
+    assert set(rows[0]) >= {"human_share", "primary_share", "present_share", "mention_share"}
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["attention"]["mean"]["present_share"]["mae_pp"] < m["attention"]["mean"]["mention_share"]["mae_pp"]
+
+
+def test_evaluate_cli_gold_set(allsides_path, allsides_map, tmp_path, capsys):
+    gold = tmp_path / "gold.jsonl"
+    with allsides_path.open(encoding="utf-8") as fh:
+        first = [json.loads(next(fh)) for _ in range(3)]
+    gold.write_text("\n".join(json.dumps({"article_id": r["id"], "corpus": "allsides", "themes": ["trade"],
+                                          "split": "report"}) for r in first) + "\n", encoding="utf-8")
+    rc = _run_cli([str(allsides_path), "--label-field", "topic", "--label-map", str(allsides_map),
+                   "--sample-frac", "0.02", "--gold", str(gold), "--out", str(tmp_path / "eval")])
+    assert rc == 0
+    assert "gold set (report, 3 articles)" in capsys.readouterr().out
+    m = json.loads((tmp_path / "eval" / "metrics.json").read_text())
+    assert m["gold_presence"]["n"] == 3 and m["gold_presence"]["per_theme"]["trade"]["support"] == 3
+    assert (tmp_path / "eval" / "gold_presence.csv").stat().st_size > 0
+    with pytest.raises(UsageError, match="not found"):
+        _run_cli([str(allsides_path), "--label-field", "topic", "--label-map", str(allsides_map),
+                  "--sample-frac", "0.02", "--gold", str(tmp_path / "missing.jsonl")])

@@ -40,6 +40,23 @@ def test_train_cli_writes_model_with_cv_scores(nyt_path, nyt_map, cli_env, pytho
     assert load_model(out).metadata["C"] in (0.5, 1.0)
 
 
+def test_train_cli_default_fits_one_preset_without_cv(nyt_path, nyt_map, cli_env, python, tmp_path):
+    """No --cv: no cross-validation, the length rule picks ``ensemble`` for NYT's short texts; a small file."""
+    out = tmp_path / "default.model"
+    proc = subprocess.run(
+        [python, "-m", "analysis", "train", str(nyt_path), "--label-field", "cap_major", "--label-map",
+         str(nyt_map), "--output", str(out), "--sample-frac", "0.1", "--no-char"],
+        env=cli_env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "cross-validation" not in proc.stdout and "classifier (ensemble)" in proc.stdout
+    meta = model_file.read_header(out)
+    assert meta["cv"] is None and meta["preset"] == "ensemble"
+    assert meta["feature_config"]["word_head"] == 3000 and meta["feature_config"]["min_df"] == 3
+    coefs = [e for name, e in meta["contents"].items() if name.endswith(".coef.npy")]
+    assert coefs and all(e["dtype"] == "float32" for e in coefs)
+    assert out.stat().st_size < 10e6
+
+
 def test_train_cli_bad_input_is_usage_error(nyt_path, nyt_map, cli_env, python, tmp_path):
     proc = subprocess.run(
         [python, "-m", "analysis", "train", str(nyt_path), "--label-field", "no_such_field", "--label-map",

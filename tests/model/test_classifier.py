@@ -8,14 +8,17 @@ import scipy.sparse as sp
 from analysis.errors import UsageError
 from analysis.model.classifier import (
     DEFAULT_PRESETS,
+    LONG_DOCUMENT_CHARS,
     MEMBERS,
     PRESETS,
     block_weights,
     combine,
+    compact_coefficients,
     custom_member,
     decision_values,
     drop_duplicate_members,
     fit_member,
+    preset_by_length,
     preset_members,
     rms_scale,
     theme_scores,
@@ -70,3 +73,25 @@ def test_theme_scores_and_combination():
     assert rms_scale(np.array([[np.inf, 0.0]])) == 1.0
     both = combine([s, 2 * s], [1.0, 0.5])
     assert np.allclose(both[:, [0, 2]], s[:, [0, 2]]) and np.isneginf(both[:, 1]).all()
+
+
+def test_length_rule_picks_balanced_for_long_documents_only():
+    long_docs = ["x" * (LONG_DOCUMENT_CHARS + 1)] * 3 + ["short"] * 2
+    assert preset_by_length(long_docs, list(DEFAULT_PRESETS)) == "balanced"
+    assert preset_by_length(long_docs[:2] + ["short"] * 3, list(DEFAULT_PRESETS)) == "ensemble"
+    assert preset_by_length(long_docs, ["theme", "source"]) == "theme"  # not a candidate: the first one
+
+
+def test_compacted_coefficients_are_float32_and_keep_the_decisions():
+    x, y = _toy()
+    x = sp.vstack([x, sp.csr_matrix(np.array([[0.3, 0.7, 0.5, 0.5]]))], format="csr")
+    y = np.append(y, "b")
+    for name in ("svc_theme", "nb_theme"):
+        full = fit_member(MEMBERS[name], x, y, 0.5)
+        before = decision_values(full, x)
+        small = compact_coefficients(fit_member(MEMBERS[name], x, y, 0.5))
+        arrays = [a for a in ("coef_", "intercept_", "feature_log_prob_", "class_log_prior_") if hasattr(small, a)]
+        assert arrays and all(getattr(small, a).dtype == np.float32 for a in arrays)
+        after = decision_values(small, x)
+        assert np.array_equal(before.argmax(axis=1), after.argmax(axis=1))
+        assert np.allclose(before, after, rtol=2e-3, atol=2e-3)

@@ -7,11 +7,20 @@ from __future__ import annotations
 import csv
 import json
 
+import pandas as pd
 import pytest
 
 from analysis import schema
 from analysis.errors import UsageError
-from analysis.model.evaluation import confusion, evaluate, is_holdout, metrics, read_labelled, select_split
+from analysis.model.evaluation import (
+    bootstrap_intervals,
+    confusion,
+    evaluate,
+    is_holdout,
+    metrics,
+    read_labelled,
+    select_split,
+)
 
 
 def test_metrics_by_hand():
@@ -80,3 +89,43 @@ def test_reader_csvs_cannot_run_formulas(tmp_path):
             cells = [c for row in csv.reader(fh) for c in row]
         assert cells and not [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r")]
         assert not [c for c in cells if c.startswith("-") and not c.lstrip("-").replace(".", "").isdigit()]
+
+
+def test_bootstrap_intervals_bracket_the_estimate_and_shrink_with_more_items():
+    gold = ["trade", "health", "economy", "trade"] * 25
+    pred = ["trade", "health", "trade", "economy"] * 25
+    point = metrics(gold, pred)
+    small = bootstrap_intervals(gold, pred, [True, True, False, None] * 25)
+    assert small == bootstrap_intervals(gold, pred, [True, True, False, None] * 25)  # fixed seed
+    for key in ("accuracy", "macro_f1_core"):
+        lo, hi = small[key]
+        assert lo < point[key] < hi
+    assert small["label_recall"][0] < 2 / 3 < small["label_recall"][1]
+    big = bootstrap_intervals(gold * 10, pred * 10)
+    assert "label_recall" not in big
+    assert big["accuracy"][1] - big["accuracy"][0] < 0.5 * (small["accuracy"][1] - small["accuracy"][0])
+
+
+def test_evaluate_reports_presence_intervals_and_yearly_attention(allsides_path, allsides_map, tmp_path):
+    m = evaluate(allsides_path, "topic", allsides_map, split="holdout", sample_frac=0.3, out=tmp_path / "eval")
+    assert m["intervals"]["macro_f1_core"][0] <= m["macro_f1_core"] <= m["intervals"]["macro_f1_core"][1]
+    p = m["presence"]
+    assert 0.85 <= p["label_recall"] <= 1 and 1 <= p["themes_per_article"] <= 2.5
+    assert set(schema.CORE_THEMES) <= set(p["per_theme"])
+    assert m["attention"]["years"][0] >= 2012 and "present_share" in m["attention"]["mean"]
+    saved = json.loads((tmp_path / "eval" / "metrics.json").read_text())
+    assert saved["presence"] == p and saved["intervals"] == m["intervals"]
+    with (tmp_path / "eval" / "presence.csv").open(encoding="utf-8", newline="") as fh:
+        rows = {r["theme"]: r for r in csv.DictReader(fh)}
+    assert int(rows["trade"]["flagged"]) == p["per_theme"]["trade"]["flagged"]
+    assert (tmp_path / "eval" / "attention_yearly.csv").stat().st_size > 0
+
+
+def test_read_labelled_carries_the_year(nyt_path, nyt_map, tmp_path):
+    n = read_labelled(nyt_path, "cap_major", nyt_map)
+    assert n["year"].min() == 1996 and n["year"].max() == 2006
+    f = tmp_path / "l.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in [{"id": "1", "title": "t", "text": "", "topic": "trade",
+                                                     "date": "2019-03-01"},
+                                                    {"id": "2", "title": "t", "text": "", "topic": "trade"}]))
+    assert read_labelled(f, "topic", {"topic": {"trade": "trade"}})["year"].tolist() == [2019, pd.NA]

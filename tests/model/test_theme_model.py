@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis.errors import ModelMismatchError, UsageError
@@ -147,3 +148,22 @@ def test_presets_are_chosen_by_cv_and_recorded(nyt_items):
     assert set(predict_themes(single, items.head(50))["label"]) <= set(single.themes)
     with pytest.raises(UsageError, match="unknown preset"):
         fit_model(items, labels, label_map=mapping, cv=0, presets="bagging")
+
+
+def test_default_fit_has_no_cv_and_picks_the_preset_by_length(nyt_items):
+    """Without ``cv`` no cross-validation runs; short NYT documents get ``ensemble``, long ones ``balanced``."""
+    items = select_split(nyt_items, "tune", sample_frac=0.3)
+    labels, mapping = items["label"], dict(zip(items["label"], items["gold"]))
+    short = fit_model(items, labels, label_map=mapping, char_ngrams=None)
+    assert short.metadata["cv"] is None and short.metadata["preset"] == "ensemble"
+    assert short.config["word_head"] == 3000 and short.config["min_df"] == min(3, max(1, len(items) // 500))
+    padded = items.assign(text=items["text"].fillna("") + " filler" * 400)  # every document > 1,500 characters
+    long_docs = fit_model(padded, labels, label_map=mapping, char_ngrams=None, lexicon_features=False)
+    assert long_docs.metadata["preset"] == "balanced"
+    tail = [" zyxwordlate" if i % 2 else "" for i in range(len(items))]  # in half the documents, far down
+    late = items.assign(text=items["text"].fillna("") + " filler" * 600 + pd.Series(tail, index=items.index))
+    head_only = fit_model(late, labels, label_map=mapping, char_ngrams=None, lexicon_features=False, min_df=1)
+    whole = fit_model(late, labels, label_map=mapping, char_ngrams=None, lexicon_features=False, min_df=1,
+                      word_head=None)
+    assert "zyxwordlate" not in head_only.vectorizers["word"].vocabulary_  # past the first 3,000 characters
+    assert "zyxwordlate" in whole.vectorizers["word"].vocabulary_

@@ -75,3 +75,68 @@ def test_scores_of_a_pinned_store_version(tmp_path):
     assert len(set(now["article_themes"]["article_id"])) == 3 and now["fingerprint"] != pinned["fingerprint"]
     again = load_scores(store, version=first)
     assert again["recomputed"] and set(again["scores"]["article_id"]) == first_ids
+
+
+def _user_theme(folder, term: str = "steel"):
+    """A folder with one user theme (``metals``) in one YAML file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "metals.yml").write_text(
+        "id: metals\nlabel: Metals\ndescription: Steel and aluminium.\ncap_major: []\nsource: test\n"
+        f"terms:\n  - {term}\n  - aluminium\n", encoding="utf-8")
+    return folder
+
+
+def test_two_lexicon_sets_keep_their_own_caches(tmp_path):
+    """Scores of the shipped set and of shipped + a user theme live side by side; neither overwrites the other."""
+    from analysis.themes.cache import LEXICON_SETS_DIR
+    from analysis.themes.lexicon import with_user_lexicons
+
+    store = tmp_path / "store"
+    user = with_user_lexicons(_user_theme(tmp_path / "mine"))
+    shipped = load_scores(store, articles=_articles())
+    added = load_scores(store, lexicons=user, articles=_articles())
+    assert shipped["recomputed"] and added["recomputed"] and shipped["fingerprint"] != added["fingerprint"]
+    assert "metals" in set(added["scores"]["theme"]) and "metals" not in set(shipped["scores"]["theme"])
+    assert "trade" in set(added["scores"]["theme"])  # the user folder adds to the shipped themes
+    assert len(list((store / LEXICON_SETS_DIR).iterdir())) == 1
+    again = load_scores(store, articles=_articles())
+    assert not again["recomputed"] and again["fingerprint"] == shipped["fingerprint"]
+    assert not load_scores(store, lexicons=user, articles=_articles())["recomputed"]
+    pd.testing.assert_frame_equal(again["scores"], shipped["scores"])
+
+
+def test_user_theme_overrides_the_shipped_one_of_the_same_id(tmp_path):
+    from analysis.themes.lexicon import load_lexicons, with_user_lexicons
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "my_trade.yml").write_text(
+        "id: trade\nlabel: Trade (mine)\ndescription: Only steel.\ncap_major: [18]\nsource: test\nterms:\n  - steel\n",
+        encoding="utf-8")
+    lex = with_user_lexicons(mine)
+    assert set(lex) == set(load_lexicons()) and lex["trade"].label == "Trade (mine)"
+    assert [t.text for t in lex["trade"].terms] == ["steel"]
+
+
+def test_number_of_cached_lexicon_sets_is_bounded(tmp_path):
+    from analysis.themes.cache import LEXICON_SETS_DIR, MAX_LEXICON_SETS
+    from analysis.themes.lexicon import with_user_lexicons
+
+    store = tmp_path / "store"
+    load_scores(store, articles=_articles())
+    for i in range(MAX_LEXICON_SETS + 2):
+        load_scores(store, lexicons=with_user_lexicons(_user_theme(tmp_path / f"u{i}", f"word{i}")),
+                    articles=_articles())
+    kept = list((store / LEXICON_SETS_DIR).iterdir())
+    assert len(kept) == MAX_LEXICON_SETS
+    assert (store / config.THEME_SCORES_FILE).exists()  # the shipped set's cache is never pruned
+    assert not load_scores(store, articles=_articles())["recomputed"]
+    oldest = with_user_lexicons(_user_theme(tmp_path / "u0", "word0"))
+    assert load_scores(store, lexicons=oldest, articles=_articles())["recomputed"]  # pruned, so scored again
+
+
+def test_cache_key_names_the_presence_rule():
+    """A store cached under an earlier presence rule is recomputed, never served with its old flags."""
+    from analysis.themes import cache, scoring
+
+    assert scoring.PRESENCE_RULE in cache.RULES_VERSION

@@ -8,10 +8,20 @@ from __future__ import annotations
 
 import ahocorasick
 
+from analysis import schema
 from analysis.text.sentences import document_text, sentence_spans
 from analysis.themes.lexicon import case_form, normalize, normalize_case, variants
 from analysis.themes.matcher import one_entry_per_theme
-from analysis.themes.scoring import SHORT_DOC_WORDS, TITLE_WEIGHT, TITLE_WEIGHT_SHORT, is_present
+from analysis.themes.scoring import (
+    MAX_THEMES,
+    MIN_SENTENCE_SHARE,
+    SECONDARY_SHARE,
+    SECONDARY_SHARE_SHORT,
+    SHORT_DOC_WORDS,
+    TITLE_WEIGHT,
+    TITLE_WEIGHT_SHORT,
+    is_present,
+)
 
 # whitespace -> b" ", everything else -> b"a": counting b" a" counts whitespace-separated words
 _WS_TABLE = bytes(32 if chr(c).isspace() else 97 for c in range(256))
@@ -128,11 +138,25 @@ def reference_rows(matcher: ReferenceMatcher, rows: list[tuple[str, str, str]]) 
                 acc[3] += w + title_weight * w
             else:
                 acc[3] += w
+        rows_of_doc = []
         for theme in sorted(per_theme):
             terms, sents, t_hits, score = per_theme[theme]
             n = sum(terms.values())
             per_1k = 1000.0 * n / n_words
             term_str = "; ".join(f"{t}:{c}" for t, c in sorted(terms.items(), key=lambda x: (-x[1], x[0])))
-            score_rows.append((aid, theme, n, per_1k, len(sents) / n_sent, is_present(n, t_hits, n_words, per_1k),
-                               term_str, t_hits, round(score, 6)))
+            rows_of_doc.append([aid, theme, n, per_1k, len(sents) / n_sent, is_present(n, t_hits, n_words, per_1k),
+                                term_str, t_hits, round(score, 6)])
+        score_rows.extend(tuple(r) for r in carried(rows_of_doc, n_words))
     return hit_rows, score_rows
+
+
+def carried(rows: list[list], n_words: int) -> list[list]:
+    """Turn the candidate flag (index 5) of one document's score rows into "carries the theme", one row at a time."""
+    prio = {t: i for i, t in enumerate(schema.ALL_THEMES)}
+    ranked = sorted((r for r in rows if r[5]), key=lambda r: (-r[8], -r[7], prio.get(r[1], len(prio))))
+    share = SECONDARY_SHARE_SHORT if n_words < SHORT_DOC_WORDS else SECONDARY_SHARE
+    keep = {id(r) for i, r in enumerate(ranked)
+            if i == 0 or (i < MAX_THEMES and r[8] >= share * ranked[0][8] and r[4] >= MIN_SENTENCE_SHARE)}
+    for r in rows:
+        r[5] = id(r) in keep
+    return rows
