@@ -7,7 +7,7 @@ The public API is re-exported here and imported lazily, so ``import analysis`` s
     True
 
 The code lives in one sub-package per pipeline stage (``corpus``, ``text``, ``themes``,
-``evidence``, ``model``, ``aggregate``, ``notebook``, ``report``, ``cluster``, ``commands``);
+``search``, ``evidence``, ``model``, ``aggregate``, ``notebook``, ``report``, ``cluster``, ``commands``);
 ``analysis.<name>`` is always the public function listed below.
 """
 from __future__ import annotations
@@ -49,6 +49,9 @@ _EXPORTS: dict[str, str] = {
     "collocations": "analysis.text.concordance",
     "top_terms": "analysis.text.concordance",
     "keyness": "analysis.text.keyness",
+    # queries
+    "query": "analysis.search.engine",
+    "query_share": "analysis.aggregate.query_counts",
     "tone": "analysis.evidence.tone",
     "quotes": "analysis.evidence.quotes",
     "amounts": "analysis.evidence.amounts",

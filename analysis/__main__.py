@@ -20,9 +20,11 @@ COMMANDS: dict[str, str] = {
     "summary": "print a summary of the article store",
     "score": "code articles for policy themes (dictionary or --model)",
     "themes": "list the themes with their term counts and descriptions",
+    "templates": "list the site templates (recurring menu/footer lines) learned at ingest",
     "evaluate": "score labelled articles and report precision/recall/F1 against human labels",
     "train": "fit the supervised theme model on labelled articles",
     "report": "run the parameterized notebooks and render self-contained HTML reports",
+    "query": "ask a boolean query: share of coverage over time/by outlet and the top matches in context",
 }
 
 

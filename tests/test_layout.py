@@ -15,7 +15,7 @@ PACKAGE = config.PACKAGE_DIR
 TESTS = Path(__file__).resolve().parent
 
 # The pipeline, bottom to top: a module may import from its own stage and the stages below it.
-STAGES: list[str] = ["base", "corpus", "text", "themes", "evidence", "model", "aggregate", "notebook",
+STAGES: list[str] = ["base", "corpus", "text", "themes", "search", "evidence", "model", "aggregate", "notebook",
                      "report", "cluster", "commands"]
 # evidence and model are side by side: neither imports the other.
 SIBLINGS: set[frozenset[str]] = {frozenset({"evidence", "model"})}

@@ -3,10 +3,12 @@
 - ``counts``: theme counts and shares -- ``count_articles``, ``count_themes``, ``count_theme_periods``,
   ``theme_share``, ``share_with_ci``, ``wilson_interval``, ``count_cooccurrence``,
   ``cooccurrence_matrix``, ``cooccurring_themes``, ``count_subthemes``, ``subtheme_share``,
-  ``count_terms``, ``top_matched_terms``, ``presence``, ``lump_groups``.
+  ``count_terms``, ``top_matched_terms``, ``presence``, ``mentions``, ``lump_groups``.
 - ``evidence_counts``: tone and mentions -- ``count_tone``, ``tone_mean``, ``count_mentions``, ``top_mentions``.
 - ``grouping``: what the counts share -- ``group_columns``, ``group_frame``, ``sum_counts``, ``combine_counts``.
 - ``selection``: which articles and groups -- ``select_articles``, ``parse_list``, ``compare_groups``, ``pick_groups``.
 - ``report_counts``: a partition's report tables -- ``report_counts``, ``selection_params``, ``theme_mentions``.
+- ``query_counts``: a query charted like a theme -- ``query_share``, ``share_of_matches``, ``count_query``,
+  ``count_matches``, ``query_presence``, ``presence_of``, ``split_by``.
 - ``count_files``: the stored count tables -- ``write_aggregates``, ``read_aggregates``, ``read_params``.
 """

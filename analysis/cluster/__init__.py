@@ -9,5 +9,7 @@
   ``aggregates``, ``write_scores``.
 - ``report_counts``: the report's count tables in one pass -- ``compute_report_aggregates``,
   ``aggregate_params``, ``stale_params``.
+- ``query``: a query over the store, partition by partition -- ``query_store``, ``partition_query``,
+  ``merge_parts``, ``in_dates``, ``QuerySummary``.
 - ``ingest``: ingest of tabular corpora on the cluster -- ``ingest``; its block tasks live in ``ingest_blocks``.
 """

@@ -17,10 +17,12 @@ from tqdm import tqdm
 from analysis import config
 from analysis.aggregate.count_files import AGGREGATES_DIR, write_aggregates
 from analysis.cluster.options import add_dask_argument, session
-from analysis.errors import UsageError
+from analysis.errors import LexiconError, ModelMismatchError, UsageError
 from analysis.report import fingerprints as fp
 from analysis.report import plan as reports
 from analysis.report.run import check_out_dir, pin_store, prune_runs, run_report
+from analysis.search.saved import resolve_query
+from analysis.themes.lexicon import with_user_lexicons
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,6 +51,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="after the run, delete all but the N newest runs (default: keep all)")
     parser.add_argument("--only", metavar="NAMES",
                         help="run only these notebooks (comma-separated, e.g. 02-theme-report)")
+    parser.add_argument("--query", action="append", default=[], metavar="NAME=QUERY",
+                        help="also render the theme report for a query (NAME=QUERY, or a saved query's name); "
+                             "repeatable")
+    parser.add_argument("--lexicons", metavar="DIR",
+                        help="folder of theme YAML files added to the shipped themes (a file whose id is a shipped "
+                             "theme replaces it); its themes can be reported with --themes")
+    parser.add_argument("--model", metavar="FILE",
+                        help="trained model file (python -m analysis train): which themes an article carries "
+                             "comes from the model instead of the lexicons")
     parser.add_argument("--no-progress", action="store_true", help="no Dask progress bar (with --dask)")
     parser.add_argument("--dry-run", action="store_true",
                         help="validate and print the plan without running anything")
@@ -77,7 +88,8 @@ def plan_from_args(args: argparse.Namespace,
             problems.append(str(exc))
             return None
 
-    valid = reports.valid_themes()
+    lexicons, model = check(user_inputs, args) or (None, None)
+    valid = reports.valid_themes(lexicons)
     themes = _split(args.themes)
     bad = [t for t in themes if t not in valid]
     if bad:
@@ -106,9 +118,10 @@ def plan_from_args(args: argparse.Namespace,
               "end": end.date().isoformat() if end is not None else None,
               "outlets": outlets or None,
               "use_aggregates": True if getattr(args, "dask", None) else None,
-              "store_version": version}
+              "store_version": version, "lexicons": lexicons, "model": model}
     plan = [t for t in themes if t in valid]
-    jobs = check(reports.select_jobs, reports.plan_jobs(plan, args.notebooks), _split(args.only))
+    queries = check(query_jobs, args.query, valid, getattr(args, "dask", None)) or []
+    jobs = check(reports.select_jobs, reports.plan_jobs(plan, args.notebooks, queries), _split(args.only))
     if jobs is not None:
         jobs = check(reports.resolve_jobs, jobs, common,
                      reports.parse_assignments(args.param), valid)
@@ -119,13 +132,59 @@ def plan_from_args(args: argparse.Namespace,
         raise UsageError("\n".join(problems))
     assert jobs is not None
     context = {"store": store, "version": version, "index": index, "corpus": corpus, "window": window,
-               "options": {"themes": themes, "store": str(store), "start": common["start"],
+               "options": {"themes": themes, "queries": [f"{n}={q}" for n, q in queries],
+                           "store": str(store), "start": common["start"],
                            "end": common["end"], "outlets": outlets, "jobs": args.jobs,
                            "timeout": args.timeout, "show_code": args.show_code,
                            "params": args.param, "only": args.only, "force": args.force,
                            "keep": args.keep, "dask": getattr(args, "dask", None),
+                           "lexicons": lexicons, "model": model,
                            "notebooks": str(args.notebooks or config.NOTEBOOKS_DIR)}}
     return jobs, context
+
+
+def user_inputs(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """Check ``--lexicons DIR`` (its YAML loads) and ``--model FILE`` (a model file of this version); absolute paths."""
+    # deferred on purpose: reading a model header pulls scikit-learn's version check
+    from analysis.model.file_format import check_versions, read_header
+    from analysis.model.theme_model import installed_versions  # deferred on purpose, as above
+
+    lexicons = model = None
+    if getattr(args, "dask", None) and (getattr(args, "lexicons", None) or getattr(args, "model", None)):
+        raise UsageError("--lexicons and --model read the article table; they cannot be combined with --dask")
+    if getattr(args, "lexicons", None):
+        folder = Path(args.lexicons)
+        if not folder.exists():
+            raise UsageError(f"--lexicons: folder not found: {folder}")
+        try:
+            with_user_lexicons(folder)
+        except LexiconError as exc:
+            raise UsageError(f"--lexicons: {exc}") from None
+        lexicons = str(folder.resolve())
+    if getattr(args, "model", None):
+        path = Path(args.model)
+        if not path.is_file():
+            raise UsageError(f"--model: model file not found: {path}")
+        try:
+            check_versions(path, read_header(path), installed_versions())
+        except ModelMismatchError as exc:
+            raise UsageError(f"--model: {exc}") from None
+        model = str(path.resolve())
+    return lexicons, model
+
+
+def query_jobs(specs: list[str], themes: list[str], dask: str | None) -> list[tuple[str, str]]:
+    """(name, query) of each ``--query`` (NAME=QUERY or a saved query's name); names unique, not theme ids."""
+    out: list[tuple[str, str]] = []
+    for spec in specs:
+        saved = resolve_query(spec)
+        if saved.name in themes or saved.name in {n for n, _ in out}:
+            raise UsageError(f"--query {spec!r}: the name {saved.name!r} is already a theme or another query; "
+                             f"write NAME=QUERY with a new name")
+        out.append((saved.name, saved.query))
+    if out and dask:
+        raise UsageError("--query reads the article table; it cannot be combined with --dask")
+    return out
 
 
 def aggregate_selection(jobs: list[reports.Job]) -> dict[str, Any] | None:

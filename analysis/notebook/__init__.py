@@ -6,8 +6,12 @@
 - ``charts``: one function per report chart (``theme_attention``, ``attention_by_outlet``, ``theme_mix``, ...).
 - ``plotting``: chart primitives in the house style; each chart saved as PNG + SVG + CSV
   (``save_chart``, ``Chart``, ``source_note``, ``lines``, ``bar``, ``heatmap``, ...).
-- ``tables``: article-level tables (``top_articles``, ``quote_table``, ``amount_table``,
+- ``validation``: the package's yearly attention against the human-coded share, one panel per theme
+  (``attention_vs_human``, ``write_attention_chart``).
+- ``tables``: article-level tables (``top_articles``, ``quote_table``, ``who_is_quoted``, ``amount_table``,
   ``theme_strip``, ``evidence_sentences``, ``keyness_per_group``, ``theme_keyness``).
+- ``query_theme``: a query reported like a theme -- ``with_query``, ``query_scores``, ``QueryData``.
+- ``model_themes``: the themes articles carry from a trained model -- ``with_model``, ``model_presence``.
 - ``helpers``: load and show -- ``prepare``, ``Corpus``, ``load_article``, ``article_note``,
   ``out_path``, ``show_table``, ``table_html``, ``store_or_default``.
 """

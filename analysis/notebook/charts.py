@@ -57,7 +57,7 @@ def theme_mix(shares: pd.DataFrame, freq: str = "MS", top: int = 6, *, source: s
     data["theme"] = data["theme"].astype(str)
     cols = ["period", "theme", "share", "n_articles_with_theme", "n_articles"]
     return plotting.lines(data[cols], "period", "share", "theme", percent=True,
-                          title=f"Theme mix: share of articles per {_unit(freq)}",
+                          title=f"Theme mix: share of articles that carry each theme, per {_unit(freq)}",
                           ylabel=f"share of all articles per {_unit(freq)}", source=source, stem=stem)
 
 
@@ -65,7 +65,7 @@ def cooccurrence_heatmap(matrix: pd.DataFrame, *, normalized: bool = False, sour
                          stem: Stem = None) -> Chart:
     """Heatmap: articles carrying both themes (diagonal: articles with the theme)."""
     return plotting.heatmap(matrix, title="Theme co-occurrence", xlabel="theme", ylabel="theme",
-                            value_label="Jaccard index" if normalized else "articles with both themes",
+                            value_label="Jaccard index" if normalized else "articles that carry both themes",
                             fmt="{:.2f}" if normalized else "{:.0f}", source=source, stem=stem)
 
 
@@ -80,7 +80,7 @@ def outlet_themes(shares: pd.DataFrame, top: int = 12, *, source: str = DEFAULT_
     data = data[["source", "theme", "share", "n_articles_with_theme", "n_articles"]]
     matrix = data.pivot(index="source", columns="theme", values="share").reindex(index=outlets, columns=themes)
     matrix.index.name, matrix.columns.name = "source", "theme"
-    return plotting.heatmap(matrix, title="Outlets × themes: share of each outlet's articles",
+    return plotting.heatmap(matrix, title="Outlets × themes: share of each outlet's articles that carry the theme",
                             xlabel="theme", ylabel="outlet", value_label="share of outlet's articles (%)",
                             percent=True, fmt="{:.0f}", source=source, stem=stem,
                             data=data.sort_values(["source", "theme"]))
@@ -93,12 +93,21 @@ def quality_panel(quality: pd.DataFrame, *, source: str = DEFAULT_SOURCE, stem: 
 
 
 def theme_attention(shares: pd.DataFrame, theme: str, freq: str = "W", *, source: str = DEFAULT_SOURCE,
-                    stem: Stem = None) -> Chart:
-    """Share of all articles per period carrying ``theme`` (with Wilson band) above the counts."""
+                    stem: Stem = None, mentions: pd.DataFrame | None = None) -> Chart:
+    """Share of all articles per period carrying ``theme`` (with Wilson band) above the counts.
+
+    ``mentions`` (``count_theme_periods`` of ``aggregate.mentions(scores)``) adds a lighter line:
+    the share of articles that *mention* the theme (any lexicon hit).
+    """
     d = shares[shares["theme"] == theme]
     cols = [c for c in ("period", "theme", "n_articles_with_theme", "n_articles", "share", "ci_low", "ci_high")
             if c in d.columns]
-    return plotting.share_with_counts(d[cols], title=f"Attention to {theme}: share of all articles",
+    d = d[cols]
+    if mentions is not None:
+        m = aggregate.theme_share(mentions[mentions["theme"] == theme], by=())
+        m = m.rename(columns={"n_articles_with_theme": "n_articles_mentioning", "share": "mention_share"})
+        d = d.merge(m[["period", "n_articles_mentioning", "mention_share"]], on="period", how="left")
+    return plotting.share_with_counts(d, title=f"Attention to {theme}: share of articles that carry the theme",
                                       freq_label=_unit(freq), source=source, stem=stem)
 
 
@@ -120,7 +129,7 @@ def subthemes(table: pd.DataFrame, theme: str, *, source: str = DEFAULT_SOURCE, 
     """Bars: articles mentioning each sub-theme of ``theme``."""
     d = table[table["theme"] == theme].sort_values(["n_articles", "n_hits"], ascending=False, kind="stable")
     return plotting.bar(d, "subtheme", "n_articles", title=f"Sub-themes of {theme}",
-                        xlabel="articles with at least one matching term", source=source, stem=stem)
+                        xlabel="articles carrying the theme that mention the sub-theme", source=source, stem=stem)
 
 
 def matched_terms(table: pd.DataFrame, theme: str, *, source: str = DEFAULT_SOURCE, stem: Stem = None) -> Chart:
@@ -159,6 +168,19 @@ def mentions(table: pd.DataFrame, kind: str, title: str, *, source: str = DEFAUL
                         source=source, stem=stem, color=OKABE_ITO[4])
 
 
+def theme_country(table: pd.DataFrame, title: str, *, source: str = DEFAULT_SOURCE, stem: Stem = None) -> Chart:
+    """Heatmap: articles mentioning each country (states and cities rolled up) per theme of the sentence."""
+    return plotting.heatmap(table, title=title, xlabel="theme of the sentence", ylabel="country",
+                            value_label="articles mentioning", source=source, stem=stem)
+
+
+def who_is_quoted(table: pd.DataFrame, title: str, *, source: str = DEFAULT_SOURCE, stem: Stem = None) -> Chart:
+    """Bars: quotations per canonical speaker (``tables.who_is_quoted``), labelled with person/org."""
+    d = table.assign(label=[f"{s} ({t})" for s, t in zip(table["speaker"], table["speaker_type"])])
+    return plotting.bar(d, "label", "quotes", title=title, xlabel="quotations (count)", source=source, stem=stem,
+                        color=OKABE_ITO[5])
+
+
 def cooccurring(table: pd.DataFrame, theme: str, *, source: str = DEFAULT_SOURCE, stem: Stem = None) -> Chart:
     """Bars: share of ``theme``'s articles that also carry each other theme."""
     d = table[table["n_articles"] > 0]
@@ -190,7 +212,8 @@ def compare_shares(table: pd.DataFrame, group_label: str = "group", *, source: s
     d = d.sort_values(["_order", "group"], kind="stable").drop(columns="_order")
     return plotting.interval_dots(d.rename(columns={"group": group_label}), "theme", group_label,
                                   title=f"Theme shares by {group_label} (95% Wilson intervals)",
-                                  xlabel="share of the group's articles", source=source, stem=stem)
+                                  xlabel="share of the group's articles that carry the theme", source=source,
+                                  stem=stem)
 
 
 def distinctive_terms(table: pd.DataFrame, top: int = 8, *, source: str = DEFAULT_SOURCE,

@@ -25,6 +25,7 @@ from analysis.notebook import plotting
 from analysis.spreadsheet import write_reader_csv
 from analysis.themes import scoring
 from analysis.themes.cache import load_scores
+from analysis.themes.lexicon import with_user_lexicons
 
 log = logging.getLogger(__name__)
 
@@ -75,27 +76,33 @@ def _load_articles(store: Path, start: str | None, end: str | None, outlets: lis
 
 
 def score_articles(articles: pd.DataFrame, store: Path | None = None,
-                   store_version: str = "") -> dict[str, pd.DataFrame]:
+                   store_version: str = "", lexicons: str | Path = "") -> dict[str, pd.DataFrame]:
     """Theme scores, hits and article themes for ``articles`` (the store's cache when available).
 
     The cache is checked against the articles of the same store version (``store_version``, "" =
     the current one) that ``articles`` were read from, so scores never come from another version.
+    ``lexicons`` is a folder of user themes added to the shipped ones (a same-named theme replaces
+    the shipped one; "" = the shipped themes only); each lexicon set has its own cache.
     """
     ids = set(articles["article_id"].astype(str))
+    lex = with_user_lexicons(lexicons or None)
     if store is not None:
-        got = load_scores(store=store, version=store_version or None)
+        got = load_scores(store=store, lexicons=lex, version=store_version or None)
         return {k: v[v["article_id"].astype(str).isin(ids)].reset_index(drop=True) for k, v in got.items()
                 if k in ("scores", "hits", "article_themes")}
-    scores = scoring.score_themes(articles)
-    return {"scores": scores, "hits": scoring.theme_hits(articles), "article_themes": scoring.article_themes(scores)}
+    scores = scoring.score_themes(articles, lex)
+    return {"scores": scores, "hits": scoring.theme_hits(articles, lex),
+            "article_themes": scoring.article_themes(scores)}
 
 
 def prepare(store: str | Path | None = "", start: str = "", end: str = "", outlets: str | list[str] = "",
-            exclude_duplicates: bool = True, corpus_label: str = "", store_version: str = "") -> Corpus:
+            exclude_duplicates: bool = True, corpus_label: str = "", store_version: str = "",
+            lexicons: str | Path = "") -> Corpus:
     """Load articles (date range inclusive, outlets, duplicates excluded) with their theme scores.
 
     ``store_version`` pins one committed version of the store (e.g. ``"v000012"``; "" = the
-    current one): the articles and the scores both come from it.
+    current one): the articles and the scores both come from it. ``lexicons``: a folder of user
+    themes added to the shipped ones (same-named themes replaced); "" = the shipped themes.
     """
     folder = store_or_default(store)
     if not (folder / config.ARTICLES_DATASET).exists():
@@ -105,11 +112,11 @@ def prepare(store: str | Path | None = "", start: str = "", end: str = "", outle
     articles = _load_articles(folder, start, end, names, store_version)
     articles = selection.select_articles(articles, start or None, end or None, names, exclude_duplicates)
     articles = articles.reset_index(drop=True)
-    scored = score_articles(articles, folder, store_version)
+    scored = score_articles(articles, folder, store_version, lexicons)
     label = corpus_label or f"Source: article store '{folder.name}'"
     note = plotting.source_note(articles, label)
     params = {"store": str(folder), "start": start, "end": end, "outlets": names,
-              "exclude_duplicates": exclude_duplicates, "store_version": store_version}
+              "exclude_duplicates": exclude_duplicates, "store_version": store_version, "lexicons": str(lexicons or "")}
     log.info("prepared %d articles from %s (version %s)", len(articles), folder, store_version or "current")
     return Corpus(articles, scored["scores"], scored["hits"], scored["article_themes"], note, folder, params,
                   store_version)

@@ -273,13 +273,19 @@ def heatmap(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, value
 
 def share_with_counts(data: pd.DataFrame, *, title: str, freq_label: str, source: str = DEFAULT_SOURCE,
                       stem: str | Path | None = None) -> Chart:
-    """Two panels over time: share of articles (line, %) above the article counts (bars)."""
+    """Two panels over time: share of articles that carry the theme (line, %) above the article counts (bars).
+
+    A ``mention_share`` column adds a lighter line: the share of articles that *mention* the theme.
+    """
     d = data.sort_values("period").reset_index(drop=True)
     fig, (ax1, ax2) = _new(title, size=(9, 6), nrows=2, sharex=True, height_ratios=[2, 1])
-    ax1.plot(d["period"], d["share"], marker="o", ms=3, color=OKABE_ITO[0])
+    ax1.plot(d["period"], d["share"], marker="o", ms=3, color=OKABE_ITO[0], label="carry the theme")
+    if "mention_share" in d.columns:
+        ax1.plot(d["period"], d["mention_share"], ls=":", lw=1.2, color=GREY, label="mention the theme (any hit)")
     if {"ci_low", "ci_high"} <= set(d.columns):
         ax1.fill_between(d["period"], d["ci_low"], d["ci_high"], color=OKABE_ITO[0], alpha=0.15,
                          label="95% Wilson interval")
+    if "mention_share" in d.columns or {"ci_low", "ci_high"} <= set(d.columns):
         ax1.legend(loc="upper left")
     ax1.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
     ax1.set_ylabel(f"share of all articles per {freq_label}")
@@ -287,7 +293,7 @@ def share_with_counts(data: pd.DataFrame, *, title: str, freq_label: str, source
     xs = mdates.date2num(d["period"])
     width = 0.8 * (np.median(np.diff(xs)) if len(xs) > 1 else 5)
     ax2.bar(d["period"], d["n_articles"], width=width, color="#DDDDDD", label="all articles")
-    ax2.bar(d["period"], d["n_articles_with_theme"], width=width, color=OKABE_ITO[1], label="with theme")
+    ax2.bar(d["period"], d["n_articles_with_theme"], width=width, color=OKABE_ITO[1], label="carry the theme")
     ax2.set_ylabel(f"articles per {freq_label}")
     ax2.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax2.legend(loc="upper left")

@@ -25,7 +25,7 @@ import pandas as pd
 from analysis import config
 from analysis.aggregate import counts, evidence_counts, selection
 from analysis.aggregate.count_files import read_aggregates, read_params
-from analysis.aggregate.report_counts import KIND, REPORT_TABLES, selection_params
+from analysis.aggregate.report_counts import KIND, OPTIONAL_TABLES, REPORT_TABLES, selection_params
 from analysis.corpus import quality
 from analysis.corpus.store import (
     REPORTS_DIR,
@@ -41,6 +41,7 @@ from analysis.evidence.places import places
 from analysis.evidence.tone import tone
 from analysis.notebook import tables
 from analysis.notebook.helpers import Corpus, check_version, prepare
+from analysis.notebook.model_themes import with_model
 from analysis.periods import periods
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,12 @@ class AggregateData:
     def theme_period_counts(self, freq: str, by: Sequence[str] | str = ()) -> pd.DataFrame:
         """(period, *by, theme, n_articles_with_theme, n_articles) as ``count_theme_periods``."""
         return rollup(self.tables["theme_periods"], ["period", *selection.parse_list(by), "theme"], freq)
+
+    def mention_period_counts(self, freq: str) -> pd.DataFrame | None:
+        """(period, theme, n_articles_with_theme, n_articles) of the articles that *mention* each theme (any hit);
+        None for aggregates written before this table existed."""
+        table = self.tables.get("mention_periods")
+        return None if table is None else rollup(table, ["period", "theme"], freq)
 
     def theme_counts(self, by: Sequence[str] | str = ()) -> pd.DataFrame:
         """(*by, theme, n_articles_with_theme, n_articles) over the selection, as ``count_themes``."""
@@ -171,6 +178,10 @@ class ArticleData:
     def theme_period_counts(self, freq: str, by: Sequence[str] | str = ()) -> pd.DataFrame:
         """``counts.count_theme_periods`` of the selection."""
         return counts.count_theme_periods(self.corpus.articles, self.corpus.scores, freq=freq, by=by)
+
+    def mention_period_counts(self, freq: str) -> pd.DataFrame | None:
+        """Like :meth:`theme_period_counts` (no outlet key) for the articles that *mention* each theme (any hit)."""
+        return counts.count_theme_periods(self.corpus.articles, counts.mentions(self.corpus.scores), freq=freq, by=())
 
     def theme_counts(self, by: Sequence[str] | str = ()) -> pd.DataFrame:
         """``counts.count_themes`` of the selection."""
@@ -252,7 +263,7 @@ def load_aggregate_data(store: str | Path | None = "", start: str = "", end: str
         what = f"version {store_version} of its articles" if store_version else "its articles"
         raise UsageError(f"the aggregates in {folder} were not computed on {what}: {rerun}")
     found = read_aggregates(folder)
-    missing = [t for t in REPORT_TABLES if t not in found]
+    missing = [t for t in REPORT_TABLES if t not in found and t not in OPTIONAL_TABLES]
     if missing:
         raise UsageError(f"the aggregates in {folder} lack {', '.join(missing)}: {rerun}")
     label = (corpus_label or f"Source: article store '{folder.name}'") + " (Dask aggregates)"
@@ -262,15 +273,22 @@ def load_aggregate_data(store: str | Path | None = "", start: str = "", end: str
 
 def report_data(store: str | Path | None = "", start: str = "", end: str = "", outlets: str | list[str] = "",
                 exclude_duplicates: bool = True, use_aggregates: bool = False,
-                corpus_label: str = "", store_version: str = "") -> AggregateData | ArticleData:
+                corpus_label: str = "", store_version: str = "", lexicons: str = "",
+                model: str = "") -> AggregateData | ArticleData:
     """The notebooks' data source: the article table (default) or a Dask run's count tables.
 
     ``store_version`` (e.g. ``"v000012"``; "" = the current one) pins the store version that every
-    read of the report makes, so all its pages count the same articles.
+    read of the report makes, so all its pages count the same articles. ``lexicons``: a folder of
+    user themes added to the shipped ones (same-named themes replaced); ``model``: a trained model
+    file whose themes the articles carry (:mod:`analysis.notebook.model_themes`).
     """
     if use_aggregates:
+        if lexicons or model:
+            raise UsageError("lexicons and model need the article table; they cannot be combined with "
+                             "use_aggregates (report --dask)")
         return load_aggregate_data(store, start, end, outlets, exclude_duplicates, corpus_label, store_version)
-    return ArticleData(prepare(store, start, end, outlets, exclude_duplicates, corpus_label, store_version))
+    corpus = prepare(store, start, end, outlets, exclude_duplicates, corpus_label, store_version, lexicons)
+    return ArticleData(with_model(corpus, model) if model else corpus)
 
 
 def text_available(data: AggregateData | ArticleData, what: str) -> bool:

@@ -1,5 +1,5 @@
-"""Article-level report tables: most on-theme articles, quotes and amounts with their outlet and
-date, one article's theme strip by paragraph and its evidence sentences, keyness per group.
+"""Article-level report tables: most on-theme articles, quotes, who is quoted and amounts with their
+outlet and date, one article's theme strip by paragraph and its evidence sentences, keyness per group.
 
 All functions are pure (DataFrames in, DataFrame out); offsets refer to
 ``analysis.text.sentences.document_text(title, text)`` like every other table of the package.
@@ -21,6 +21,7 @@ import pandas as pd
 from analysis import schema
 from analysis.aggregate.counts import presence
 from analysis.errors import UsageError
+from analysis.evidence.actors import canonical_names
 from analysis.frames import isin
 from analysis.text.keyness import keyness, keyness_from_counts
 from analysis.text.sentences import document_text, paragraph_spans, sentence_spans
@@ -67,7 +68,43 @@ def quote_table(quotes: pd.DataFrame, articles: pd.DataFrame, theme: str | None 
     q = with_theme(quotes, theme).astype({"article_id": "string"})
     out = q.merge(_meta(articles), on="article_id", how="left")
     out = out.sort_values(["date", "article_id", "sentence_id"], ascending=[False, True, True], na_position="last")
-    out = out.rename(columns={"source": "outlet"})[["speaker", "quote", "date", "outlet", "title", "article_id"]]
+    out = out.rename(columns={"source": "outlet"})
+    out = out[[c for c in ("speaker", "speaker_type", "quote", "date", "outlet", "title", "article_id")
+               if c in out.columns]]
+    return (out if n is None else out.head(n)).reset_index(drop=True)
+
+
+def who_is_quoted(quotes: pd.DataFrame, articles: pd.DataFrame, theme: str | None = None,
+                  n: int | None = 15) -> pd.DataFrame:
+    """Who gets a voice: quotations per canonical speaker (person/org) for ``theme``'s sentences.
+
+    Speakers are merged across articles where unambiguous (``actors.canonical_names``: "Trump" ->
+    "Donald Trump"); columns speaker, speaker_type, quotes, articles, outlets (number), share (of
+    the theme's attributed quotations) and top_outlets (the three outlets quoting them most).
+
+    >>> q = pd.DataFrame({"article_id": ["a", "b", "b"], "speaker": ["Trump", "Donald Trump", None],
+    ...                   "speaker_type": ["person", "person", None], "themes": [["trade"]] * 3})
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "source": ["AP", "NPR"]})
+    >>> who_is_quoted(q, arts, "trade")[["speaker", "speaker_type", "quotes", "outlets"]].values.tolist()
+    [['Donald Trump', 'person', 2, 2]]
+    """
+    cols = ["speaker", "speaker_type", "quotes", "articles", "outlets", "share", "top_outlets"]
+    q = with_theme(quotes, theme)
+    q = q[q["speaker"].notna()].astype({"article_id": "string"}) if "speaker" in q else q.iloc[0:0]
+    if q.empty:
+        return pd.DataFrame(columns=cols)
+    types = q["speaker_type"] if "speaker_type" in q else pd.Series(["person"] * len(q), index=q.index)
+    merged = canonical_names(q["speaker"], types.fillna("person"))
+    q = q.assign(speaker=q["speaker"].map(lambda s: merged.get(s, s)), speaker_type=types.fillna("person"))
+    q = q.merge(_meta(articles)[["article_id", "source"]], on="article_id", how="left")
+    rows = []
+    for (speaker, kind), g in q.groupby(["speaker", "speaker_type"], sort=False):
+        outlets = g["source"].dropna().value_counts()
+        rows.append({"speaker": speaker, "speaker_type": kind, "quotes": len(g), "articles": g["article_id"].nunique(),
+                     "outlets": len(outlets), "share": len(g) / len(q),
+                     "top_outlets": ", ".join(f"{o} ({c})" for o, c in outlets.head(3).items())})
+    out = pd.DataFrame(rows, columns=cols).sort_values(["quotes", "articles", "speaker"],
+                                                        ascending=[False, False, True], kind="stable")
     return (out if n is None else out.head(n)).reset_index(drop=True)
 
 

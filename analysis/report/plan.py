@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.errors import UsageError
-from analysis.themes.lexicon import load_lexicons
+from analysis.themes.lexicon import load_lexicons, with_user_lexicons
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "outlets": ("outlets", "sources"),
     "out_dir": ("out_dir", "output_dir", "figures_dir", "fig_dir"),
     "store_version": ("store_version",),
+    "lexicons": ("lexicons",),
+    "model": ("model",),
 }
 # parameters only the runner sets: every notebook writes into its own folder of the run ("."), and
 # reads the one store version the run pins; ``-p`` cannot redirect them
@@ -225,10 +228,10 @@ def coerce_value(value: Any, type_name: str, name: str, notebook: str, default: 
                      f"got {type(value).__name__} {value!r}")
 
 
-def valid_themes() -> list[str]:
-    """Theme ids the notebooks accept: those of the shipped lexicons (UsageError if they cannot load)."""
+def valid_themes(lexicons: str | Path | None = None) -> list[str]:
+    """Theme ids the notebooks accept: the shipped lexicons' plus a user folder's (UsageError if they cannot load)."""
     try:
-        return sorted(load_lexicons())
+        return sorted(with_user_lexicons(lexicons) if lexicons else load_lexicons())
     except Exception as exc:  # a broken lexicon must not hide behind a theme error
         raise UsageError(f"cannot load the theme lexicons: {exc}") from exc
 
@@ -271,13 +274,17 @@ def check_outlets(outlets: list[str], corpus: dict) -> None:
         raise UsageError(f"unknown outlet(s): {hints}. Outlets in the corpus: {shown}")
 
 
-def plan_jobs(themes: list[str], notebooks_dir: Path | None = None) -> list[Job]:
-    """The default report set: overview, one theme report per theme, the article brief, compare."""
+def plan_jobs(themes: list[str], notebooks_dir: Path | None = None,
+              queries: Sequence[tuple[str, str]] = ()) -> list[Job]:
+    """The default report set: overview, one theme report per theme and per (name, query), the article brief, compare."""
     nb_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR)
     jobs = [Job(Path(OVERVIEW).stem, nb_dir / OVERVIEW)]
     for theme in themes:
         stem = Path(THEME_REPORT).stem
         jobs.append(Job(f"{stem}-{theme}", nb_dir / THEME_REPORT, {"theme": theme}, ("theme",)))
+    for name, q in queries:  # a query is reported like a theme named ``name``
+        stem = Path(THEME_REPORT).stem
+        jobs.append(Job(f"{stem}-{name}", nb_dir / THEME_REPORT, {"theme": name, "query": q}, ("theme", "query")))
     jobs.append(Job(Path(ARTICLE_BRIEF).stem, nb_dir / ARTICLE_BRIEF))
     jobs.append(Job(Path(COMPARE).stem, nb_dir / COMPARE))
     return jobs
@@ -352,7 +359,7 @@ def resolve_jobs(jobs: list[Job], common: dict[str, Any],
             except UsageError as exc:
                 problems.append(str(exc))
         theme = typed.get("theme")
-        if themes is not None and isinstance(theme, str) and theme not in themes:
+        if themes is not None and isinstance(theme, str) and theme not in themes and not typed.get("query"):
             problems.append(f"unknown theme {theme!r}{did_you_mean(theme, themes)}; "
                             f"valid themes: {', '.join(themes)}")
         resolved.append(Job(job.key, job.notebook, typed, job.required))

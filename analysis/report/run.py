@@ -44,7 +44,7 @@ from analysis.report import fingerprints as fp
 from analysis.report.execute import kernel_env, run_specs
 from analysis.report.index_page import HIDDEN_PARAMS, write_index
 from analysis.report.plan import ALIASES, Job, as_list, file_sha256, inspect_parameters
-from analysis.themes.lexicon import lexicon_fingerprint
+from analysis.themes.lexicon import lexicon_fingerprint, with_user_lexicons
 
 log = logging.getLogger(__name__)
 
@@ -176,14 +176,21 @@ def cache_inputs(jobs: list[Job], store: Path | None, show_code: bool,
                  version: str | None = None) -> tuple[str, str, str]:
     """Return ``(corpus fingerprint, lexicon fingerprint, cache key)`` of a run on store ``version``.
 
-    ``lexicons`` is the lexicon folder the notebooks score with (None: the shipped lexicons, which
-    the report notebooks use), so editing those lexicons changes the key and the next run is not
-    skipped. The fingerprint is :func:`analysis.themes.lexicon.lexicon_fingerprint`, the same one
-    the score cache and the model use.
+    ``lexicons`` is the folder of user themes the notebooks add to the shipped ones (None: the jobs'
+    ``lexicons`` parameter, else the shipped lexicons only), so editing those lexicons changes the
+    key and the next run is not skipped. The fingerprint is
+    :func:`analysis.themes.lexicon.lexicon_fingerprint`, the same one the score cache and the model
+    use. A ``model`` parameter's file enters the key by its SHA-256.
     """
     corpus_fp = corpus_fingerprint(store, version=version)
-    lexicon_fp = lexicon_fingerprint(lexicons)
-    return corpus_fp, lexicon_fp, fp.cache_key(run_payload(jobs, corpus_fp, lexicon_fp, show_code))
+    params = [j.parameters for j in jobs]
+    lexicons = lexicons or next((p["lexicons"] for p in params if p.get("lexicons")), None)
+    lexicon_fp = lexicon_fingerprint(with_user_lexicons(lexicons))
+    payload = run_payload(jobs, corpus_fp, lexicon_fp, show_code)
+    models = sorted({str(p["model"]) for p in params if p.get("model")})
+    if models:
+        payload["models"] = {m: file_sha256(Path(m)) for m in models if Path(m).is_file()}
+    return corpus_fp, lexicon_fp, fp.cache_key(payload)
 
 
 def _first_line(source: str) -> str:

@@ -188,7 +188,8 @@ def test_report_dask_renders_same_chart_numbers(tmp_path, cli_env, sample_store,
     assert pandas_run.returncode == 0, pandas_run.stderr[-3000:]
     d, p = _csvs(tmp_path / "rd" / "latest"), _csvs(tmp_path / "rp" / "latest")
     text_only = {f"02-theme-report-{THEME}/{THEME}_{n}.csv" for n in
-                 ("collocations", "keyness", "quotes", "amounts", "kwic", "top_articles")}
+                 ("collocations", "keyness", "quotes", "amounts", "kwic", "top_articles",
+                  "who_is_quoted", "countries_by_theme")}
     assert set(p) - set(d) == text_only and set(d) <= set(p)
     assert {"01-corpus-overview/theme_mix.csv", f"02-theme-report-{THEME}/{THEME}_attention.csv"} <= set(d)
     for name in d:

@@ -205,6 +205,8 @@ def test_every_runner_option_end_to_end(sample_store, cli_env, tmp_path, capsys)
     for entry in manifest["notebooks"]:
         assert entry["parameters"]["use_aggregates"] is True
         assert entry["corpus"]["n_articles"] == expected
+    used.add("--query")  # run end to end in tests/commands/test_report_query.py
+    used |= {"--lexicons", "--model"}  # run end to end in tests/commands/test_report_themes.py
     assert _report_options() <= used, f"options never exercised: {_report_options() - used}"
 
 
