@@ -136,29 +136,57 @@ def _rules() -> dict[Any, Any]:
     if got is not None:
         return got
     groups = _groups()
-    got = {b: _compile(groups, True, b) for b in (0, _LONG)}
+    got = {b: _compile(groups, True, b) for b in _BUCKETS}
     _RULES.clear()
     _RULES[patterns.GENERATION[0]] = got
     _HINTS[0] = re.compile("|".join(re.escape(h) for h in patterns.FLOATING_HINTS) or "(?!)")
     return got
 
 
-_LONG: int = 80            # lines this long are only tried against rules that can match them
+_BUCKETS: tuple[int, ...] = (0, 80, 150, 220)   # lines this long are only tried against rules that can match them
 _HINTS: list[re.Pattern[str]] = [re.compile("(?!)")]
+
+
+_MISS = object()
+_SEEN: dict[str, Any] = {}                 # line -> classify(line), for the current patterns.GENERATION
+_SHAPES: dict[str, str] = {}               # line -> shape(line), same
+_SEEN_GEN: list[int] = [-1]
+CACHE_MAX: int = 50_000                    # distinct short lines remembered (boilerplate recurs across pages)
+
+
+def _caches_current() -> None:
+    """Forget remembered line decisions after :func:`analysis.corpus.patterns.reset` or when they grow too many."""
+    if _SEEN_GEN[0] != patterns.GENERATION[0] or len(_SEEN) > CACHE_MAX or len(_SHAPES) > CACHE_MAX:
+        _SEEN.clear()
+        _SHAPES.clear()
+        _SEEN_GEN[0] = patterns.GENERATION[0]
 
 
 def classify(line: str) -> str | None:
     """Why ``line`` is furniture (a :data:`~analysis.corpus.patterns.LINE_RULES` reason, ``"byline"``,
-    ``"date"``, ``"breadcrumb"``), or None when it may be article text.
+    ``"date"``, ``"breadcrumb"``), or None when it may be article text (each distinct line decided once).
 
     >>> classify("4 min read"), classify("By Ana Ruiz"), classify("Home » Politics"), classify("Share prices fell.")
     ('reading_time', 'byline', 'breadcrumb', None)
     """
+    if len(line) > patterns.LINE_RULE_MAX:
+        return _classify(line)          # a long paragraph: decided at once, not remembered
+    if _SEEN_GEN[0] != patterns.GENERATION[0] or len(_SEEN) > CACHE_MAX:
+        _caches_current()
+    got = _SEEN.get(line, _MISS)
+    if got is _MISS:
+        got = _SEEN[line] = _classify(line)
+    return got  # type: ignore[return-value]
+
+
+def _classify(line: str) -> str | None:
+    """:func:`classify` without the memory of lines already seen."""
     line = line.strip()
     if not line or len(line) > patterns.LINE_RULE_MAX:
         return None
     table = _rules()
-    bucket = _LONG if len(line) >= _LONG else 0
+    n = len(line)
+    bucket = 220 if n >= 220 else 150 if n >= 150 else 80 if n >= 80 else 0     # the largest of _BUCKETS <= n
     key = (bucket, line[0].lower())
     anchored = table.get(key)
     if anchored is None:
@@ -198,6 +226,18 @@ def shape(line: str) -> str:
     >>> shape("Body one."), shape("Senate passes the budget bill"), shape("Weather"), shape("Is the war over at last?")
     ('prose', 'headline', 'label', 'headline')
     """
+    if len(line) > 250:
+        return "prose"
+    got = _SHAPES.get(line)
+    if got is None:
+        if _SEEN_GEN[0] != patterns.GENERATION[0] or len(_SHAPES) > CACHE_MAX:
+            _caches_current()
+        got = _SHAPES[line] = _shape(line)
+    return got
+
+
+def _shape(line: str) -> str:
+    """:func:`shape` without the memory of lines already seen."""
     n = len(line)
     if n > 250:
         return "prose"
@@ -272,6 +312,7 @@ def is_marker(line: str, kind: str | None) -> bool:
 _MARKERS: dict[tuple[int, int], re.Pattern[str]] = {}
 
 
+@lru_cache(maxsize=4096)
 def is_comment_tail(line: str) -> bool:
     """True for the start of a comment section ("Leave a Reply", "3 Comments"): the article is over."""
     return _COMMENT_TAIL.fullmatch(line.strip()) is not None

@@ -146,9 +146,12 @@ def learn(paths: Iterable[str | os.PathLike[str]], min_files: int | None = None,
     return SiteTemplates(sites)
 
 
-def stored(store: str | os.PathLike[str] | None = None, version: Path | None = None) -> SiteTemplates:
-    """The templates kept with the store's current version (or ``version``); empty when there are none."""
-    vdir = version if version is not None else current_version(store)
+_CURRENT: Any = object()      # stored(): no version given, read the store's current one
+
+
+def stored(store: str | os.PathLike[str] | None = None, version: Path | None = _CURRENT) -> SiteTemplates:
+    """The templates kept with the store's current version (or ``version``; None: an empty store, none)."""
+    vdir = current_version(store) if version is _CURRENT else version
     path = None if vdir is None else vdir / FILE_NAME
     if path is None or not path.is_file():
         return SiteTemplates()

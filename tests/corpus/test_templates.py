@@ -107,6 +107,23 @@ def test_ingest_keeps_templates_in_the_store_for_later_pages(tmp_path: Path) -> 
     assert "_templates.json" in read_manifest(current_version(store))["sidecars"]
 
 
+def test_a_fresh_store_never_takes_another_stores_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default store's templates must not leak into the first ingest of another store."""
+    from analysis import config
+
+    write_site(tmp_path / "gazette", 4)
+    default = tmp_path / "default-store"
+    ingest([tmp_path / "gazette"], store=default, progress=False)
+    assert templates.stored(default).sites                         # the default store learned some
+    monkeypatch.setattr(config, "PROCESSED_DIR", default)
+    assert templates.stored().sites == templates.stored(default).sites
+    assert templates.stored(version=None).sites == {}              # an empty store has none
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "one.txt").write_text(story(9), encoding="utf-8")
+    report = ingest([tmp_path / "other"], store=tmp_path / "fresh", progress=False)
+    assert report.get("templates", {}) == {} and templates.stored(tmp_path / "fresh").sites == {}
+
+
 def test_templates_only_change_commits_a_version(tmp_path: Path) -> None:
     write_site(tmp_path / "gazette", 3)
     store = tmp_path / "store"

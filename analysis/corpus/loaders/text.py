@@ -134,7 +134,8 @@ def parse_scraped_text(raw: str, template: frozenset[str] = frozenset(), hints: 
     """
     hints = hints or {}
     removed = Counter() if removed is None else removed
-    lines = [(" ".join(x.split()) if len(x) < 300 else x.strip())
+    lines = [x if x.isprintable() and "  " not in x and x[:1] != " " and x[-1:] != " "  # already normal
+             else (" ".join(x.split()) if len(x) < 300 else x.strip())
              for x in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     paras = _paragraphs(lines, template)
     n = len(paras)
