@@ -73,6 +73,8 @@ _INDEX_AFTER = re.compile(r"[ \xa0]+(?:index|Index|companies|stocks|futures|shar
 _RANGE = re.compile(r"[ \xa0]*(?:to|-|–|and)[ \xa0]*(?=[\d$€£¥₹])")
 _FRACTION = re.compile(r"\b((?:[Aa]|[Oo]ne|[Tt]wo|[Tt]hree)[ \-](?:third|quarter|fifth|tenth)s?|[Hh]alf)[ \xa0]+(of)\b")
 _FRACTION_WORDS = ("third", "quarter", "fifth", "tenth", "half of", "Half of")
+# (fraction word, offsets before it where a _FRACTION match can start: "a-", "one ", "three-"; "half" itself)
+_FRACTION_STARTS = tuple((w, (2, 4, 6)) for w in ("third", "quarter", "fifth", "tenth")) + (("half", (0,)), ("Half", (0,)))
 _NUMERATORS = {"a": 1, "one": 1, "two": 2, "three": 3}
 _DENOMINATORS = {"third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
 _NPW = r"[A-Za-z][\w’'\-]*"
@@ -261,7 +263,7 @@ def _fractions(doc: str) -> list[Amount]:
     out: list[Amount] = []
     if not any(w in doc for w in _FRACTION_WORDS):
         return out
-    for m in _FRACTION.finditer(doc):
+    for m in _fraction_matches(doc):
         word = m.group(1).lower().replace(" ", "-")
         if word == "half":
             value = 50.0
@@ -270,6 +272,26 @@ def _fractions(doc: str) -> list[Amount]:
             value = 100.0 * _NUMERATORS[num] / _DENOMINATORS[den.rstrip("s")]
         obj = _noun_phrase(doc, m.end(1), _PCT_LEAD)
         out.append(Amount(m.start(), m.end(1), value, "percent", obj))
+    return out
+
+
+def _fraction_matches(doc: str) -> list[re.Match[str]]:
+    """``_FRACTION.finditer(doc)``, tried only where a match can start (a few offsets before each fraction word)."""
+    starts: set[int] = set()
+    for word, back in _FRACTION_STARTS:
+        i = doc.find(word)
+        while i >= 0:
+            starts.update(i - b for b in back if i - b >= 0)
+            i = doc.find(word, i + 1)
+    out: list[re.Match[str]] = []
+    done = 0
+    for s in sorted(starts):
+        if s < done:
+            continue
+        m = _FRACTION.match(doc, s)
+        if m is not None:
+            out.append(m)
+            done = max(m.end(), s + 1)
     return out
 
 
@@ -297,7 +319,8 @@ def _before_object(doc: str, start: int) -> tuple[str, bool]:
     roughly $33 billion", "the new tariff will be a little under 17%", "the home, which was appraised
     for $580,000"."""
     clause = doc[max(0, start - 160):start]
-    cut = max(clause.rfind(c) for c in ",;:.(—\n")
+    cut = max(clause.rfind(","), clause.rfind(";"), clause.rfind(":"), clause.rfind("."), clause.rfind("("),
+              clause.rfind("—"), clause.rfind("\n"))
     words = clause[cut + 1:].split()
     i = len(words)
     while i > 0 and words[i - 1].lower() in _HEDGE_WORDS:

@@ -104,6 +104,13 @@ def frame(rows: list[dict[str, Any]], columns: list[str], dtypes: dict[str, str]
     return df
 
 
+def _most_frequent(names: dict[str, int]) -> str:
+    """The most frequent surface form (ties: the longest, then the first seen)."""
+    if len(names) == 1:
+        return next(iter(names))
+    return max(names, key=lambda n: (names[n], len(n)))
+
+
 def aggregate_mentions(records: Iterable[tuple[str, str, str, str, str | None, Iterable[str]]]) -> pd.DataFrame:
     """Collapse (article_id, kind, name, canonical, iso, themes) mentions to MENTION_COLUMNS rows.
 
@@ -113,13 +120,16 @@ def aggregate_mentions(records: Iterable[tuple[str, str, str, str, str | None, I
     """
     groups: dict[tuple[str, str, str], list[Any]] = {}
     for aid, kind, name, canon, iso, themes in records:
-        g = groups.get((aid, kind, canon))
+        key = (aid, kind, canon)
+        g = groups.get(key)
         if g is None:
-            g = groups[(aid, kind, canon)] = [{}, iso, set()]
-        g[0][name] = g[0].get(name, 0) + 1  # a plain dict: Counter() is slow to build per group
+            g = groups[key] = [{name: 1}, iso, set()]  # a plain dict: Counter() is slow to build per group
+        else:
+            names = g[0]
+            names[name] = names.get(name, 0) + 1
         if themes:
             g[2].update(themes)
-    rows = [{"article_id": aid, "kind": kind, "name": max(names, key=lambda n: (names[n], len(n))),
+    rows = [{"article_id": aid, "kind": kind, "name": _most_frequent(names),
              "canonical": canon, "iso_country": iso, "count": sum(names.values()), "themes": sorted(themes)}
             for (aid, kind, canon), (names, iso, themes) in groups.items()]
     out = frame(rows, MENTION_COLUMNS, {"article_id": "string", "kind": "string", "name": "string",

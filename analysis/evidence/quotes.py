@@ -186,7 +186,7 @@ def _is_speech(q: Quote, attributed: bool, interrupted: bool = False) -> bool:
 
     Four words at least (three for a piece of an interrupted quotation: “A,” she said, “B.”).
     """
-    n = len(q.text.split())
+    n = len(q.text.split(None, LONG_WORDS))  # the count capped at LONG_WORDS + 1: enough for every test below
     if n < (MIN_WORDS if interrupted else SPEECH_WORDS):
         return False
     return attributed or n >= LONG_WORDS or q.text[-1:] in ".,!?…—–-:;"
@@ -248,7 +248,7 @@ def _after(doc: str, q: Quote, hi: int, verbs: VerbIndex) -> _Found | None:
         words = speaker_words(doc, m.end(), hi, "inverted")
         return _Found(words.text, "according to", words.at, "according-to") if words else None
     first = verbs.first(lo, hi)
-    if first is None or len(doc[lo:first.start].split()) > SUBJECT_WORDS:
+    if first is None or len(doc[lo:first.start].split(None, SUBJECT_WORDS)) > SUBJECT_WORDS:
         if doc[lo:lo + 1] in ("—", "–"):  # “…” —Gov. Scott Walker, on CNN (a byline: to the end of its line)
             stop = min(i for i in (doc.find("\n", lo), doc.find("]", lo), lo + 120) if i >= 0)
             words = speaker_words(doc, lo + 1, stop, "inverted")
@@ -273,9 +273,9 @@ def _before(doc: str, lo: int, q: Quote, verbs: VerbIndex) -> tuple[_Found | Non
     lead = doc[lo:hi].rstrip()
     if last is not None:
         gap = doc[last.end:hi]
-        close = len(gap.split()) <= 2 or lead.endswith((":", ",")) or _LEAD_IN.search(lead) is not None
+        close = len(gap.split(None, 2)) <= 2 or lead.endswith((":", ",")) or _LEAD_IN.search(lead) is not None
         return _verb_attribution(doc, last, lo, hi, "same-sentence"), close
-    if lead.endswith(":") and len(lead.split()) <= 12:
+    if lead.endswith(":") and len(lead.split(None, 12)) <= 12:
         words = speaker_words(doc, lo, lo + len(lead) - 1, "finite")  # "Trump fired back: “…”"
         if words is not None:
             return _Found(words.text, "", words.at, "same-sentence"), True
@@ -371,7 +371,7 @@ def _adjacent(doc: str, q: Quote, paras: list[tuple[int, int]], first: int, s0: 
     ns, ne = _sentence_bounds(starts, q.end, pe)
     if ns >= q.end - 1 and ns < pe:
         m = verbs.first(ns, ne)
-        if m and len(doc[ns:m.start].split()) <= 6 and not quoted.inside(m.start):
+        if m and len(doc[ns:m.start].split(None, 6)) <= 6 and not quoted.inside(m.start):
             found = _verb_attribution(doc, m, ns, ne, "adjacent-sentence")
             if found is not None and found.mention not in PRONOUN_WORDS:
                 return found, False
@@ -406,7 +406,7 @@ def doc_quotes(doc: str) -> list[Attributed]:
         k = i + 1
         while k < len(paired) and paired[k].start < hi:
             nxt = paired[k]
-            if len(nxt.text.split()) > TITLE_WORDS or verbs.first(q.end, nxt.start) is not None:
+            if len(nxt.text.split(None, TITLE_WORDS)) > TITLE_WORDS or verbs.first(q.end, nxt.start) is not None:
                 hi = nxt.start  # the next quotation: the attribution is before it
                 break
             titles.add(k)  # a short quoted title inside the attribution ("author of the book “More Guns, …”")

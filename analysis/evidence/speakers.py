@@ -316,7 +316,11 @@ class ArticleEntities:
         lo = max(floor, pos - BACK)
         i = max(0, bisect_right(self.sentences, pos) - 1)
         while i >= 0:
-            yield i, [e for e in self._sentence(i) if lo <= e.start < pos]
+            ents = self._sentence(i)
+            nxt = self.sentences[i + 1] if i + 1 < len(self.sentences) else len(self.doc)
+            if ents and not (lo <= self.sentences[i] and nxt <= pos):  # a whole sentence in range: no filter
+                ents = [e for e in ents if lo <= e.start < pos]
+            yield i, ents
             if self.sentences[i] <= lo:
                 break
             i -= 1
