@@ -41,6 +41,7 @@ _COMMENT_TAIL = re.compile(
 _MARKER_MAX_WORDS = 6
 TEASERS_AFTER = 2                   # prose-looking lines after a list item that can still be teasers
 TEASER_MAX_WORDS = 18               # a teaser ("X runs deep. It is also evolving.") is this short
+WIDGET_MAX_ITEMS = 10               # a repeated widget lists at most this many items
 
 
 def _floating(rule: str) -> bool:
@@ -341,7 +342,14 @@ def furniture(paras: Sequence[str], kinds: Sequence[str | None], shapes: Sequenc
         if k is not None:
             out[i] = k
             if is_marker(paras[i], k):
+                items = widget_items(i, paras, kinds)
                 j = i + 1
+                if items:                  # a widget repeated on the page: its items are the lines it repeats
+                    while j < n and kinds[j] not in ANCHORS and paras[j].casefold() in items:
+                        out[j] = kinds[j] or "link_list"
+                        j += 1
+                    i = j
+                    continue
                 while j < n and kinds[j] not in ANCHORS and (
                         kinds[j] is not None or shapes[j] != "prose" or teaser(i, j, paras, kinds, shapes)):
                     if kinds[j] is not None and page and is_comment_tail(paras[j]):
@@ -365,6 +373,39 @@ def furniture(paras: Sequence[str], kinds: Sequence[str | None], shapes: Sequenc
                 out[j] = "menu"
         run = []
     return out
+
+
+def widget_items(i: int, paras: Sequence[str], kinds: Sequence[str | None]) -> frozenset[str]:
+    """The items of the list after marker ``i`` when the same widget recurs on the page, else empty.
+
+    A widget repeated mid-article ("Trending Stories" every few paragraphs) lists the same
+    headlines each time: the lines right after marker ``i`` that also follow another copy of the
+    marker are its items (whatever their shape: a teaser may end in a period), and the first line
+    that does not recur is article text again (a subhead). Empty when the marker occurs once or
+    its first item differs from one copy to the next (a rotating widget: shape rules decide).
+    """
+    marker, n = paras[i], len(paras)
+    if i + 1 >= n or paras.count(marker) < 2:
+        return frozenset()                 # the usual case: the marker is on the page once
+    first = paras[i + 1]
+    others = [o for o, p in enumerate(paras) if p == marker and o != i]
+    if not any(o + 1 < n and paras[o + 1] == first for o in others):
+        return frozenset()                 # another first item: a rotating widget
+    key = marker.casefold()
+    seen: set[str] = set()
+    for o in others:
+        for j in range(o + 1, min(o + 1 + WIDGET_MAX_ITEMS, n)):
+            if kinds[j] in ANCHORS or paras[j].casefold() == key:
+                break
+            if paras[j].count(" ") < patterns.HEADLINE_MAX_WORDS:
+                seen.add(paras[j].casefold())
+    got: set[str] = set()
+    for j in range(i + 1, min(i + 1 + WIDGET_MAX_ITEMS, n)):
+        line = paras[j].casefold()
+        if line not in seen:
+            break
+        got.add(line)
+    return frozenset(got)
 
 
 def teaser(i: int, j: int, paras: Sequence[str], kinds: Sequence[str | None], shapes: Sequence[str]) -> bool:

@@ -71,6 +71,18 @@ def test_menus_lists_and_footer_by_position() -> None:
     assert marks == [None, "related", "link_list", "link_list"]          # a teaser sentence ends the page's list
 
 
+def test_repeated_widget_takes_only_the_lines_it_repeats() -> None:
+    widget = ["Trending Stories", "Other headline one here", "A teaser sentence. It ends in a period."]
+    paras = ["Body paragraph one.", *widget, "A subhead after the widget", "Body paragraph two.",
+             *widget, "Body paragraph three."]
+    marks = furniture(paras, [classify(p) for p in paras], [shape(p) for p in paras])
+    assert marks == [None, "related", "link_list", "link_list", None, None, "related", "link_list", "link_list", None]
+    rotating = ["Body paragraph one.", "Trending Stories", "Headline one here", "Subhead here", "Body two.",
+                "Trending Stories", "Headline two here", "Body three."]
+    marks = furniture(rotating, [classify(p) for p in rotating], [shape(p) for p in rotating])
+    assert marks[2:4] == ["link_list", "link_list"]      # items differ each time: shape rules decide, as before
+
+
 def test_comment_form_ends_the_page() -> None:
     paras = ["Body.", "Leave a Reply", "Great article, I agree with every word of it."]
     assert furniture(paras, [classify(p) for p in paras], [shape(p) for p in paras]) == [None, "comment_form", "comment_form"]
