@@ -268,27 +268,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"shared data not found: {p}", file=sys.stderr)
             return 1
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
-    if args.sites_only:
+    if args.sites_only or args.memory_only:   # one part only: its figures replace that part of the results
+        key, measure, describe = (("site_pages", lambda: site_ingest(work, args.site_files, args.repeat), sites_text)
+                                  if args.sites_only else ("memory", lambda: memory_scaling(work), memory_text))
         try:
-            sites = site_ingest(work, args.site_files, args.repeat)
+            part = measure()
         finally:
             shutil.rmtree(work, ignore_errors=True)
         results = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
-        results["site_pages"] = sites
+        results[key] = part
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-        print(sites_text(sites))
-        return 0
-    if args.memory_only:
-        try:
-            memory = memory_scaling(work)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-        results = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
-        results["memory"] = memory
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-        print(memory_text(memory))
+        print(describe(part))
         return 0
     try:
         corpus = build_corpus(work)

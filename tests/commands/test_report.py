@@ -19,9 +19,7 @@ import pytest
 from analysis import config
 from analysis.__main__ import build_parser, main
 from analysis.commands import report as report_cmd
-from analysis.corpus.ingest import ingest
 from analysis.corpus.store import current_version, load_corpus
-from analysis.themes.cache import load_scores
 from tests.report.test_run import CLI, make_notebooks, make_store, run_cli
 
 
@@ -119,15 +117,6 @@ def test_no_kernel_for_missing_store(setup, cli_env, tmp_path):
 
 OUTLETS = ["Harbor Gazette", "Metro Tribune"]
 WINDOW = ("2025-01-01", "2025-12-31")
-
-
-@pytest.fixture(scope="module")
-def sample_store(tmp_path_factory) -> Path:
-    """data/sample ingested, with its theme scores cached (the notebooks read them)."""
-    store = tmp_path_factory.mktemp("report-sample") / "store"
-    ingest([config.SAMPLE_DIR], store=store, progress=False)
-    load_scores(store)
-    return store
 
 
 def _report_options() -> set[str]:

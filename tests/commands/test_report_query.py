@@ -16,26 +16,15 @@ import pytest
 from analysis import config
 from analysis.__main__ import main
 from analysis.aggregate.query_counts import query_share
-from analysis.corpus.ingest import ingest
 from analysis.corpus.store import load_corpus
 from analysis.notebook.helpers import prepare
 from analysis.notebook.query_theme import with_query
 from analysis.notebook.source import ArticleData
 from analysis.report.plan import plan_jobs
 from analysis.search.engine import query
-from analysis.themes.cache import load_scores
 from tests.report.test_run import CLI
 
 Q = "tariff* OR (border AND wall)"
-
-
-@pytest.fixture(scope="module")
-def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """data/sample ingested, with its theme scores cached (the notebooks read them)."""
-    store = tmp_path_factory.mktemp("report-query") / "store"
-    ingest([config.SAMPLE_DIR], store=store, progress=False)
-    load_scores(store)
-    return store
 
 
 def _report(store: Path, out: Path, *args: str) -> int:

@@ -17,7 +17,6 @@ import pytest
 
 from analysis import config
 from analysis.__main__ import main
-from analysis.corpus.ingest import ingest
 from analysis.corpus.store import load_corpus
 from analysis.model.theme_model import fit_model, predict_themes, save_model
 from analysis.themes.cache import LEXICON_SETS_DIR, load_scores
@@ -33,15 +32,6 @@ terms:
   - harbor
   - shipping
 """
-
-
-@pytest.fixture(scope="module")
-def sample_store(tmp_path_factory) -> Path:
-    """data/sample ingested, with the shipped lexicons' scores cached."""
-    store = tmp_path_factory.mktemp("report-themes") / "store"
-    ingest([config.SAMPLE_DIR], store=store, progress=False)
-    load_scores(store)
-    return store
 
 
 @pytest.fixture(scope="module")
