@@ -37,12 +37,15 @@ from analysis.corpus.store import (
 )
 from analysis.errors import UsageError
 from analysis.evidence.actors import actors
-from analysis.evidence.places import places
+from analysis.evidence.amounts import amounts
+from analysis.evidence.places import place_mentions, places, theme_country_table
+from analysis.evidence.quotes import quotes
 from analysis.evidence.tone import tone
 from analysis.notebook import tables
 from analysis.notebook.helpers import Corpus, check_version, prepare
 from analysis.notebook.model_themes import with_model
 from analysis.periods import periods
+from analysis.text.concordance import collocations, kwic
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +142,44 @@ class AggregateData:
         """The ingest report of the store version read (:func:`ingest_report`)."""
         return ingest_report(self.store, self.params.get("store_version", ""))
 
+    # -- text sections: in aggregate mode they need the article text, which is not loaded
+    def skipped(self, what: str, columns: Sequence[str]) -> pd.DataFrame:
+        """Display that ``what`` needs the article text and return an empty table with ``columns``."""
+        text_available(self, what)
+        return pd.DataFrame(columns=list(columns))
+
+    def top_articles(self, theme: str, n: int = 10) -> pd.DataFrame:
+        """The ``n`` most on-theme articles, as :func:`tables.top_articles`."""
+        return self.skipped("The most on-theme articles", tables.TOP_ARTICLE_COLUMNS)
+
+    def collocations(self, theme: str, top: int = 15, min_freq: int = 3) -> pd.DataFrame:
+        """Word pairs of the theme's articles (ngram, freq, score), as :func:`concordance.collocations`."""
+        return self.skipped("Collocations", ["ngram", "freq", "score"])
+
+    def keyness(self, theme: str, top: int = 15) -> pd.DataFrame:
+        """Distinctive terms of the theme's articles vs all others, as :func:`tables.theme_keyness`."""
+        return self.skipped("Distinctive terms", tables.KEYNESS_COLUMNS)
+
+    def quote_table(self, theme: str, n: int = 25) -> pd.DataFrame:
+        """The newest ``n`` quotes of the theme's sentences, as :func:`tables.quote_table`."""
+        return self.skipped("Quotes", tables.QUOTE_COLUMNS)
+
+    def who_is_quoted(self, theme: str, n: int = 15) -> pd.DataFrame:
+        """Quotations per canonical speaker, as :func:`tables.who_is_quoted`."""
+        return self.skipped("Who is quoted", tables.WHO_IS_QUOTED_COLUMNS)
+
+    def amount_table(self, theme: str, n: int = 25) -> pd.DataFrame:
+        """The newest ``n`` amounts of the theme's sentences, as :func:`tables.amount_table`."""
+        return self.skipped("Amounts", tables.AMOUNT_COLUMNS)
+
+    def kwic(self, theme: str, n: int = 15, window: int = 8) -> pd.DataFrame:
+        """A sample of ``n`` keyword-in-context lines of the theme's matches."""
+        return self.skipped("Keyword in context", ["article_id", "left", "match", "right"])
+
+    def countries_by_theme(self, theme: str, top: int = 15) -> pd.DataFrame:
+        """Articles mentioning each country per theme of the sentence, as :func:`places.theme_country_table`."""
+        return self.skipped("Places by country", ["country"])
+
     def n_theme_articles(self, theme: str) -> tuple[int, int]:
         """(articles where ``theme`` is present, all selected articles)."""
         t = self.theme_counts()
@@ -219,6 +260,47 @@ class ArticleData:
     def ingest_report(self) -> dict:
         """The ingest report of the store version read (:func:`ingest_report`)."""
         return ingest_report(self.store, self.corpus.store_version)
+
+    # -- text sections
+    def top_articles(self, theme: str, n: int = 10) -> pd.DataFrame:
+        """The ``n`` most on-theme articles (:func:`tables.top_articles`)."""
+        return tables.top_articles(self.corpus.articles, self.corpus.scores, theme, n=n)
+
+    def collocations(self, theme: str, top: int = 15, min_freq: int = 3) -> pd.DataFrame:
+        """Word pairs of the theme's articles (ngram, freq, score; :func:`concordance.collocations`)."""
+        return collocations(self.on_theme(theme), n=2, min_freq=min_freq, top=top)
+
+    def keyness(self, theme: str, top: int = 15) -> pd.DataFrame:
+        """Distinctive terms of the theme's articles vs all others (:func:`tables.theme_keyness`)."""
+        return tables.theme_keyness(self.corpus.articles, self.corpus.scores, theme, top=top)
+
+    def quotes(self, theme: str) -> pd.DataFrame:
+        """Every quote in the theme's articles (:func:`quotes.quotes`, cached)."""
+        key = ("quotes", theme)
+        if key not in self._on:
+            self._on[key] = quotes(self.on_theme(theme), hits=self.corpus.hits)
+        return self._on[key]
+
+    def quote_table(self, theme: str, n: int = 25) -> pd.DataFrame:
+        """The newest ``n`` quotes of the theme's sentences (:func:`tables.quote_table`)."""
+        return tables.quote_table(self.quotes(theme), self.corpus.articles, theme, n=n)
+
+    def who_is_quoted(self, theme: str, n: int = 15) -> pd.DataFrame:
+        """Quotations per canonical speaker (:func:`tables.who_is_quoted`)."""
+        return tables.who_is_quoted(self.quotes(theme), self.corpus.articles, theme, n=n)
+
+    def amount_table(self, theme: str, n: int = 25) -> pd.DataFrame:
+        """The newest ``n`` amounts of the theme's sentences (:func:`tables.amount_table`)."""
+        return tables.amount_table(amounts(self.on_theme(theme), hits=self.corpus.hits), self.corpus.articles,
+                                   theme, n=n)
+
+    def kwic(self, theme: str, n: int = 15, window: int = 8) -> pd.DataFrame:
+        """``n`` keyword-in-context lines of the theme's matches (:func:`concordance.kwic`)."""
+        return kwic(self.on_theme(theme), theme, window=window, hits=self.corpus.hits).head(n)
+
+    def countries_by_theme(self, theme: str, top: int = 15) -> pd.DataFrame:
+        """Articles mentioning each country per theme of the sentence (:func:`places.theme_country_table`)."""
+        return theme_country_table(place_mentions(self.on_theme(theme), hits=self.corpus.hits), top=top)
 
     def n_theme_articles(self, theme: str) -> tuple[int, int]:
         """(articles where ``theme`` is present, all selected articles)."""

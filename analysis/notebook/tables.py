@@ -30,6 +30,15 @@ from analysis.text.words import term_counts
 _META = ["article_id", "date", "source", "title", "url"]
 
 
+TOP_ARTICLE_COLUMNS: list[str] = ["date", "source", "title", "url", "hits", "hits_per_1k_words",
+                                  "share_of_sentences", "article_id"]
+QUOTE_COLUMNS: list[str] = ["speaker", "speaker_type", "quote", "date", "outlet", "title", "article_id"]
+WHO_IS_QUOTED_COLUMNS: list[str] = ["speaker", "speaker_type", "quotes", "articles", "outlets", "share",
+                                    "top_outlets"]
+AMOUNT_COLUMNS: list[str] = ["value", "unit", "object", "sentence", "date", "outlet", "article_id"]
+KEYNESS_COLUMNS: list[str] = ["term", "count_a", "count_b", "log_odds", "z", "group"]
+
+
 def _meta(articles: pd.DataFrame) -> pd.DataFrame:
     """The display metadata columns of an article table (missing ones as empty)."""
     out = articles.reindex(columns=_META).copy()
@@ -58,8 +67,7 @@ def top_articles(articles: pd.DataFrame, scores: pd.DataFrame, theme: str, n: in
     s = s[["article_id", "hits", "hits_per_1k_words", "share_of_sentences"]].astype({"article_id": "string"})
     out = _meta(articles).merge(s, on="article_id")
     out = out.sort_values(["hits_per_1k_words", "hits", "article_id"], ascending=[False, False, True])
-    return out.head(n).reset_index(drop=True)[["date", "source", "title", "url", "hits", "hits_per_1k_words",
-                                               "share_of_sentences", "article_id"]]
+    return out.head(n).reset_index(drop=True)[TOP_ARTICLE_COLUMNS]
 
 
 def quote_table(quotes: pd.DataFrame, articles: pd.DataFrame, theme: str | None = None,
@@ -69,8 +77,7 @@ def quote_table(quotes: pd.DataFrame, articles: pd.DataFrame, theme: str | None 
     out = q.merge(_meta(articles), on="article_id", how="left")
     out = out.sort_values(["date", "article_id", "sentence_id"], ascending=[False, True, True], na_position="last")
     out = out.rename(columns={"source": "outlet"})
-    out = out[[c for c in ("speaker", "speaker_type", "quote", "date", "outlet", "title", "article_id")
-               if c in out.columns]]
+    out = out[[c for c in QUOTE_COLUMNS if c in out.columns]]
     return (out if n is None else out.head(n)).reset_index(drop=True)
 
 
@@ -88,7 +95,7 @@ def who_is_quoted(quotes: pd.DataFrame, articles: pd.DataFrame, theme: str | Non
     >>> who_is_quoted(q, arts, "trade")[["speaker", "speaker_type", "quotes", "outlets"]].values.tolist()
     [['Donald Trump', 'person', 2, 2]]
     """
-    cols = ["speaker", "speaker_type", "quotes", "articles", "outlets", "share", "top_outlets"]
+    cols = WHO_IS_QUOTED_COLUMNS
     q = with_theme(quotes, theme)
     q = q[q["speaker"].notna()].astype({"article_id": "string"}) if "speaker" in q else q.iloc[0:0]
     if q.empty:
@@ -115,7 +122,7 @@ def amount_table(amounts: pd.DataFrame, articles: pd.DataFrame, theme: str | Non
     out = a.merge(_meta(articles).drop(columns=["url"]), on="article_id", how="left")
     out = out.sort_values(["date", "article_id", "sentence_id"], ascending=[False, True, True], na_position="last")
     out = out.rename(columns={"source": "outlet", "text": "sentence"})
-    cols = ["value", "unit", "object", "sentence", "date", "outlet", "article_id"]
+    cols = AMOUNT_COLUMNS
     return (out[cols] if n is None else out[cols].head(n)).reset_index(drop=True)
 
 
@@ -209,8 +216,8 @@ def theme_keyness(articles: pd.DataFrame, scores: pd.DataFrame, theme: str, top:
     """Keyness of ``theme``'s articles vs all other coverage (empty when either side has no text)."""
     on, off = theme_articles(articles, scores, theme)
     if on.empty or off.empty:
-        return pd.DataFrame(columns=["term", "count_a", "count_b", "log_odds", "z", "group"])
+        return pd.DataFrame(columns=KEYNESS_COLUMNS)
     try:
         return keyness(on, off, top=top, labels=(theme, "other coverage"))
     except UsageError:  # a group without any terms
-        return pd.DataFrame(columns=["term", "count_a", "count_b", "log_odds", "z", "group"])
+        return pd.DataFrame(columns=KEYNESS_COLUMNS)
