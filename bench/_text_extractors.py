@@ -56,7 +56,7 @@ def evidence(articles: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-BASELINE_MODULES = ("places", "actors", "speakers", "quotes", "amounts")
+BASELINE_MODULES = ("places", "actors", "speakers", "attribution", "quotes", "amounts")
 
 
 def load_baseline(rev: str = "HEAD") -> dict[str, ModuleType] | None:

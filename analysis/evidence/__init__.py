@@ -8,7 +8,7 @@ engine runs when they are not given) and tags each row with the themes of its se
   ``VerbIndex``, ``verb_pattern``.
 - ``speakers``: an attribution resolved to an actor (names, pronouns by gender, role descriptions)
   -- ``resolve_name``, ``resolve_speaker``, ``ArticleEntities``, ``match_role``, ``voice_of``,
-  ``first_name_gender``, ``full_name``, ``last_person``.
+  ``first_name_gender``, ``full_name``, ``last_person``, ``expand_acronym``, ``long_company_name``.
 - ``amounts``: money, percentages, basis points, fractions and counts -- ``amounts``, ``doc_amounts``.
 - ``places``: countries, nationalities, US states and major cities -- ``places``, ``place_mentions``,
   ``doc_places``, ``gazetteer``, ``subnational``, ``theme_country_table``, ``mention_counts``.

@@ -41,7 +41,7 @@ _SUFFIXES = frozenset({"Jr.", "Sr.", "II", "III", "IV"})
 _INITIAL = re.compile(r"(?:[A-Z]\.){1,3}")
 POSSESSIVE = re.compile(r"(?:[’']s|[’'])$")
 _NAME_TOKEN = re.compile(r"(?:[A-ZÀ-Þ][a-zß-ÿ’'\-]*[a-zß-ÿ](?:-[A-ZÀ-Þ][a-zß-ÿ’']*[a-zß-ÿ])*|(?:[A-Z]\.){1,3}"
-                         r"|(?:Mc|Mac|O[’'])[A-Z][a-z]+|(?:al|el|bin|ibn)-[A-Z][a-z]+)$")
+                         r"|(?:Mc|Mac|O[’']|De|Di|Da|Du|La|Le|Lo|Van|Von)[A-Z][a-z]+|(?:al|el|bin|ibn)-[A-Z][a-z]+)$")
 
 
 class Mention(NamedTuple):
@@ -195,6 +195,9 @@ def _classify(tokens: list[str], lex: ActorLexicon) -> list[tuple[str, list[str]
     if ts >= 0:
         out: list[tuple[str, list[str], bool]] = []
         prefix, name = trim_tokens(tokens[:ts], lex), tokens[te:]
+        cut = next((i for i, t in enumerate(name) if t in ("of", "for")), 0)
+        if cut >= 1 and not any(t in lex.org_words for t in name[:cut]):
+            name = name[:cut]  # "Senator Charles E. Schumer of New York": the person before "of"
         if name and any(t in lex.org_words for t in name):
             return [("org", tokens[ts:], False)] if te == len(tokens) else [("org", tokens, False)]
         if prefix and not is_place(" ".join(prefix)) and (

@@ -47,14 +47,14 @@ _DATE_BEFORE = re.compile(
     r"Rule|Proposition|Prop|Highway|Route|Interstate|Flight|Room|Apt|Suite|COVID|Covid|Air Force|Fox|"
     r"Channel|Amendment|District|Ward|Precinct)\.?\s+$")
 _NP_WORD = re.compile(r"[ \xa0]+((?:[A-Z]\.){2,}|[A-Za-zÀ-ÿ][\w’'\-]*)")
-_LEAD = re.compile(r"[ \xa0]+(?:(?:of|in|for|worth of)[ \xa0]+)?(?:(?:the|its|their|his|her|our|these|those|all|"
+_LEAD = re.compile(r"[ \xa0]+(?:(?:more|less)[ \xa0]+)?(?:(?:of|in|for|on|into|worth of|worth in|worth|to(?=[ \xa0]+(?:a|an|the|its|their)[ \xa0]))[ \xa0]+)?(?:(?:the|its|their|his|her|our|these|those|all|"
                    r"this|that|a|an)[ \xa0]+)?")
 _PCT_LEAD = re.compile(r"[ \xa0]+of[ \xa0]+(?:(?:the|its|their|his|her|our|these|those|all|this|that)[ \xa0]+)?")
 _NP_STOP = frozenset("""the a an of to in on for from at by with as and or but nor that which who whom whose
 than then is are was were be been being has have had will would could should may might can must do does
 did this these those its their his her our it they he she we you i per each since after before over under
-into about more less last next ago said says say year years annually a.m. p.m. am pm percent increase
-decrease rise drop if when while because so not no also only just still even up down out off back away
+into about more less last next ago said says say year years annually a.m. p.m. am pm percent
+if when while because so not no also only just still even up down out off back away
 there here what where how why all both either neither such own same other another some any many much
 most few several between among against during without within through across toward towards upon onto
 like unlike including among remain remained remains face faced took make made get got come came go went
@@ -65,6 +65,8 @@ _MAX_NP = 4
 _CENTS = frozenset({"cents", "cent"})
 _UNITS = frozenset("""miles mile kilometers kilometres acres acre tons tonnes barrels feet yards pounds gallons
 hours days weeks months years square""".split())
+_CHANGES = frozenset("increase decrease rise drop cut raise gain decline jump fall hike reduction".split())
+_CHANGE_OF = re.compile(r"[ \xa0]+(in|of)[ \xa0](?:(?:the|its|their)[ \xa0])?")
 _OF = re.compile(r"[ \xa0]+of[ \xa0]")
 _PURPOSE = re.compile(r"[ \xa0]+(?:to[ \xa0]+(?:cover|fund|pay[ \xa0]+for|pay|build|buy|help|bolster|finance|support|"
                       r"settle)|for)[ \xa0]+(?:(?:the|its|their|his|her|a|an|new)[ \xa0]+)?")
@@ -78,15 +80,19 @@ _FRACTION_STARTS = tuple((w, (2, 4, 6)) for w in ("third", "quarter", "fifth", "
 _NUMERATORS = {"a": 1, "one": 1, "two": 2, "three": 3}
 _DENOMINATORS = {"third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
 _NPW = r"[A-Za-z][\w’'\-]*"
-_HEDGE_WORDS = frozenset("""to at by about around roughly nearly almost some just only over under more less than
-up a an the little""".split())
+_HEDGES = tuple(sorted((tuple(h.split()) for h in (
+    "as much as", "as many as", "as few as", "as little as", "as high as", "as low as", "up to", "more than", "less than",
+    "fewer than", "at least", "at most", "close to", "a little", "an estimated", "about", "around", "roughly",
+    "nearly", "almost", "some", "just", "only", "over", "under", "approximately", "a", "an", "the")),
+    key=len, reverse=True))
+_HEDGE_ENDS = frozenset(h[-1] for h in _HEDGES)
 _LINK_WORDS = frozenset("""of at to by from worth totaling totalling costing valued estimated set is was are were
 be been rose fell jumped dropped climbed grew increased decreased reached hit totaled totalled stood cost costs
 topped reach rise fall top""".split())
 _AUX_WORDS = frozenset("will would could may might to has had have".split())
 _OF_LINKS = frozenset({"of", "worth", "valued", "totaling", "totalling"})
 _COPULA = re.compile(r"[ \xa0]+(?:were|was|are|is)[ \xa0]")
-_RELATIVE = re.compile(r"[ \xa0]*(?:which|that)[ \xa0]+(?:was|is|were|are|has[ \xa0]+been)\b")
+_RELATIVE = re.compile(r"[ \xa0]*(?:which|that)[ \xa0]+(?:was|is|were|are|has[ \xa0]+been|[a-z]+ed)\b")
 _TAIL_NP = re.compile(r"(?:%s[ \xa0]+){0,3}%s$" % (_NPW, _NPW))
 _POSS = re.compile(r"[’']s?$")
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
@@ -307,6 +313,12 @@ def _object(doc: str, start: int, end: int, unit: str) -> str:
         return before  # "imports of roughly $33 billion", "a tariff of 25% on steel"
     lead = _PCT_LEAD if unit in ("percent", "percentage_points", "basis_points") else _LEAD
     obj = _noun_phrase(doc, end, lead)
+    if obj in _CHANGES:  # "a 50 percent drop in illegal immigration": the change and what changes
+        m = _CHANGE_OF.match(doc, doc.find(obj, end) + len(obj))
+        if m:
+            what = _noun_phrase(doc, m.end() - 1, None)
+            if what:
+                obj = f"{obj} {m.group(1)} {what}"
     if not obj:
         m = _PURPOSE.match(doc, end) or _COPULA.match(doc, end)
         if m:
@@ -322,10 +334,9 @@ def _before_object(doc: str, start: int) -> tuple[str, bool]:
     cut = max(clause.rfind(","), clause.rfind(";"), clause.rfind(":"), clause.rfind("."), clause.rfind("("),
               clause.rfind("—"), clause.rfind("\n"))
     words = clause[cut + 1:].split()
-    i = len(words)
-    while i > 0 and words[i - 1].lower() in _HEDGE_WORDS:
-        i -= 1
-    if i > 0 and words[i - 1].lower() in _LINK_WORDS:
+    i = _strip_hedges([w.lower() for w in words])
+    relative = cut > 0 and _RELATIVE.match(clause, cut + 1) is not None
+    if i > 0 and words[i - 1].lower() in _LINK_WORDS and not relative:
         link = words[i - 1].lower()
         i -= 1
         while i > 0 and words[i - 1].lower() in _AUX_WORDS:
@@ -333,20 +344,34 @@ def _before_object(doc: str, start: int) -> tuple[str, bool]:
         np_ = _clean_np(" ".join(words[max(0, i - _MAX_NP - 1):i]))
         if np_:
             return np_, link in _OF_LINKS
-    if cut > 0 and _RELATIVE.match(clause, cut + 1):  # ", which was appraised for $580,000"
+    if relative:  # ", which was appraised for $580,000", "deficit in goods, which peaked at $420 billion"
         words = _TAIL_NP.search(clause, 0, cut)
         if words:
             return _clean_np(words.group(0)), False
     return "", False
 
 
+def _strip_hedges(words: list[str]) -> int:
+    """How many of ``words`` are left once hedges ("as much as", "up to", "about") are taken off the end."""
+    i = len(words)
+    while i > 0 and words[i - 1] in _HEDGE_ENDS:
+        n = next((len(h) for h in _HEDGES if len(h) <= i and tuple(words[i - len(h):i]) == h), 0)
+        if not n:
+            return i
+        i -= n
+    return i
+
+
 def _clean_np(text: str) -> str:
     """Keep the content words after the last function word of a phrase ("the tariff" -> "tariff")."""
     words = [_POSS.sub("", w) for w in text.split()]
     k = len(words)
-    while k > 0 and words[k - 1].lower() not in _NP_STOP:
-        k -= 1
+    while k > 0 and (words[k - 1].lower() not in _NP_STOP or (
+            words[k - 1] in ("in", "of") and k < len(words) and k > 1 and words[k - 2].lower() not in _NP_STOP)):
+        k -= 1  # "deficit in goods", "rate of inflation": a prepositional phrase inside the noun phrase
     kept = words[k:][-_MAX_NP:]
+    while kept and kept[0] in ("in", "of"):
+        kept = kept[1:]
     return " ".join(w for w in kept if not w[:1].isdigit())
 
 

@@ -6,16 +6,23 @@ before the opening mark (X said: “…” / X, …, writing “…”), in neig
 "according to X" anywhere in the sentence. :func:`speaker_words` then picks the speaker's words
 from the clause that goes with the verb:
 
-- finite verb, subject before it: the last comma segment that is not an apposition
-  ("Tal Zaks, chief medical officer at Moderna, said" -> "Tal Zaks");
+- finite verb, subject before it: the last comma segment that is not an apposition or a relative
+  clause ("Tal Zaks, chief medical officer at Moderna, said" -> "Tal Zaks"; "Bill B., the sales
+  manager at Zapp, which won an exclusion, said" -> "Bill B.");
 - participle ("…, writing"): the first segment of the sentence that names someone
-  ("On Friday, Gillibrand echoed her sentiment on Facebook, writing" -> "Gillibrand");
+  ("On Friday, Gillibrand echoed her sentiment on Facebook, writing" -> "Gillibrand"), except
+  "…, with X saying" (X);
 - inverted ("said the company’s CEO, Stéphane Bancel"): the first segment after the verb, or the
   name in apposition to it.
 
 In the chosen segment the first person named wins, else the first organisation ("White House press
 secretary Jay Carney" -> "Jay Carney", "An ABC News spokesman" -> "ABC News"); with no name, a
-pronoun or the description itself ("the company", "a senior administration official").
+pronoun or the description itself ("the company", "a senior administration official"). An
+organisation's unnamed officials, sources or aides ("one White House official") stay a
+description: the text names no one. A lone capitalized word that the article also writes in lower
+case and never gives as part of a full name ("Agents recounted", "sent agents") is not a name, and
+a capitalized speech verb counts only at a sentence or clause start ("Added Corker:", not "United
+States").
 
     >>> doc = "“We will win,” Iowa Sen. Chuck Grassley, the top Republican, said."
     >>> speaker_words(doc, 15, doc.index("said"), "finite")
@@ -30,6 +37,7 @@ from typing import NamedTuple
 from analysis.evidence.actors import analyse_sequence, lexicon
 from analysis.evidence.documents import data_lines
 from analysis.evidence.places import gazetteer
+from analysis.evidence.speakers import full_name
 
 PRONOUN_WORDS = frozenset({"he", "she", "they", "it", "He", "She", "They", "It", "I", "we", "We"})
 _MODIFIED = re.compile(r"[ \xa0]+(administration|campaign|government|team)\b")
@@ -44,6 +52,11 @@ _TITLE_GAP = re.compile(r"(?:[’']s?)?[ \xa0]+(?:(?:%s)[ \xa0]+){1,4}|[’']s?[
 _CONTRACTION = re.compile(r"(?:We|I|They|It|You|He|She|That|There|What|Here|Let)[’'](?:re|ll|ve|d|m|s)\b")
 _PARTY_TAG = re.compile(r"\((?:[RDI]|Ind)-[^()]{1,24}\)")
 _SEG = re.compile(r"[,;—–]|\s-\s")
+_CLAUSE_START = frozenset(".!?:;\n\"”“—–(,")
+_APPOSITION = re.compile(r"[ \xa0]*(?:who|which|whose|whom|where|the|a|an|its|his|her|their|(?:[a-z][\w\-]*[ \xa0]+){1,3}(?:at|of|for))\b")
+_ANONYMOUS = re.compile(r"^[ \xa0]*(?:[Oo]ne|[Aa]n?|[Tt]he|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Aa]nother|[Oo]ther|[Ss]enior)"
+                        r"[ \xa0].*\b(?:officials?|sources?|aides?|staffers?|officers?|employees?|diplomats?)[ \xa0]*$")
+_WITH = re.compile(r"[ \xa0]*with[ \xa0]")
 
 
 class Words(NamedTuple):
@@ -108,14 +121,25 @@ class VerbIndex:
         """Remember the document."""
         self.doc = doc
 
+    def _verb(self, m: re.Match[str]) -> bool:
+        """False for a capitalized verb inside a run of words ("United States", "Pew Reports"): only a
+        sentence or clause start ("Added Corker: …") makes a capitalized word a verb."""
+        if not m.group("verb")[:1].isupper():
+            return True
+        before = self.doc[max(0, m.start() - 4):m.start()].rstrip(" \xa0")
+        return not before or before[-1] in _CLAUSE_START
+
     def first(self, lo: int, hi: int) -> VerbHit | None:
         """The first verb found in ``doc[lo:hi]``, or None."""
-        m = verb_pattern().search(self.doc, lo, hi)
-        return None if m is None else VerbHit(m.start(), m.end(), m.group("verb"))
+        for m in verb_pattern().finditer(self.doc, lo, hi):
+            if self._verb(m):
+                return VerbHit(m.start(), m.end(), m.group("verb"))
+        return None
 
     def between(self, lo: int, hi: int) -> list[VerbHit]:
         """The verbs found in ``doc[lo:hi]``, in order."""
-        return [VerbHit(m.start(), m.end(), m.group("verb")) for m in verb_pattern().finditer(self.doc, lo, hi)]
+        return [VerbHit(m.start(), m.end(), m.group("verb")) for m in verb_pattern().finditer(self.doc, lo, hi)
+                if self.doc[m.start()].islower() or self._verb(m)]
 
 
 ACCORDING = re.compile(r"(?<![\w’'])(?:[Aa]ccording\s+to|[Ii]n\s+the\s+words\s+of)\s+")
@@ -160,6 +184,8 @@ def _names_in(doc: str, lo: int, hi: int, last: bool = True) -> tuple[Words | No
             text = " ".join(toks)
             at = doc.find(toks[0], m.start(), m.end())
             at = m.start() if at < 0 else at
+            if kind == "single" and not _titled and not _single_name(doc, text):
+                continue  # "Budget", "Agents": a capitalized word the article also writes in lower case
             if kind in ("person", "single"):
                 tail = _MODIFIED.match(doc, at + len(text))
                 if tail:  # "the Obama administration": an organisation, not the person
@@ -187,6 +213,26 @@ def _names_in(doc: str, lo: int, hi: int, last: bool = True) -> tuple[Words | No
     return (people[k] if people else None), org
 
 
+@lru_cache(maxsize=4096)
+def _single_name(doc: str, word: str) -> bool:
+    """True when a lone capitalized word can be a person: a word the document never writes in lower case,
+    or one that stands for a full name or known person ("Agents collected …" / "sent agents": not a name)."""
+    low = word.lower()
+    if low == word or not _has_word(doc, low) or word in lexicon().known_people:
+        return True
+    return full_name(doc, word, len(doc)) is not None
+
+
+def _has_word(doc: str, word: str) -> bool:
+    """True when ``word`` occurs in ``doc`` as a whole word."""
+    i, n = doc.find(word), len(word)
+    while i >= 0:
+        if not (i > 0 and (doc[i - 1].isalnum() or doc[i - 1] in "’'")) and not doc[i + n:i + n + 1].isalnum():
+            return True
+        i = doc.find(word, i + n)
+    return False
+
+
 @lru_cache(maxsize=1)
 def _places() -> frozenset[str]:
     """Country names (a government speaking as its country: "Canada responded")."""
@@ -198,9 +244,12 @@ def _in_segment(doc: str, lo: int, hi: int, last: bool = True) -> Words | None:
     person, org = _names_in(doc, lo, hi, last)
     if person is not None:
         return person
-    if org is not None:
-        return org
     seg = doc[lo:hi]
+    if org is not None:
+        if _ANONYMOUS.search(seg) is None:
+            return org
+        return Words(seg.strip(), lo + len(seg) - len(seg.lstrip()), "description")  # "one White House official"
+
     prons = list(_PRON.finditer(seg))
     if prons:
         p = prons[-1]
@@ -216,7 +265,8 @@ def _in_segment(doc: str, lo: int, hi: int, last: bool = True) -> Words | None:
 
 
 def speaker_words(doc: str, lo: int, hi: int, mode: str) -> Words | None:
-    """The speaker's words in ``doc[lo:hi]`` for a verb used in ``mode`` finite|participle|inverted."""
+    """The speaker's words in ``doc[lo:hi]`` for a verb used in ``mode`` finite|participle|inverted, or for a
+    colon lead-in without a verb (``lead``)."""
     m = _LEAD_JUNK.match(doc, lo, hi)
     if m:
         lo = m.end()
@@ -227,7 +277,20 @@ def speaker_words(doc: str, lo: int, hi: int, mode: str) -> Words | None:
     segs = [s for s in _segments(doc, lo, hi) if doc[s[0]:s[1]].strip()]
     if not segs:
         return None
+    if mode == "lead":  # "NPR's John Burnett gives an overview:": the subject, at the start of its clause
+        for s, e in segs:
+            person, org = _names_in(doc, s, e, last=False)
+            for got in (w for w in (person, org) if w is not None):  # "NPR's John Burnett": the person
+                if all(w[:1].isupper() or not w[:1].isalpha() or w in ("the", "of") for w in doc[s:got.at].split()):
+                    return got  # only capitalized words before it: "The New York Times (Peter Baker):"
+            if person is not None or org is not None:
+                return None
+        return None
     if mode == "participle":
+        if len(segs) > 1 and _WITH.match(doc, segs[-1][0]):
+            person, _org = _names_in(doc, *segs[-1], last=False)
+            if person is not None:
+                return person  # "Republicans said …, with Michigan Rep. Mike Rogers saying “…”"
         for s, e in segs:
             got = _in_segment(doc, s, e, last=False)
             if got is not None and got.kind != "description":
@@ -242,6 +305,8 @@ def speaker_words(doc: str, lo: int, hi: int, mode: str) -> Words | None:
         return first
     if doc[lo:hi].rstrip().endswith(",") and len(segs) > 1:
         segs = segs[:-1]  # "X, the homeowner, told": the last segment is an apposition
+        while len(segs) > 1 and _APPOSITION.match(doc, segs[-1][0]):
+            segs = segs[:-1]  # "Bill Brebrick, the sales manager at Zapp, which was granted …, said"
     got = _in_segment(doc, *segs[-1])
     if got is None and len(segs) > 1:
         got = _in_segment(doc, *segs[0])

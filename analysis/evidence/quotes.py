@@ -15,8 +15,11 @@ speaker's words next to it:
 
 1. ``same-sentence`` -- a name in the quotation's own sentence: right after the closing mark
    (“…,” Sheinbaum said / “…,” said Sheinbaum / “…,” Noem told reporters / “…,” the White House
-   said in a statement / “…” —Gov. Scott Walker), before the opening mark (Sheinbaum said: “…”;
-   "Tal Zaks, chief medical officer at Moderna, said that “…”"; "…, writing “…”"; "X fired back: “…”");
+   said in a statement / “…” —Gov. Scott Walker; also when the sentence splitter cut after “…?”),
+   before the opening mark (Sheinbaum said: “…”; "Tal Zaks, chief medical officer at Moderna, said
+   that “…”"; "X told the Times that it was “…”"; "…, writing “…”"; "X fired back: “…”"); a second
+   quotation of the sentence with no attribution of its own takes the first one's ("X said “A” and
+   urged “B”");
 2. ``according-to`` -- “…,” according to X / In the words of X, “…”;
 3. ``adjacent-sentence`` -- no attribution in the sentence: the last "X said" earlier in the
    paragraph, the last sentence of the previous paragraph when the quotation opens its own, or
@@ -24,14 +27,16 @@ speaker's words next to it:
 4. ``paragraph-continuation`` -- a quotation paragraph that continues the previous attributed
    quotation with no new attribution (also across interview headings and questions);
 5. ``description-role`` -- a definite description resolved to the most recent actor it fits
-   ("the pontiff" -> Pope Francis, "the company" -> the company named before; data:
-   ``analysis/data/roles.csv``), a spokesperson "for" a named organisation, "the statement" -> the
-   speaker quoted just before;
+   ("the pontiff" -> Pope Francis, "the company" -> the company named before, "the agency" -> the
+   Congressional Budget Office written "the CBO"; data: ``analysis/data/roles.csv``), a spokesperson
+   "for" a named organisation, "the statement" -> who "said" in the sentences just before it, else
+   the speaker quoted just before;
 6. ``pronoun`` -- he/she -> the nearest person of that gender named before (outside quotations),
    it/they -> a nearby organisation (``analysis.evidence.speakers.ArticleEntities``).
 
-An attribution that names no one ("a senior administration official", "I") and a quotation with no
-attribution get the rule ``none`` and no ``speaker``. ``speaker_mention`` holds the words of the
+An attribution that names no one ("a senior administration official", "one White House official",
+"I") and a quotation with no attribution get the rule ``none`` and no ``speaker``. A short piece
+right after “A,” X said. is part of an interrupted quotation (“A,” X said. “B.”). ``speaker_mention`` holds the words of the
 text ("Sheinbaum", "she", "the pontiff"), ``speaker`` the canonical name ("Claudia Sheinbaum";
 names resolve to the article's full name with ``analysis.evidence.speakers``), ``speaker_type``
 person or org. Speech verbs are data (``analysis/data/speech_verbs.txt``).
@@ -82,10 +87,12 @@ _DETERMINERS = frozenset({"the", "The", "this", "This"})
 _SUBJECT_START = re.compile(r"[ \xa0]*(?:[A-Z]|(?:he|she|they|it|we|the|a|an)\b)")
 _OPEN_ENDS = frozenset(",?!—–-…:;.")
 _LEAD_IN = re.compile(r"(?:\bthat|[:,])\s*$")
+_THAT = re.compile(r"(?<![\w’'])that(?![\w’'])")
 MIN_WORDS = 3
 SPEECH_WORDS = 4
 LONG_WORDS = 8
 SUBJECT_WORDS = 14  # at most this many words between a closing mark and its speech verb
+THAT_WORDS = 10  # "X told the Times that it was “…”": at most this many words from the verb to the quotation
 TITLE_WORDS = 6  # a quoted span this short inside an attribution is a title, not the next quotation
 NEAR = 600  # how far back in its paragraph (characters) a quotation looks for "X said" in earlier sentences
 RULES: tuple[str, ...] = ("same-sentence", "according-to", "adjacent-sentence", "paragraph-continuation",
@@ -212,7 +219,7 @@ def _verb_attribution(doc: str, m: VerbHit, lo: int, hi: int, stage: str) -> _Fo
     """The attribution that goes with speech verb ``m``: subject between ``lo`` and the verb, or after it."""
     verb = m.verb
     at_start = not doc[lo:m.start].strip(" \xa0\t\n,—–-:")
-    if verb.endswith("ing") and not at_start:
+    if verb.split()[0].endswith("ing") and not at_start:
         words = speaker_words(doc, lo, m.start, "participle")
     elif at_start:
         words = speaker_words(doc, m.end, hi, "inverted")
@@ -273,10 +280,11 @@ def _before(doc: str, lo: int, q: Quote, verbs: VerbIndex) -> tuple[_Found | Non
     lead = doc[lo:hi].rstrip()
     if last is not None:
         gap = doc[last.end:hi]
-        close = len(gap.split(None, 2)) <= 2 or lead.endswith((":", ",")) or _LEAD_IN.search(lead) is not None
+        close = len(gap.split(None, 2)) <= 2 or lead.endswith((":", ",")) or _LEAD_IN.search(lead) is not None or (
+            _THAT.search(gap) is not None and len(gap.split(None, THAT_WORDS)) <= THAT_WORDS)  # told X that it was “…”
         return _verb_attribution(doc, last, lo, hi, "same-sentence"), close
     if lead.endswith(":") and len(lead.split(None, 12)) <= 12:
-        words = speaker_words(doc, lo, lo + len(lead) - 1, "finite")  # "Trump fired back: “…”"
+        words = speaker_words(doc, lo, lo + len(lead) - 1, "lead")  # "Trump fired back: “…”"
         if words is not None:
             return _Found(words.text, "", words.at, "same-sentence"), True
     return None, False
@@ -304,8 +312,10 @@ def _last_in(doc: str, lo: int, hi: int, quoted: _Spans, starts: list[int], stag
 
 
 def _resolve(doc: str, f: _Found, ents: ArticleEntities, starts: list[int],
-             memo: dict[str, list[tuple[int, str]]], prev: Attributed | None = None) -> tuple[str | None, str | None, str]:
-    """Resolve an attribution's words -> (speaker, speaker type, rule); ``prev`` is the last attributed quotation."""
+             memo: dict[str, list[tuple[int, str]]], prev: Attributed | None = None,
+             said: _Found | None = None) -> tuple[str | None, str | None, str]:
+    """Resolve an attribution's words -> (speaker, speaker type, rule); ``prev`` is the last attributed quotation,
+    ``said`` the last "X said" before the attribution's sentence (who "the statement" is from)."""
     mention = f.mention.replace("\xa0", " ").strip()
     if not mention:
         return None, None, "none"
@@ -325,6 +335,11 @@ def _resolve(doc: str, f: _Found, ents: ArticleEntities, starts: list[int],
             if e is not None:
                 return e.canonical, e.kind, "description-role"
             words = [w.strip(",.;:") for w in mention.lower().split()[1:4]]
+            if said is not None and any(w in _DOCUMENTS for w in words) and (prev is None or said.at > prev.quote.end):
+                name = said.mention.split(" ", 1)[0]
+                if name[:1].isupper() and name not in PRONOUN_WORDS and name not in ("The", "A", "An"):
+                    canon, kind = resolve_name(said.mention, said.at, doc, memo)
+                    return canon, (ORG if kind == PLACE else kind), "description-role"  # X said …. “…,” the statement said
             if prev is not None and prev.speaker is not None and any(w in _DOCUMENTS for w in words) and (
                     f.at - prev.quote.end < NEAR * 3):
                 return prev.speaker, prev.kind, "description-role"  # "the statement": its author, quoted before
@@ -354,7 +369,7 @@ def _adjacent(doc: str, q: Quote, paras: list[tuple[int, int]], first: int, s0: 
         ls = max(pps, _sentence_bounds(starts, ppe - 1, ppe)[0])
         found = _last_in(doc, ls, ppe, quoted, starts, "adjacent-sentence", verbs)
         if found is None and doc[ls:ppe].rstrip().endswith(":"):
-            words = speaker_words(doc, ls, ls + len(doc[ls:ppe].rstrip()) - 1, "finite")
+            words = speaker_words(doc, ls, ls + len(doc[ls:ppe].rstrip()) - 1, "lead")
             if words is not None:
                 found = _Found(words.text, "", words.at, "adjacent-sentence")
         if found is not None and (after_prev < pps or found.at > after_prev):
@@ -376,6 +391,13 @@ def _adjacent(doc: str, q: Quote, paras: list[tuple[int, int]], first: int, s0: 
             if found is not None and found.mention not in PRONOUN_WORDS:
                 return found, False
     return None, False
+
+
+def _follows(doc: str, p: Quote, q: Quote, verbs: VerbIndex) -> bool:
+    """True when ``q`` goes on from quotation ``p`` after a short attribution sentence: “A,” X said. “B.”"""
+    gap = doc[p.end:q.start]
+    return (len(gap) < 60 and "\n" not in gap and gap.rstrip().endswith(".") and len(gap.split(None, 8)) <= 8
+            and verbs.first(p.end, q.start) is not None)
 
 
 def doc_quotes(doc: str) -> list[Attributed]:
@@ -403,6 +425,8 @@ def doc_quotes(doc: str) -> list[Attributed]:
         ps, pe = paras[first][0], paras[last][1]
         s0 = max(ps, _sentence_bounds(starts, q.start, pe)[0])
         hi = min(_sentence_bounds(starts, max(q.start, q.end - 1), pe)[1], pe)
+        if hi < pe and not doc[q.end:hi].strip() and q.text[-1:] in "?!":
+            hi = min(_sentence_bounds(starts, hi, pe)[1], pe)  # “… we meet?” Trump posted: one sentence
         k = i + 1
         while k < len(paired) and paired[k].start < hi:
             nxt = paired[k]
@@ -419,9 +443,12 @@ def doc_quotes(doc: str) -> list[Attributed]:
                 lo = paired[i - 1].end
             if lo < q.start:
                 found, close = _before(doc, lo, q, verbs)
-        interrupted = (i + 1 < len(paired) and paired[i + 1].start - q.end < 60 and close) or (
+            if found is None and lo > s0 and paired[i - 1].start > s0:
+                found = _before(doc, s0, paired[i - 1], verbs)[0]  # X said “A” and “B”: B is X's too
+        follows = i > 0 and _follows(doc, paired[i - 1], q, verbs)
+        interrupted = (i + 1 < len(paired) and paired[i + 1].start - q.end < 60 and close) or follows or (
             i > 0 and q.start - paired[i - 1].end < 60 and doc[q.start - 3:q.start].strip(" \xa0“\"") == ",")
-        if not _is_speech(q, close and found is not None, interrupted):
+        if not _is_speech(q, (close and found is not None) or follows, interrupted):
             continue
         cont = False
         if found is None:
@@ -429,7 +456,13 @@ def doc_quotes(doc: str) -> list[Attributed]:
         if cont and prev is not None:
             row = Attributed(q, prev.speaker, prev.verb, "paragraph-continuation", prev.mention, prev.kind, prev.at)
         elif found is not None:
-            speaker, kind, rule = _resolve(doc, found, ents, starts, memo, prev)
+            said = None
+            if found.mention.startswith(("the ", "The ")) and found.at > 0 and any(
+                    w.strip(",.;:") in _DOCUMENTS for w in found.mention.lower().split()[1:4]):
+                ss = _sentence_bounds(starts, min(found.at, q.start), pe)[0]
+                floor = prev.quote.end if prev is not None else 0
+                said = _last_in(doc, max(floor, ss - NEAR), ss, quoted, starts, "adjacent-sentence", verbs)
+            speaker, kind, rule = _resolve(doc, found, ents, starts, memo, prev, said)
             row = Attributed(q, speaker, found.verb or None, rule, found.mention, kind, found.at)
         else:
             row = Attributed(q, None, None, "none", None, None, -1)

@@ -4,7 +4,10 @@ Uses the capitalized-sequence analysis of ``analysis.evidence.actors`` but only 
 that matter, which keeps quotation extraction fast:
 
 - a name -> the full name given elsewhere in the article ("Sheinbaum" -> "Claudia Sheinbaum"),
-  else the known-people table; an organisation name stays as written (``resolve_name``);
+  else the known-people table; an organisation name stays as written (``resolve_name``), except an
+  acronym spelled out in the article ("CBO" -> "Congressional Budget Office", ``expand_acronym``)
+  and a company written short after its full name ("Amazon" -> "Amazon.com Inc.",
+  ``long_company_name``);
 - a pronoun -> the nearest compatible actor before it (``ArticleEntities.pronoun``): he/she a
   person of that gender (first names: the ``gender_guesser`` name dictionary; "Mr."/"Ms." in the
   text win), it/they an organisation; in an earlier sentence the leftmost (subject-like) one;
@@ -40,6 +43,7 @@ from analysis.evidence.documents import data_table
 from analysis.text.sentences import sentence_starts
 
 PERSON, ORG, PLACE = "person", "org", "place"
+ACRONYM = "acronym"  # an all-capitals word ("CBO") that may stand for an organisation named in full
 _DETERMINERS = frozenset({"the", "The", "this", "This", "that", "That"})
 _CUT = frozenset({"of", "for", "from", "at", "in", "on", "who", "which", "that", "with", "and", "to", "under",
                   "over", "during", "after", "before", "since", "whose", "said", "says", "told"})
@@ -54,6 +58,7 @@ _ADVERBS = frozenset({"also", "later", "then", "previously", "again", "now", "st
 KNOWN_GENDER_SENTENCES = 3  # he/she prefer a person of known gender in their own and the two previous sentences
 ORG_PRONOUN_SENTENCES = 2  # it/they look for an organisation in their own and the two previous sentences
 BACK = 1200  # how far back (characters) pronouns and descriptions look for their actor
+ROLE_BACK = 6000  # an organisation description with no fitting actor within BACK looks this far back
 
 
 class Entity(NamedTuple):
@@ -150,8 +155,12 @@ def resolve_name(name: str, pos: int, doc: str,
     if not toks:
         return name, PERSON
     text = " ".join(toks)
+    if _ACRONYM.fullmatch(text):
+        full = expand_acronym(doc, text)
+        if full is not None:
+            return full, ORG  # "the CBO" -> "Congressional Budget Office"
     if text in lex.known_orgs or any(t in lex.org_words for t in toks):
-        return text, ORG
+        return (long_company_name(doc, text) if len(toks) == 1 else text), ORG  # "Amazon" -> "Amazon.com Inc."
     if is_place(text):
         return text, PLACE
     if len(toks) > 1:
@@ -160,7 +169,70 @@ def resolve_name(name: str, pos: int, doc: str,
             if full is not None and full.endswith(toks[-1]) and len(full.split()) >= len(toks):
                 return full, PERSON
         return canonical_person(toks), PERSON
-    return full_name(doc, text, pos, memo) or text, PERSON
+    full = full_name(doc, text, pos, memo)
+    if full is None:
+        long_name = long_company_name(doc, text)
+        if long_name != text:
+            return long_name, ORG  # "Widget said" after "Widget Corp."
+    return full or text, PERSON
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+
+@lru_cache(maxsize=4096)
+def _acronym_pattern(acronym: str) -> re.Pattern[str]:
+    """Capitalized words whose initials spell ``acronym``, "of"/"the"/"and"/"for" between them."""
+    gap = r"[ \xa0]+(?:(?:of|the|and|for|on)[ \xa0]+)*"
+    return re.compile(r"(?<![\w’'])" + gap.join(ch + r"[a-z][\w’'\-]*" for ch in acronym) + r"(?![\w’'])")
+
+
+@lru_cache(maxsize=1024)
+def expand_acronym(doc: str, acronym: str) -> str | None:
+    """The organisation an acronym stands for, spelled out in the same document ("CBO" -> "Congressional
+    Budget Office"), or None.
+
+    >>> expand_acronym("The Congressional Budget Office said so. The CBO also said no.", "CBO")
+    'Congressional Budget Office'
+    """
+    if not _ACRONYM.fullmatch(acronym):
+        return None
+    m = _acronym_pattern(acronym).search(doc)
+    return None if m is None else m.group(0).replace("\xa0", " ")
+
+
+_COMPANY = re.compile(r"(?<![\w’'.])([A-Z][\w&’'\-]*)((?:\.com)?(?:,?[ \xa0](?:Inc\.|Corp\.|Co\.|Ltd\.|LLC|Inc|Corp|"
+                      r"Corporation|Company|Group|Holdings|Technologies|Platforms|Motors))+)(?![\w’'])")
+
+
+_COMPANY_MARKS = (".com", " Inc", ", Inc", " Corp", " Co.", " Ltd", " LLC", " Company", " Group", " Holdings",
+                  " Technologies", " Platforms", " Motors")
+
+
+@lru_cache(maxsize=64)
+def _company_names(doc: str) -> dict[str, str]:
+    """First word -> the first company name written with a company suffix in ``doc`` ("Amazon" -> "Amazon.com Inc.")."""
+    out: dict[str, str] = {}
+    for mark in _COMPANY_MARKS:
+        i = doc.find(mark)
+        while i >= 0:
+            j = i
+            while j > 0 and (doc[j - 1].isalnum() or doc[j - 1] in "&-"):
+                j -= 1
+            m = _COMPANY.match(doc, j) if j < i and doc[j].isupper() else None
+            if m is not None and m.start(2) == i:
+                out.setdefault(m.group(1), m.group(0).replace("\xa0", " "))
+            i = doc.find(mark, i + len(mark))
+    return out
+
+
+def long_company_name(doc: str, name: str) -> str:
+    """A company's name as introduced in ``doc`` when later written short ("Amazon" -> "Amazon.com Inc.").
+
+    >>> long_company_name("Huawei Technologies denied it. Huawei said no.", "Huawei")
+    'Huawei Technologies'
+    """
+    return _company_names(doc).get(name, name)
 
 
 def resolve_speaker(name: str, pos: int, doc: str, memo: dict[str, list[tuple[int, str]]] | None = None) -> str:
@@ -276,7 +348,11 @@ class ArticleEntities:
             seq = m.group(0)
             first = seq.split(" ", 1)[0]
             titled_gender = "m" if first in _MALE_TITLES else "f" if first in _FEMALE_TITLES else None
-            for kind, toks, titled in analyse_sequence(seq, lex):
+            found = analyse_sequence(seq, lex)
+            if not found and _ACRONYM.fullmatch(seq):  # "the CBO": spelled out (lazily) only for a description
+                out.append(Entity(ms, m.end(), ACRONYM, seq, None))
+                continue
+            for kind, toks, titled in found:
                 start = doc.find(toks[0], ms, m.end())
                 start = ms if start < 0 else start
                 end = start + len(" ".join(toks))
@@ -362,9 +438,23 @@ class ArticleEntities:
         if found is None:
             return None
         _key, role = found
-        cands = [e for e in self.before(pos) if e.kind == role.kind]
+        kinds = (ORG, ACRONYM) if role.kind == ORG else (role.kind,)
+        got = self._role(role, [e for e in self.before(pos) if e.kind in kinds])
+        back = pos - BACK
+        while got is None and role.kind == ORG and back > 0 and pos - back < ROLE_BACK:  # "the agency" far below
+            got = self._role(role, [e for e in self.before(back) if e.kind in kinds])
+            back -= BACK
+        return got
+
+    def _role(self, role: Role, cands: list[Entity]) -> Entity | None:
+        """The most recent of ``cands`` that a role's cues fit, or None."""
         doc = self.doc
         for e in reversed(cands):
+            if e.kind == ACRONYM:
+                full = expand_acronym(doc, e.canonical)
+                if full is not None and role.cues.search(full):
+                    return e._replace(kind=ORG, canonical=full)  # "the CBO" … "the agency"
+                continue
             if role.kind == ORG:
                 if role.cues.search(e.canonical) or any(
                         _NAME_RUN.fullmatch(doc, m.end(), e.start)

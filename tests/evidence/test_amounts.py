@@ -119,3 +119,20 @@ def test_cents_basis_points_fractions_ranges_and_index_names() -> None:
     assert got["two-thirds"][0] == 200 / 3
     assert got["$3 billion to $5 billion"] == (3e9, "usd", "aid")  # a range: one amount, its low value
     assert not any("300" in t for t in got)  # "CSI 300 index" is a name, not an amount
+
+
+def test_object_after_hedges_prepositions_relatives_and_changes() -> None:
+    got = {t: o for _v, _u, o, t in _read(
+        "The rule would cut hospital admissions by about 25 percent. Bonuses of as much as 40 percent were paid. "
+        "The state spent $35 billion on new school buses. The law funnels up to $18 billion into the coffers of the cities. "
+        "They will buy $75 billion more in farm goods. Then the bilateral deficit in goods, which peaked at "
+        "$420 billion in 2018, fell. Critics said a 50 percent drop in crime was not enough. "
+        "It costs $5 billion to build the bridge.")}
+    assert got["about 25 percent"].endswith("hospital admissions")  # "by" links the amount to what it changes
+    assert got["as much as 40 percent"] == "Bonuses"
+    assert got["$35 billion"] == "new school buses"
+    assert got["up to $18 billion"] == "coffers"
+    assert got["$75 billion"] == "farm goods"
+    assert got["$420 billion"] == "bilateral deficit in goods" or "deficit" in got["$420 billion"]
+    assert got["50 percent"] == "drop in crime"
+    assert got["$5 billion"] == "bridge"  # "to build": a purpose, not the object

@@ -54,3 +54,27 @@ def test_possessive_titles_affiliations_and_contractions() -> None:
     doc = "We're told that the cuts will follow."
     assert speaker_words(doc, 0, doc.index("told"), "finite") is None or \
         speaker_words(doc, 0, doc.index("told"), "finite").kind != "name"
+
+
+def test_capitalized_verbs_only_start_a_clause_and_common_words_are_not_names() -> None:
+    doc = "He said the United States is ready. Added Corker: yes."
+    assert [h.verb for h in VerbIndex(doc).between(0, len(doc))] == ["said", "Added"]  # not "States"
+    doc = "The FBI sent agents to the house. Agents recounted"
+    assert _words(doc, doc.index("Agents"), len(doc) - len(" recounted"), "finite") is None
+    doc = "Economist Paul DeMarco studies wages. DeMarco said"
+    assert _words(doc, doc.rindex("DeMarco"), len(doc) - len(" said"), "finite") == ("DeMarco", "name")
+    doc = "Three White House officials told"
+    assert _words(doc, 0, len(doc) - len(" told"), "finite") == ("Three White House officials", "description")
+    doc = "Republicans said it was weak, with Ohio Rep. Tom Baker saying"
+    assert _words(doc, 0, len(doc) - len(" saying"), "participle") == ("Tom Baker", "name")
+    doc = "Maria Lopez, the manager at Acme Corp., which won an exclusion, said"
+    assert _words(doc, 0, len(doc) - len(" said"), "finite") == ("Maria Lopez", "name")
+
+
+def test_colon_lead_in_takes_the_subject_only() -> None:
+    doc = "The Daily Planet (Lois Lane) gives an overview of Clark Kent's record:"
+    assert _words(doc, 0, len(doc) - 1, "lead") == ("Lois Lane", "name")
+    doc = "The House Committee on Budgets gives an overview of the bill:"
+    assert _words(doc, 0, len(doc) - 1, "lead") is not None
+    doc = "What's more, some folks online were not happy with Smith, either:"
+    assert _words(doc, 0, len(doc) - 1, "lead") is None  # Smith is not the subject

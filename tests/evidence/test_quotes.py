@@ -235,3 +235,33 @@ def test_more_attribution_forms_from_reading() -> None:
     assert _rows(text) == [("Allen Matusow", "according-to", "person"), ("Jean Jones", "same-sentence", "person"),
                            ("Scott Walker", "same-sentence", "person"), ("John Lott", "same-sentence", "person"),
                            (None, "none", None)]  # "told Smith": Smith is the listener, the aide is not named
+
+
+def test_sieve_subjects_officials_and_second_pieces() -> None:
+    text = ("“We will look at every option,” one State Department official told reporters.\n\n"
+            "Maria Lopez, the plant manager at Acme Steel Corp., which won an exclusion last month, said the ruling "
+            "showed “that the rules can work for us.”\n\n"
+            "Democrats said the bill was weak, with Ohio Rep. Tom Baker saying “It does not protect a single worker.”\n\n"
+            "“Are we winning or are we losing?” Baker posted on Twitter.\n\n"
+            "Sen. Ann Price said the tax was “a very bad idea” and urged voters “to call their senators this week.”\n\n"
+            "“The plant will stay open,” Price wrote. “No doubt about it.”")
+    assert _rows(text) == [(None, "none", None), ("Maria Lopez", "same-sentence", "person"),
+                           ("Tom Baker", "same-sentence", "person"), ("Tom Baker", "same-sentence", "person"),
+                           ("Ann Price", "same-sentence", "person"),  # "urged voters “…”": the subject of "said"
+                           ("Ann Price", "same-sentence", "person"), ("Ann Price", "adjacent-sentence", "person")]
+
+
+def test_sieve_names_acronyms_companies_and_statements() -> None:
+    text = ("The Government Accountability Office released a report on Tuesday.\n\n"
+            "The GAO found gaps in the program. Officials at the United States Mint disagreed.\n\n"
+            "“The program has no reliable way to measure its results,” the agency said.\n\n"
+            "Widget.com Inc. raised wages last year. “The raise is permanent,” Widget said.\n\n"
+            "Agents interviewed the pilot. The agents wrote it down.\n\n"
+            "Agents recounted: “He said he saw nothing unusual on the way in.”\n\n"
+            "Economist Paul DeMarco studies wages. “It is a big change,” DeMarco said.\n\n"
+            "The Peruvian Embassy in Madrid said the charges were false.\n\n"
+            "“We reject these charges and ask for the release of our citizen,” the statement said.")
+    assert _rows(text) == [("Government Accountability Office", "description-role", "org"),
+                           ("Widget.com Inc.", "same-sentence", "org"), (None, "none", None),
+                           ("Paul DeMarco", "same-sentence", "person"),
+                           ("Peruvian Embassy", "description-role", "org")]  # the author of "the statement"
