@@ -14,7 +14,7 @@
 - ``evaluation``: precision/recall/F1 against human labels (``evaluate``, ``read_labelled``,
   ``select_split``, ``metrics``, ``bootstrap_intervals``, ``confusion``, ``predict``).
 - ``presence``: the multi-label *carries the theme* flag against single labels and a multi-label
-  gold set (``presence_metrics``, ``gold_presence``, ``read_gold``).
+  gold set (``presence_metrics``, ``gold_presence``, ``read_gold``, ``gold_theme_estimate``).
 - ``attention``: yearly attention per theme vs the human-coded share (``yearly_attention``,
   ``attention_agreement``).
 """

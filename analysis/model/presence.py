@@ -10,7 +10,8 @@ Against single human labels (the dev sets' topic codes, mapped to themes):
 
 Against a hand-annotated multi-label gold set (``tests/data/themes_gold/``: every theme that is a
 substantial topic of the article), :func:`gold_presence` gives precision, recall and F1 per theme
-and ``macro_f1_core`` over the 8 core themes.
+and ``macro_f1_core`` over the 8 core themes; :func:`gold_theme_estimate` scales the gold set up to a
+whole labelled corpus (how many articles carry each theme, against how many are labelled with it).
 
     >>> items = pd.DataFrame({"article_id": ["a", "b"], "gold": ["trade", "health"]})
     >>> carried = pd.DataFrame({"article_id": ["a", "b"], "themes": [["trade", "economy"], ["economy"]]})
@@ -25,6 +26,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis import schema
@@ -133,3 +135,48 @@ def gold_presence(gold: pd.DataFrame, carried: pd.DataFrame) -> dict[str, Any]:
             "themes_per_article": round(len(pairs_pred) / len(ids), 4) if ids else 0.0,
             "gold_themes_per_article": round(len(pairs_gold) / len(ids), 4) if ids else 0.0,
             "per_theme": per}
+
+
+def gold_theme_estimate(items: pd.DataFrame, gold: pd.DataFrame, n_boot: int = 1000,
+                        seed: int = 20240601) -> dict[str, dict[str, Any]]:
+    """Estimate, per core theme, how many of ``items`` carry it, from a gold set sampled within their labels.
+
+    ``items`` holds every article of a singly labelled corpus (``article_id, gold``); ``gold`` the
+    hand-annotated articles of it (``article_id, themes``). Per label, the share of its gold
+    articles that carry a theme is scaled to the label's count in ``items`` (labels without gold
+    articles add nothing). Returns per theme ``labelled``, ``estimated`` (articles that carry it),
+    ``ratio`` = estimated / labelled and ``interval``: the bootstrap 95 % interval of that ratio
+    (gold articles resampled within each label, fixed seed) — the flagged/labelled ratio a perfect
+    "carries the theme" flag would reach.
+
+    >>> items = pd.DataFrame({"article_id": list("abcd"), "gold": ["trade", "trade", "health", "health"]})
+    >>> gold = pd.DataFrame({"article_id": ["a", "c"], "themes": [["trade", "economy"], ["health"]]})
+    >>> est = gold_theme_estimate(items, gold, n_boot=10)
+    >>> est["economy"]["estimated"], est["trade"]["ratio"], est["economy"]["ratio"]
+    (2.0, 1.0, None)
+    """
+    label_of = dict(zip(items["article_id"].astype(str), items["gold"].astype(str)))
+    counts = items["gold"].astype(str).value_counts()
+    rows = [(label_of[str(a)], {str(t) for t in ts}) for a, ts in zip(gold["article_id"], gold["themes"])
+            if str(a) in label_of]
+    by_label: dict[str, list[set[str]]] = {}
+    for lab, ts in rows:
+        by_label.setdefault(lab, []).append(ts)
+    rng = np.random.default_rng(seed)
+    draws = [{lab: [sets[i] for i in rng.integers(0, len(sets), len(sets))] for lab, sets in by_label.items()}
+             for _ in range(n_boot)]
+
+    def estimate(sample: dict[str, list[set[str]]], theme: str) -> float:
+        """Label-weighted count of articles carrying ``theme``."""
+        return float(sum(counts.get(lab, 0) * sum(theme in s for s in sets) / len(sets) for lab, sets in sample.items()))
+
+    out = {}
+    for theme in schema.CORE_THEMES:
+        n_lab = int(counts.get(theme, 0))
+        est = estimate(by_label, theme)
+        boot = [estimate(d, theme) / n_lab for d in draws] if n_lab and draws else []
+        out[theme] = {"labelled": n_lab, "estimated": round(est, 1),
+                      "ratio": round(est / n_lab, 3) if n_lab else None,
+                      "interval": [round(float(np.percentile(boot, 2.5)), 3), round(float(np.percentile(boot, 97.5)), 3)]
+                      if boot else None}
+    return out

@@ -6,9 +6,10 @@
   ``text_buffers``, ``one_entry_per_theme``).
 - ``scoring``: scores, evidence hits and per-article themes (``score_themes``, ``theme_hits``,
   ``analyze``, ``article_themes``, ``sentence_themes``, ``is_present``, ``carried_flags``,
-  ``theme_priority``; ``present`` = the article *carries the theme*).
+  ``theme_priority``, ``secondary_share``, ``load_secondary_shares``; ``present`` = the article *carries the theme*).
 - ``cache``: the scores stored next to the articles, recomputed when an input changes
   (``load_scores``, ``fingerprint``, ``articles_fingerprint``, ``cache_folder``, ``prune_lexicon_sets``).
 - ``kernel``: the compiled (numba) scan the matcher runs.
-- ``lexicons/``: the shipped lexicons, one YAML file per theme.
+- ``lexicons/``: the shipped lexicons, one YAML file per theme; ``presence.yml``: the per-theme
+  calibration of the presence rule (read by ``scoring``).
 """

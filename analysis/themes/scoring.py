@@ -17,8 +17,8 @@ Scores per article x theme (rows only where ``hits > 0``):
   the length-aware floor (:func:`is_present`: a short document, < ``SHORT_DOC_WORDS`` words such
   as headline + summary, needs one hit; a longer one a hit in the headline, or ``MIN_HITS_LONG``
   hits at ``MIN_PER_1K_LONG`` per 1,000 words). The candidate with the highest ``score`` is the
-  primary theme and is carried; another candidate is carried when its score is at least
-  ``SECONDARY_SHARE`` of the primary's (``SECONDARY_SHARE_SHORT`` in a short document), at least
+  primary theme and is carried; another candidate is carried when its score is at least its theme's
+  :func:`secondary_share` of the primary's (``SECONDARY_SHARE_SHORT`` in a short document), at least
   ``MIN_SENTENCE_SHARE`` of the sentences have a hit of it, and it is among the ``MAX_THEMES``
   highest-scoring candidates. Any row (``hits > 0``) means the article *mentions* the theme;
 - ``terms``: ``"term:count; ..."`` (most frequent first); ``title_hits``: hits in the headline;
@@ -40,12 +40,14 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import yaml
 
 from analysis import schema
 from analysis.text.theme_tags import sentence_theme_index
@@ -61,12 +63,35 @@ BATCH_ARTICLES = 4000  # articles per chunk: bounds the memory of the intermedia
 TITLE_WEIGHT_SHORT = 0.0
 # "carries the theme": calibrated on the tuning parts of the AllSides and NYT dev sets and of the gold set
 # (tests/data/themes_gold/); figures in docs/methods.md. PRESENCE_RULE names the rule (for cache keys).
-SECONDARY_SHARE = 0.3
+# The per-theme secondary shares are data: presence.yml next to this module (with how they were chosen).
+PRESENCE_CALIBRATION = Path(__file__).with_name("presence.yml")
 SECONDARY_SHARE_SHORT = 1.0
 MIN_SENTENCE_SHARE = 0.1
 MAX_THEMES = 4
-PRESENCE_RULE = (f"carries-1:floor={SHORT_DOC_WORDS}/{MIN_HITS_LONG}/{MIN_PER_1K_LONG}:"
-                 f"share={SECONDARY_SHARE}/{SECONDARY_SHARE_SHORT}:sent={MIN_SENTENCE_SHARE}:max={MAX_THEMES}")
+
+
+def load_secondary_shares(path: Path = PRESENCE_CALIBRATION) -> dict[str, float]:
+    """Read the per-theme secondary shares of the presence rule (key ``default`` for unlisted themes).
+
+    >>> load_secondary_shares()["default"]
+    0.3
+    """
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    shares = data.get("secondary_share") if isinstance(data, dict) else None
+    if not isinstance(shares, dict) or "default" not in shares:
+        raise ValueError(f"{path}: needs a secondary_share mapping with a default")
+    out = {str(k): float(v) for k, v in shares.items()}
+    bad = [k for k, v in out.items() if not 0.0 < v <= 1.0]
+    if bad:
+        raise ValueError(f"{path}: secondary_share of {bad[0]} must be in (0, 1]")
+    return out
+
+
+SECONDARY_SHARES = load_secondary_shares()
+SECONDARY_SHARE = SECONDARY_SHARES["default"]
+PRESENCE_RULE = (f"carries-2:floor={SHORT_DOC_WORDS}/{MIN_HITS_LONG}/{MIN_PER_1K_LONG}:"
+                 f"share={','.join(f'{k}={v}' for k, v in sorted(SECONDARY_SHARES.items()))}/{SECONDARY_SHARE_SHORT}:"
+                 f"sent={MIN_SENTENCE_SHARE}:max={MAX_THEMES}")
 _PRIORITY = {t: i for i, t in enumerate(schema.ALL_THEMES)}
 SCORE_COLUMNS = schema.THEME_SCORE_COLUMNS + ["title_hits", "score"]
 
@@ -88,6 +113,15 @@ def is_present(hits: int, title_hits: int, n_words: int, per_1k: float) -> bool:
     return hits >= MIN_HITS_LONG and per_1k >= MIN_PER_1K_LONG
 
 
+def secondary_share(theme: str) -> float:
+    """Return the share of the primary's score a secondary ``theme`` needs in a long document.
+
+    >>> secondary_share("trade"), secondary_share("a user theme") == SECONDARY_SHARE
+    (0.3, True)
+    """
+    return SECONDARY_SHARES.get(str(theme), SECONDARY_SHARE)
+
+
 def theme_priority(themes: Any) -> np.ndarray:
     """Tie-break rank of each theme name (its place in ``schema.ALL_THEMES``; user themes last).
 
@@ -98,14 +132,16 @@ def theme_priority(themes: Any) -> np.ndarray:
 
 
 def carried_flags(doc: np.ndarray, score: np.ndarray, title_hits: np.ndarray, priority: np.ndarray,
-                  candidate: np.ndarray, words: np.ndarray, sentence_share: np.ndarray) -> np.ndarray:
+                  candidate: np.ndarray, words: np.ndarray, sentence_share: np.ndarray,
+                  secondary: np.ndarray | None = None) -> np.ndarray:
     """Return, per score row (article ``doc`` x theme), whether the article carries the theme.
 
     Among an article's candidate rows the primary is the highest ``score`` (ties: more
     ``title_hits``, then lower ``priority``, then the earlier row, as :func:`article_themes`); it is
     carried, and so is every other candidate among the ``MAX_THEMES`` best whose score reaches
-    ``SECONDARY_SHARE`` of the primary's (``SECONDARY_SHARE_SHORT`` below ``SHORT_DOC_WORDS``
-    words) with hits in at least ``MIN_SENTENCE_SHARE`` of the sentences.
+    the row's ``secondary`` share of the primary's (its theme's :func:`secondary_share`; default
+    ``SECONDARY_SHARE`` for every row; ``SECONDARY_SHARE_SHORT`` below ``SHORT_DOC_WORDS`` words)
+    with hits in at least ``MIN_SENTENCE_SHARE`` of the sentences.
 
     >>> one = np.zeros(4, dtype=np.int64)
     >>> carried_flags(one, np.array([10.0, 4.0, 2.0, 9.0]), one, np.arange(4), np.array([True, True, True, False]),
@@ -124,7 +160,8 @@ def carried_flags(doc: np.ndarray, score: np.ndarray, title_hits: np.ndarray, pr
     group = np.cumsum(first) - 1
     rank = np.arange(order.size) - start[group]
     top = score[order][start][group]
-    share = np.where(words[order] < SHORT_DOC_WORDS, SECONDARY_SHARE_SHORT, SECONDARY_SHARE)
+    long_share = SECONDARY_SHARE if secondary is None else np.asarray(secondary, dtype=float)[order]
+    share = np.where(words[order] < SHORT_DOC_WORDS, SECONDARY_SHARE_SHORT, long_share)
     keep = (rank == 0) | ((rank < MAX_THEMES) & (score[order] >= share * top)
                           & (sentence_share[order] >= MIN_SENTENCE_SHARE))
     out[order[keep]] = True
@@ -151,7 +188,9 @@ def _process(ids: Any, titles: Any, texts: Any, lex_spec: Any, with_hits: bool =
                               | ((hits >= MIN_HITS_LONG) & (per_1k >= MIN_PER_1K_LONG)))
     score = _round6(score)
     share = sents / n_sent
-    present = carried_flags(doc, score, title, theme_priority(matcher.themes)[theme], candidate, words, share)
+    secondary = np.array([secondary_share(str(t)) for t in matcher.themes], dtype=float)[theme]
+    present = carried_flags(doc, score, title, theme_priority(matcher.themes)[theme], candidate, words, share,
+                            secondary)
     scores = pd.DataFrame({"article_id": _strings(ids, doc), "theme": _strings(matcher.themes, theme), "hits": hits,
                            "hits_per_1k_words": per_1k, "share_of_sentences": share, "present": present,
                            "terms": _term_strings(matcher.texts, scan.terms, len(doc)), "title_hits": title,

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import UsageError
-from analysis.model.presence import gold_presence, presence_metrics, read_gold
+from analysis.model.presence import gold_presence, gold_theme_estimate, presence_metrics, read_gold
 
 
 def test_presence_metrics_by_hand():
@@ -58,3 +58,16 @@ def test_read_gold_splits_and_errors(tmp_path):
     f.write_text('{"article_id": "a", "themes": "trade"}\n', encoding="utf-8")
     with pytest.raises(UsageError, match=r"gold.jsonl:1: needs article_id and a list of themes"):
         read_gold(f)
+
+
+def test_gold_theme_estimate_scales_each_label_to_the_corpus():
+    # 4 trade-labelled articles (2 annotated: one also carries economy), 2 health-labelled (1 annotated)
+    items = pd.DataFrame({"article_id": list("abcdef"), "gold": ["trade"] * 4 + ["health"] * 2})
+    gold = pd.DataFrame({"article_id": ["a", "b", "e", "zzz"],
+                         "themes": [["trade", "economy"], ["trade"], ["health", "trade"], ["trade"]]})
+    est = gold_theme_estimate(items, gold, n_boot=200)
+    assert est["economy"]["estimated"] == 2.0 and est["economy"]["ratio"] is None  # half of 4 trade articles
+    assert est["trade"]["estimated"] == 6.0 and est["trade"]["ratio"] == 1.5  # 4 + all 2 health articles
+    lo, hi = est["trade"]["interval"]
+    assert 1.0 <= lo <= 1.5 <= hi <= 1.5  # resampling "a"/"b" never changes trade; "e" always carries it
+    assert est["health"] == {"labelled": 2, "estimated": 2.0, "ratio": 1.0, "interval": [1.0, 1.0]}

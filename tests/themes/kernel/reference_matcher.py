@@ -15,12 +15,12 @@ from analysis.themes.matcher import one_entry_per_theme
 from analysis.themes.scoring import (
     MAX_THEMES,
     MIN_SENTENCE_SHARE,
-    SECONDARY_SHARE,
     SECONDARY_SHARE_SHORT,
     SHORT_DOC_WORDS,
     TITLE_WEIGHT,
     TITLE_WEIGHT_SHORT,
     is_present,
+    secondary_share,
 )
 
 # whitespace -> b" ", everything else -> b"a": counting b" a" counts whitespace-separated words
@@ -150,13 +150,17 @@ def reference_rows(matcher: ReferenceMatcher, rows: list[tuple[str, str, str]]) 
     return hit_rows, score_rows
 
 
+def _share(theme: str, n_words: int) -> float:
+    """The share of the primary's score a secondary theme needs (per theme in long documents)."""
+    return SECONDARY_SHARE_SHORT if n_words < SHORT_DOC_WORDS else secondary_share(theme)
+
+
 def carried(rows: list[list], n_words: int) -> list[list]:
     """Turn the candidate flag (index 5) of one document's score rows into "carries the theme", one row at a time."""
     prio = {t: i for i, t in enumerate(schema.ALL_THEMES)}
     ranked = sorted((r for r in rows if r[5]), key=lambda r: (-r[8], -r[7], prio.get(r[1], len(prio))))
-    share = SECONDARY_SHARE_SHORT if n_words < SHORT_DOC_WORDS else SECONDARY_SHARE
     keep = {id(r) for i, r in enumerate(ranked)
-            if i == 0 or (i < MAX_THEMES and r[8] >= share * ranked[0][8] and r[4] >= MIN_SENTENCE_SHARE)}
+            if i == 0 or (i < MAX_THEMES and r[8] >= _share(r[1], n_words) * ranked[0][8] and r[4] >= MIN_SENTENCE_SHARE)}
     for r in rows:
         r[5] = id(r) in keep
     return rows
