@@ -8,17 +8,78 @@
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+import re
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from analysis.errors import UsageError
 from analysis.periods import FREQ_LABELS, period_freq, periods
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+class OutletError(UsageError, ValueError):
+    """An outlet name that matches no outlet of the corpus (a usage error and a ValueError)."""
+
+
+def outlet_key(name: str) -> str:
+    """The form outlet names are compared in: case-folded, punctuation and spacing collapsed.
+
+    >>> outlet_key("New York Times - News") == outlet_key("new york times news")
+    True
+    """
+    return " ".join(_NOT_WORD.sub(" ", str(name).casefold()).split())
+
+
+def match_outlets(requested: Sequence[str] | str | None, known: Iterable[str],
+                  strict: bool = True) -> list[str]:
+    """The corpus's own spelling of each requested outlet, compared with :func:`outlet_key`.
+
+    An exact name is kept; otherwise every known outlet with the same key is taken. A name that
+    matches nothing raises :class:`OutletError` with a did-you-mean (``strict``), or is kept as
+    typed (``strict=False``, e.g. for one partition that may lack the outlet).
+
+    >>> match_outlets("new york times news, fox", ["New York Times - News", "Fox News"])
+    Traceback (most recent call last):
+    analysis.aggregate.selection.OutletError: unknown outlet 'fox' (did you mean 'Fox News'?)
+    >>> match_outlets(["NEW YORK TIMES (NEWS)"], ["New York Times - News"])
+    ['New York Times - News']
+    """
+    names = sorted({str(k) for k in known if k is not None and not pd.isna(k)})
+    by_key: dict[str, list[str]] = {}
+    for name in names:
+        by_key.setdefault(outlet_key(name), []).append(name)
+    out: list[str] = []
+    bad: list[str] = []
+    for name in parse_list(requested):
+        hits = [name] if name in names else by_key.get(outlet_key(name), [])
+        if not hits:
+            bad.append(name)
+            hits = [] if strict else [name]
+        out += [h for h in hits if h not in out]
+    if bad and strict:
+        raise OutletError("; ".join(f"unknown outlet {b!r}{outlet_hint(b, names)}" for b in bad))
+    return out
+
+
+def outlet_hint(name: str, known: Sequence[str]) -> str:
+    """``" (did you mean 'X'?)"`` for the closest known outlet (compared by key), or ``""``."""
+    keys = {outlet_key(k): k for k in known}
+    close = difflib.get_close_matches(outlet_key(name), list(keys), n=1, cutoff=0.6)
+    if not close:  # a fragment such as "fox" for "Fox News"
+        close = [k for k in keys if outlet_key(name) and outlet_key(name) in k.split(" ")][:1]
+    return f" (did you mean {keys[close[0]]!r}?)" if close else ""
 
 
 def select_articles(articles: pd.DataFrame, start: str | None = None, end: str | None = None,
                     outlets: Sequence[str] | str | None = None,
                     exclude_duplicates: bool = False) -> pd.DataFrame:
     """Filter articles by date range (inclusive; undated kept only without a range), outlet, dups.
+
+    Outlet names match case- and punctuation-insensitively (:func:`match_outlets`, not strict:
+    a name no article carries selects nothing).
 
     >>> a = pd.DataFrame({"article_id": ["a", "b"], "source": ["X", "Y"], "dup_of": [None, "a"],
     ...                   "date": pd.to_datetime(["2025-01-01", "2025-02-01"])})
@@ -33,7 +94,8 @@ def select_articles(articles: pd.DataFrame, start: str | None = None, end: str |
         if end:
             keep &= d < pd.Timestamp(end) + pd.Timedelta(days=1)
     names = parse_list(outlets)
-    if names:
+    if names:  # matched like the runner does: "new york times news" is "New York Times - News"
+        names = match_outlets(names, articles["source"].dropna().unique(), strict=False)
         keep &= articles["source"].isin(names)
     if exclude_duplicates and "dup_of" in articles:
         keep &= articles["dup_of"].isna() | (articles["dup_of"].astype("string") == "")
@@ -87,10 +149,14 @@ def pick_groups(grouped: pd.DataFrame, groups: Sequence[str] | str | None = None
     (['b', 'b'], ['a'])
     """
     names = parse_list(groups)
-    if not names:
+    known = sorted(map(str, set(grouped[column].dropna())))
+    if names:  # case and punctuation do not matter, as for outlets
+        names = match_outlets(names, known, strict=False)
+    else:
         names = grouped[column].value_counts(sort=True).index[:top].tolist()
     missing = [n for n in names if n not in set(grouped[column])]
     if missing:
-        raise ValueError(f"unknown group(s) {', '.join(missing)}; known: {', '.join(sorted(map(str, set(grouped[column]))))}")
+        hints = "; ".join(f"{m!r}{outlet_hint(m, known)}" for m in missing)
+        raise ValueError(f"unknown group(s) {hints}; known: {', '.join(known)}")
     return grouped[grouped[column].isin(names)]
 

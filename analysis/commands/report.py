@@ -1,7 +1,7 @@
 """Run the parameterized notebooks with papermill and render self-contained HTML reports.
 
-Default set: the corpus overview, one theme report per --themes entry, the article brief of the
-sample article and the outlet comparison. Every parameter is checked before a kernel starts
+Default set: the corpus overview, one theme report and one article brief (the most on-theme
+article of the selection) per --themes entry, and the outlet comparison. Every parameter is checked before a kernel starts
 (exit 2 on a mistake); a failed notebook gives exit 1 and leaves reports/latest where it was.
 """
 from __future__ import annotations
@@ -18,8 +18,11 @@ from analysis import config
 from analysis.aggregate.count_files import AGGREGATES_DIR, write_aggregates
 from analysis.cluster.options import add_dask_argument, session
 from analysis.errors import LexiconError, ModelMismatchError, UsageError
+from analysis.report import checks
 from analysis.report import fingerprints as fp
 from analysis.report import plan as reports
+from analysis.report.archive import write_archive
+from analysis.report.execute import KernelStartError, check_loopback
 from analysis.report.run import check_out_dir, pin_store, prune_runs, run_report
 from analysis.search.saved import resolve_query
 from analysis.themes.lexicon import with_user_lexicons
@@ -63,6 +66,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no Dask progress bar (with --dask)")
     parser.add_argument("--dry-run", action="store_true",
                         help="validate and print the plan without running anything")
+    parser.add_argument("--zip", action="store_true",
+                        help="also write the run as one archive, reports/<run-id>.zip (index, pages, charts, "
+                             "CSVs; opens offline after unzip), and print its path")
     add_dask_argument(parser)
 
 
@@ -106,7 +112,7 @@ def plan_from_args(args: argparse.Namespace,
             f"run `python -m analysis ingest data/sample` first or pass --corpus"]))
     corpus = fp.corpus_summary(index)
     check(reports.check_dates, start, end, corpus)
-    check(reports.check_outlets, outlets, corpus)
+    outlets = check(reports.check_outlets, outlets, corpus) or outlets  # the corpus's spelling
     window = fp.corpus_summary(index, start, end, outlets)
     if (start is not None or end is not None or outlets) and window["n_articles"] == 0 \
             and not problems:
@@ -121,12 +127,16 @@ def plan_from_args(args: argparse.Namespace,
               "store_version": version, "lexicons": lexicons, "model": model}
     plan = [t for t in themes if t in valid]
     queries = check(query_jobs, args.query, valid, getattr(args, "dask", None)) or []
-    jobs = check(reports.select_jobs, reports.plan_jobs(plan, args.notebooks, queries), _split(args.only))
+    overrides = check(reports.parse_assignments, args.param) or []
+    planned = reports.plan_jobs(plan, args.notebooks, queries,
+                                brief_per_theme=not reports.names_the_article(overrides))
+    jobs = check(reports.select_jobs, planned, _split(args.only))
     if jobs is not None:
-        jobs = check(reports.resolve_jobs, jobs, common,
-                     reports.parse_assignments(args.param), valid)
+        jobs = check(reports.resolve_jobs, jobs, common, overrides, valid)
     if jobs is not None:
         jobs = check(reports.check_file_parameters, jobs, store)
+    if jobs is not None:  # every declared value against the pinned corpus (analysis.report.declarations)
+        jobs = check(checks.check_values, jobs, checks.Corpus(store, version, valid, index))
     check(check_out_dir, (args.out or config.REPORTS_DIR).resolve())
     if problems:
         raise UsageError("\n".join(problems))
@@ -138,6 +148,7 @@ def plan_from_args(args: argparse.Namespace,
                            "timeout": args.timeout, "show_code": args.show_code,
                            "params": args.param, "only": args.only, "force": args.force,
                            "keep": args.keep, "dask": getattr(args, "dask", None),
+                           "zip": getattr(args, "zip", False),
                            "lexicons": lexicons, "model": model,
                            "notebooks": str(args.notebooks or config.NOTEBOOKS_DIR)}}
     return jobs, context
@@ -269,6 +280,12 @@ class Progress:
 def run(args: argparse.Namespace) -> int:
     """Validate, then run (or skip) the report on one pinned store version; print a summary."""
     logging.getLogger("papermill").setLevel(logging.WARNING)  # "Input Notebook: ..." per inspect
+    if not args.dry_run:
+        try:  # a machine whose kernels cannot start fails in a second, not a minute per kernel
+            check_loopback()
+        except KernelStartError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     with pin_store(config.store_dir(args.store)) as version:
         jobs, ctx = plan_from_args(args, version)
         out_dir = (args.out or config.REPORTS_DIR).resolve()
@@ -278,10 +295,14 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if getattr(args, "dask", None):
             dask_aggregates(args, jobs, ctx["store"], version)
-        result = run_report(jobs, out_dir, ctx["store"], ctx["corpus"], ctx["index"],
-                            ctx["options"], n_jobs=args.jobs, timeout=args.timeout,
-                            show_code=args.show_code, force=args.force,
-                            on_event=Progress(len(jobs)), version=version)
+        try:
+            result = run_report(jobs, out_dir, ctx["store"], ctx["corpus"], ctx["index"],
+                                ctx["options"], n_jobs=args.jobs, timeout=args.timeout,
+                                show_code=args.show_code, force=args.force,
+                                on_event=Progress(len(jobs)), version=version)
+        except KernelStartError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     for gone in prune_runs(out_dir, args.keep):
         print(f"removed old run {gone.name}")
     if result.status == "skipped":
@@ -291,4 +312,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"open {result.run_dir / 'index.html'}")
     else:
         print(result.message, file=sys.stderr)
+    if args.zip and result.status in ("ok", "skipped"):  # a failed run is not shared
+        print(f"archive: {write_archive(result.run_dir)}")
     return result.exit_code

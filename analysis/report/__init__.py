@@ -2,10 +2,16 @@
 
 - ``plan``: notebooks and their checked parameters (``Job``, ``plan_jobs``, ``resolve_jobs``,
   ``inspect_parameters``, ``coerce_value``, ``valid_themes``, ``check_dates``, ``check_outlets``,
-  ``check_file_parameters``).
+  ``check_file_parameters``, ``names_the_article``).
+- ``declarations``: every notebook's parameters with their type and allowed values (``DECLARED``,
+  ``Decl``, ``declaration``, ``declared_type``), the one table the runner checks values against.
+- ``checks``: each planned value against its declaration and the pinned corpus, before any kernel
+  (``check_values``, ``check_job``, ``check_value``, ``Corpus``).
+- ``archive``: the ``--zip`` archive of a run (``write_archive``, ``archive_members``, ``local_links``).
 - ``run``: one run (``run_report``, ``cache_inputs``, ``prune_runs``, ``make_run_id``,
   ``describe_failure``, ``check_out_dir``, ``mark_abandoned``), ``latest`` swapped only on success.
-- ``execute``: papermill in parallel worker processes with timeouts (``run_specs``, ``kernel_env``).
+- ``execute``: papermill in parallel worker processes with timeouts (``run_specs``, ``kernel_env``,
+  ``check_loopback``, ``kernel_error_line``).
 - ``lifeline``: workers and kernels die with their parent (``die_with_parent``, the kernel
   launcher ``kernel_main``).
 - ``render``: self-contained, script-free HTML (``render_notebook``, ``check_html``,

@@ -11,6 +11,16 @@ a fresh worker takes the remaining jobs. Workers and kernels die with their pare
 Kernel shutdown: ``shutdown_kernel="immediate"`` is not a papermill argument of its own but
 reaches nbclient's ``NotebookClient.shutdown_kernel`` trait through papermill's engine kwargs;
 a graceful shutdown sometimes stalled for seconds.
+
+Timeout: ``timeout`` seconds cover the whole execution, kernel start-up included. The worker gives
+nbclient the time left (its ``timeout_func``), so papermill stops the overrunning cell at the
+deadline and names it; the runner kills the worker :data:`GRACE_S` later if it has not answered.
+Rendering the HTML afterwards is not counted; it has :data:`RENDER_TIMEOUT_S` of its own.
+
+Kernel start-up: :func:`check_loopback` finds a machine whose kernels cannot be reached on
+127.0.0.1 in milliseconds, before any worker starts (instead of every kernel waiting a minute), and
+a kernel that dies while starting fails its job with the first line of its own error
+(:func:`kernel_error_line`, from the kernel's stderr, which the worker captures per job).
 """
 from __future__ import annotations
 
@@ -18,11 +28,15 @@ import json
 import logging
 import os
 import queue
+import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +49,67 @@ from analysis.report.render import render_notebook
 log = logging.getLogger(__name__)
 
 MARK = "@@policy-news-result "
-GRACE_S = 15.0  # kernel start-up + rendering on top of the notebook's own timeout
+GRACE_S = 1.0  # after the deadline: papermill's own cell timeout answers first, naming the cell
+RENDER_TIMEOUT_S = 120.0  # rendering the executed notebook to HTML (not part of --timeout)
+START_TIMEOUT_S = 60.0  # kernel start-up at most (and never more than the notebook's timeout)
+STARTING = "starting"  # progress-file content from the start of a job to its first cell
+RENDERING = "rendering"  # progress-file content once execution has ended
+_ERROR_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b.*")
+
+
+class KernelStartError(RuntimeError):
+    """Kernels cannot start on this machine (e.g. no loopback interface): one line, exit 1."""
+
+
+def check_loopback(host: str = "127.0.0.1", timeout: float = 1.0) -> None:
+    """Raise KernelStartError unless a TCP connection to ``host`` works (kernels listen there).
+
+    A network namespace whose loopback interface is down still lets a socket bind 127.0.0.1, but
+    nothing can connect to it: each kernel would wait its whole start-up timeout.
+    """
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+            server.bind((host, 0))
+            server.listen(1)
+            with socket.create_connection(server.getsockname(), timeout=timeout):
+                pass
+    except OSError as exc:
+        raise KernelStartError(f"no loopback interface: kernels cannot start (connecting to {host} "
+                               f"failed: {exc.strerror or exc}); bring up the 'lo' interface") from None
+
+
+def kernel_error_line(text: str) -> str:
+    r"""The line of a kernel's stderr that says why it failed: the exception line, else the first line.
+
+    >>> kernel_error_line("[IPKernelApp] WARNING | x\nTraceback (most recent call last):\n  File ...\nImportError: no numpy")
+    'ImportError: no numpy'
+    >>> kernel_error_line("/usr/bin/python3: No module named nope\n")
+    '/usr/bin/python3: No module named nope'
+    """
+    lines = [ln.strip() for ln in text.splitlines()
+             if ln.strip() and not ln.lstrip().startswith(("[IPKernelApp]", "[I ", "[W "))]
+    found = [ln for ln in lines if _ERROR_LINE.match(ln)]
+    return (found[-1] if found else next((ln for ln in lines if not ln.startswith(("Traceback", "File "))), ""))[:300]
+
+
+@contextmanager
+def kernel_stderr(path: Path) -> Iterator[None]:
+    """Send this process's stderr (inherited by the kernel it starts) to ``path`` for the block,
+    then append what was written there to the real stderr (the run's ``runner.log``)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as fh:
+        os.dup2(fh.fileno(), 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        try:
+            os.write(2, path.read_bytes())
+        except OSError:
+            pass
 
 
 def kernel_env(scratch: Path) -> dict[str, str]:
@@ -102,7 +176,14 @@ def _execute_one(spec: dict[str, Any]) -> dict[str, Any]:
     from papermill.exceptions import PapermillExecutionError
 
     progress = Path(spec["progress_file"])
+    kernel_log = Path(spec["progress_file"] + ".stderr")
+    progress.write_text(STARTING)  # the runner's clock starts now too (worker start-up is not counted)
+    deadline = time.monotonic() + float(spec["timeout"])
     original = NotebookExecutionManager.cell_start
+
+    def time_left(cell) -> float:
+        """nbclient's timeout for this cell: what is left of the notebook's time."""
+        return max(0.1, deadline - time.monotonic())
 
     def cell_start(self, cell, cell_index=None, **kwargs):
         """Record which cell runs, for the progress display and timeout messages."""
@@ -113,11 +194,13 @@ def _execute_one(spec: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {"key": spec["key"], "status": "ok", "error": None}
     t0 = time.perf_counter()
     try:
-        pm.execute_notebook(
-            spec["input"], spec["output"], parameters=spec["parameters"], cwd=spec["cwd"],
-            kernel_name=spec.get("kernel_name", "python3"), progress_bar=False,
-            execution_timeout=spec["timeout"], start_timeout=60, log_output=False,
-            shutdown_kernel="immediate")
+        with kernel_stderr(kernel_log):
+            pm.execute_notebook(
+                spec["input"], spec["output"], parameters=spec["parameters"], cwd=spec["cwd"],
+                kernel_name=spec.get("kernel_name", "python3"), progress_bar=False,
+                execution_timeout=spec["timeout"], timeout_func=time_left, log_output=False,
+                start_timeout=max(1, int(min(START_TIMEOUT_S, spec["timeout"]))),
+                shutdown_kernel="immediate")
     except PapermillExecutionError as exc:
         result["status"] = "failed"
         result["error"] = {"cell_index": exc.cell_index, "exec_count": exc.exec_count,
@@ -125,11 +208,22 @@ def _execute_one(spec: dict[str, Any]) -> dict[str, Any]:
                            "source": (exc.source or "")[:500]}
     except Exception as exc:  # noqa: BLE001 - timeouts, dead kernels, unreadable notebooks fail this job only
         cell = progress.read_text().split()[0] if progress.exists() else None
-        result["status"] = "timeout" if isinstance(exc, TimeoutError) else "error"
+        cell = cell if cell and cell.isdigit() else None
+        result["status"] = "timeout" if isinstance(exc, TimeoutError) and cell else "error"
         result["error"] = {"cell_index": int(cell) if cell else None, "exec_count": None,
                            "ename": type(exc).__name__, "evalue": str(exc)[:2000], "source": ""}
+        if cell is not None and isinstance(exc, TimeoutError):  # papermill stopped the cell at the deadline
+            result["error"]["evalue"] = (f"notebook exceeded {float(spec['timeout']):g} s (--timeout); "
+                                         f"stopped in cell {cell}\n{exc}")[:2000]
+        if cell is None:  # no cell ran: the kernel did not start; say why in its own words
+            why = kernel_error_line(kernel_log.read_text(errors="replace")) if kernel_log.exists() else ""
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if why or isinstance(exc, (RuntimeError, TimeoutError)):
+                result["error"]["evalue"] = f"the kernel did not start: {why or first}"[:2000]
     finally:
         NotebookExecutionManager.cell_start = original
+        kernel_log.unlink(missing_ok=True)
+        progress.write_text(RENDERING)
     if result["error"]:
         result["error"]["template_cell_index"] = template_cell(
             Path(spec["input"]), result["error"].get("source") or "")
@@ -175,6 +269,8 @@ class _Worker:
             start_new_session=True, cwd=str(config.ROOT))
         self.job: dict[str, Any] | None = None
         self.started = 0.0
+        self.rendering = 0.0  # when the current job's rendering was first seen (0: not yet)
+        self.clock = 0.0  # when the worker was first seen working on the current job
         threading.Thread(target=self._read, args=(results,), daemon=True).start()
 
     def _read(self, results: queue.Queue) -> None:
@@ -188,7 +284,7 @@ class _Worker:
     def submit(self, spec: dict[str, Any]) -> None:
         """Send one job."""
         assert self.proc.stdin is not None
-        self.job, self.started = spec, time.monotonic()
+        self.job, self.started, self.rendering, self.clock = spec, time.monotonic(), 0.0, 0.0
         self.proc.stdin.write(json.dumps(spec) + "\n")
         self.proc.stdin.flush()
 
@@ -222,12 +318,41 @@ class _Worker:
 
 
 def _progress(spec: dict[str, Any]) -> tuple[int, int]:
-    """Read a job's (current cell, number of cells) from its progress file."""
+    """A job's (current cell, number of cells) from its progress file; (-1, -1) while rendering,
+    (-2, -2) before the worker began it, (0, 0) while its kernel starts."""
     try:
-        i, n = Path(spec["progress_file"]).read_text().split()
+        text = Path(spec["progress_file"]).read_text().strip()
+    except OSError:
+        return -2, -2
+    if text in (RENDERING, STARTING):
+        return (-1, -1) if text == RENDERING else (0, 0)
+    try:
+        i, n = text.split()
         return int(i), int(n)
-    except (OSError, ValueError):
+    except ValueError:
         return 0, 0
+
+
+def _overrun(w: _Worker, now: float) -> str | None:
+    """Why a busy worker must be killed now (its notebook or its rendering is over time), or None.
+
+    The notebook's clock starts when its worker begins it (a new worker's own start-up is not
+    counted, but may take at most START_TIMEOUT_S)."""
+    assert w.job is not None
+    cell = _progress(w.job)[0]
+    if cell == -2:
+        if now - w.started > START_TIMEOUT_S:
+            return f"the worker did not start within {START_TIMEOUT_S:.0f} s (killed)"
+        return None
+    w.clock = w.clock or now
+    if cell == -1:
+        w.rendering = w.rendering or now
+        if now - w.rendering > RENDER_TIMEOUT_S:
+            return f"rendering the HTML took over {RENDER_TIMEOUT_S:.0f} s (killed)"
+        return None
+    if now - w.clock > w.job["timeout"] + GRACE_S:
+        return f"notebook exceeded {w.job['timeout']:g} s (killed)"
+    return None
 
 
 def run_specs(specs: list[dict[str, Any]], n_jobs: int, env: dict[str, str], log_file: Path,
@@ -273,17 +398,19 @@ def run_specs(specs: list[dict[str, Any]], n_jobs: int, env: dict[str, str], log
             for w in list(workers):
                 if w.job is None:
                     continue
-                notify("progress", w.job, {"cell": _progress(w.job)})
-                if now - w.started > w.job["timeout"] + GRACE_S:
-                    spec, cell = w.job, _progress(w.job)[0]
+                cell = _progress(w.job)
+                if cell[0] >= 0:
+                    notify("progress", w.job, {"cell": cell})
+                why = _overrun(w, now)
+                if why:
+                    spec, (cell, n_cells) = w.job, _progress(w.job)
                     w.job = None
                     w.kill()
                     workers.remove(w)
                     res = {"key": spec["key"], "status": "timeout", "render_s": 0.0,
                            "duration_s": round(now - w.started, 3), "html_problems": [],
-                           "error": {"cell_index": cell, "exec_count": None, "source": "",
-                                     "ename": "Timeout", "evalue":
-                                     f"notebook exceeded {spec['timeout']} s (killed)"}}
+                           "error": {"cell_index": cell if n_cells > 0 else None, "exec_count": None,
+                                     "source": "", "ename": "Timeout", "evalue": why}}
                     done[spec["key"]] = res
                     notify("done", spec, res)
     except BaseException:

@@ -24,7 +24,9 @@ from typing import Any
 import pandas as pd
 
 from analysis import config
+from analysis.aggregate.selection import match_outlets
 from analysis.errors import UsageError
+from analysis.report.declarations import declared_type
 from analysis.themes.lexicon import load_lexicons, with_user_lexicons
 
 log = logging.getLogger(__name__)
@@ -264,19 +266,30 @@ def check_dates(start: pd.Timestamp | None, end: pd.Timestamp | None, corpus: di
                          f"({first.date()}); the corpus covers {first.date()}..{last.date()}")
 
 
-def check_outlets(outlets: list[str], corpus: dict) -> None:
-    """Reject outlets absent from the corpus, with a did-you-mean."""
+def check_outlets(outlets: list[str], corpus: dict) -> list[str]:
+    """The outlets in the corpus's spelling (case and punctuation do not matter); UsageError with a
+    did-you-mean for a name that matches none.
+
+    >>> check_outlets(["new york times news"], {"sources": ["New York Times - News"]})
+    ['New York Times - News']
+    """
     known = corpus.get("sources") or []
-    bad = [o for o in outlets if o not in known]
-    if bad:
-        hints = "; ".join(f"{o!r}{did_you_mean(o, known)}" for o in bad)
+    try:
+        return match_outlets(outlets, known)
+    except UsageError as exc:
         shown = ", ".join(known[:30]) + (" ..." if len(known) > 30 else "")
-        raise UsageError(f"unknown outlet(s): {hints}. Outlets in the corpus: {shown}")
+        raise UsageError(f"{exc}. Outlets in the corpus: {shown}") from None
 
 
 def plan_jobs(themes: list[str], notebooks_dir: Path | None = None,
-              queries: Sequence[tuple[str, str]] = ()) -> list[Job]:
-    """The default report set: overview, one theme report per theme and per (name, query), the article brief, compare."""
+              queries: Sequence[tuple[str, str]] = (), brief_per_theme: bool = True) -> list[Job]:
+    """The default report set: overview, one theme report per theme and per (name, query), the
+    article brief(s), compare.
+
+    The article brief is made once per theme (job ``03-article-brief-<theme>``, label
+    ``03-article-brief[<theme>]``: the most on-theme article of the selection) when its notebook
+    declares ``theme`` and ``brief_per_theme`` (False when ``-p`` names the article); else once.
+    """
     nb_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR)
     jobs = [Job(Path(OVERVIEW).stem, nb_dir / OVERVIEW)]
     for theme in themes:
@@ -285,7 +298,12 @@ def plan_jobs(themes: list[str], notebooks_dir: Path | None = None,
     for name, q in queries:  # a query is reported like a theme named ``name``
         stem = Path(THEME_REPORT).stem
         jobs.append(Job(f"{stem}-{name}", nb_dir / THEME_REPORT, {"theme": name, "query": q}, ("theme", "query")))
-    jobs.append(Job(Path(ARTICLE_BRIEF).stem, nb_dir / ARTICLE_BRIEF))
+    brief = nb_dir / ARTICLE_BRIEF
+    stem = brief.stem
+    if brief_per_theme and themes and brief.is_file() and "theme" in inspect_parameters(brief):
+        jobs += [Job(f"{stem}-{theme}", brief, {"theme": theme}) for theme in themes]
+    else:
+        jobs.append(Job(stem, brief))
     jobs.append(Job(Path(COMPARE).stem, nb_dir / COMPARE))
     return jobs
 
@@ -300,6 +318,17 @@ def select_jobs(jobs: list[Job], only: list[str]) -> list[Job]:
         raise UsageError("--only: unknown notebook(s): " + "; ".join(
             f"{b!r}{did_you_mean(b, names)}" for b in bad) + f". Choices: {', '.join(sorted(names))}")
     return [j for j in jobs if {j.key, j.notebook.stem, j.notebook.name} & set(only)]
+
+
+def names_the_article(overrides: Sequence[tuple[str | None, str, str]]) -> bool:
+    """Whether ``-p`` gives the article brief its article (``article_id`` or ``path``): then one brief.
+
+    >>> names_the_article([(None, "article_id", "abc")]), names_the_article([(None, "top", "5")])
+    (True, False)
+    """
+    stem = Path(ARTICLE_BRIEF).stem
+    return any(name in ("article_id", "path") and value.strip()
+               and (target is None or target.startswith(stem)) for target, name, value in overrides)
 
 
 def parse_assignments(items: list[str]) -> list[tuple[str | None, str, str]]:
@@ -355,7 +384,8 @@ def resolve_jobs(jobs: list[Job], common: dict[str, Any],
                 continue
             p = params[name]
             try:
-                typed[name] = coerce_value(value, p.type_name, name, job.label, p.default)
+                typed[name] = coerce_value(value, declared_type(job.notebook.stem, name, p.type_name),
+                                           name, job.label, p.default)
             except UsageError as exc:
                 problems.append(str(exc))
         theme = typed.get("theme")

@@ -41,7 +41,7 @@ from analysis.corpus.store import corpus_fingerprint, reader_lease
 from analysis.errors import StoreError, UsageError
 from analysis.files import swap_symlink, write_json_atomic
 from analysis.report import fingerprints as fp
-from analysis.report.execute import kernel_env, run_specs
+from analysis.report.execute import check_loopback, kernel_env, run_specs
 from analysis.report.index_page import HIDDEN_PARAMS, write_index
 from analysis.report.plan import ALIASES, Job, as_list, file_sha256, inspect_parameters
 from analysis.themes.lexicon import lexicon_fingerprint, with_user_lexicons
@@ -102,6 +102,7 @@ def prune_runs(out_dir: Path, keep: int) -> list[Path]:
     doomed = [p for p in runs[:-keep] if p.resolve() != latest]
     for p in doomed:
         shutil.rmtree(p)
+        (out_dir / f"{p.name}.zip").unlink(missing_ok=True)  # its --zip archive goes with it
     return doomed
 
 
@@ -447,6 +448,7 @@ def _pinned_run(jobs: list[Job], out_dir: Path, store: Path | None, version: str
                          f"unchanged corpus, lexicons, parameters and notebooks since run "
                          f"{latest.get('run_id')}; nothing to do ({out_dir / LATEST}). "
                          f"Use --force to run again.")
+    check_loopback()  # before the run folder: a machine whose kernels cannot start fails in a second
     run_dir, manifest = _open_run(out_dir, key, {
         "corpus": {"store": str(store) if store else None, "version": version,
                    "fingerprint": corpus_fp, **corpus},

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import shutil
 import subprocess
 import time
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from analysis import config
 from analysis.__main__ import build_parser, main
 from analysis.commands import report as report_cmd
 from analysis.corpus.store import current_version, load_corpus
+from analysis.errors import StoreError
 from tests.report.test_run import CLI, make_notebooks, make_store, run_cli
 
 
@@ -73,9 +78,10 @@ def test_dry_run_prints_the_plan_and_runs_nothing(setup, tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     labels = [line.split(":")[0] for line in lines]
     assert labels == ["01-corpus-overview", "02-theme-report[trade]", "02-theme-report[migration]",
-                      "03-article-brief", "04-compare"]
+                      "03-article-brief[trade]", "03-article-brief[migration]", "04-compare"]
     assert "'theme': 'migration', 'n_top': 5" in lines[2] and "'start': '2024-01-10'" in lines[0]
-    assert "'start'" not in lines[3]                    # the article brief declares no date range
+    assert "'theme': 'trade'" in lines[3] and "'start': '2024-01-10'" in lines[3]  # the brief's selection
+    assert "n_top" not in lines[3]                      # the article brief declares no n_top
     assert not out.exists()
 
 
@@ -89,7 +95,7 @@ def test_plan_from_args_resolves_the_options(setup):
                               "--themes", "trade", "--outlets", "Daily A", "--only", "02-theme-report"])
     jobs, ctx = report_cmd.plan_from_args(args)
     assert [j.key for j in jobs] == ["02-theme-report-trade"]
-    assert jobs[0].parameters["outlets"] == ["Daily A"] and jobs[0].parameters["theme"] == "trade"
+    assert jobs[0].parameters["outlets"] == "Daily A" and jobs[0].parameters["theme"] == "trade"
     assert ctx["corpus"]["n_articles"] == 40 and ctx["window"]["n_articles"] == 20
     assert report_cmd.aggregate_selection(jobs) is None     # no --dask: no notebook reads aggregates
 
@@ -177,12 +183,14 @@ def test_every_runner_option_end_to_end(sample_store, cli_env, tmp_path, capsys)
     html = (run1 / "02-theme-report-trade" / "02-theme-report-trade.html").read_text()
     assert '<div class="highlight' in html          # --show-code
 
-    second = subprocess.run([*cmd, "--force", "--keep", "1"], env=cli_env, capture_output=True,
+    second = subprocess.run([*cmd, "--force", "--keep", "1", "--zip"], env=cli_env, capture_output=True,
                             text=True, timeout=240)
-    used |= {"--force", "--keep"}
+    used |= {"--force", "--keep", "--zip"}
     assert second.returncode == 0 and "skipped" not in second.stdout, second.stderr[-3000:]
     run2 = (out / "latest").resolve()
     assert run2 != run1 and not run1.exists() and f"removed old run {run1.name}" in second.stdout
+    assert f"archive: {out / (run2.name + '.zip')}" in second.stdout          # the real pages archived
+    _check_archive(out / f"{run2.name}.zip", tmp_path / "unzipped", {"01-corpus-overview", "02-theme-report-trade"})
 
     third = subprocess.run([*cmd, "--dask", "local", "--dask-workers", "1", "--no-progress"],
                            env=cli_env, capture_output=True, text=True, timeout=240)
@@ -321,3 +329,176 @@ def test_a_run_reads_one_store_version(tmp_path, monkeypatch):
     assert manifest["corpus"]["n_articles"] == 10 and commits[0] != manifest["corpus"]["version"]
     for entry in manifest["notebooks"]:
         assert entry["parameters"]["store_version"] == manifest["corpus"]["version"]
+
+
+# ---------------------------------------------------------------- values checked before any kernel (real notebooks)
+
+@pytest.fixture()
+def real_args(sample_store, tmp_path) -> list[str]:
+    """The real notebooks on the sample store; nothing may run (a mistake exits 2 first)."""
+    return ["report", "--corpus", str(sample_store), "--notebooks", str(config.NOTEBOOKS_DIR),
+            "--out", str(tmp_path / "r"), "--themes", "trade"]
+
+
+@pytest.mark.parametrize("param, expected", [
+    ("04-compare:group_by=sectoin", "04-compare: group_by: cannot group by 'sectoin' (did you mean 'section'?)"),
+    ("04-compare:groups=Harbour Gazete", "(did you mean 'Harbor Gazette'?)"),
+    ("04-compare:freq=weekly", "04-compare: freq: 'weekly' is not one of MS, QS, YS"),
+    ("article_id=0000000000000000", "article_id: no article '0000000000000000'"),
+    ("path=EMPTY", "cannot be read as an article"),
+    ("02-theme-report:top=0", "top: 0 is not a whole number >= 1"),
+])
+def test_values_that_failed_in_the_kernel_now_exit_2(param, expected, real_args, sample_store, tmp_path, capsys):
+    """04-compare's group_by/groups and the brief's article_id/path are checked before any kernel."""
+    if "EMPTY" in param:  # inside the store folder (an allowed root), but no article in it
+        empty = sample_store / "empty-article.txt"
+        empty.write_text("")
+        param = param.replace("EMPTY", str(empty))
+    try:
+        assert main([*real_args, "-p", param]) == 2
+    finally:
+        (sample_store / "empty-article.txt").unlink(missing_ok=True)
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err, err
+    assert not (tmp_path / "r").exists()
+
+
+def test_outlets_and_groups_reach_the_notebooks_in_the_corpus_spelling(real_args, capsys):
+    """``--outlets "harbor gazette"`` and ``groups=metro-tribune`` are matched like the corpus spells them."""
+    assert main([*real_args, "--dry-run", "--outlets", "harbor gazette,METRO TRIBUNE",
+                 "-p", "04-compare:groups=metro-tribune"]) == 0
+    plan = capsys.readouterr().out
+    assert "'outlets': 'Harbor Gazette,Metro Tribune'" in plan and "'groups': 'Metro Tribune'" in plan
+    assert main([*real_args, "--dry-run", "--outlets", "Harbor Gazete"]) == 2
+    assert "unknown outlet 'Harbor Gazete' (did you mean 'Harbor Gazette'?)" in capsys.readouterr().err
+
+
+def test_naming_the_article_makes_one_brief(real_args, capsys):
+    article = next((config.SAMPLE_DIR / "html").glob("*.html"))
+    assert main([*real_args, "--dry-run", "--themes", "trade,migration", "-p", f"path={article}"]) == 0
+    labels = [line.split(":")[0] for line in capsys.readouterr().out.splitlines()]
+    assert [lb for lb in labels if lb.startswith("03-article-brief")] == ["03-article-brief"]
+
+
+# ---------------------------------------------------------------- --zip
+
+def _check_archive(archive: Path, into: Path, jobs: set[str]) -> None:
+    """Unzip ``archive``: one run folder, index + pages + charts + CSVs, every local link resolving inside."""
+    from analysis.report.archive import local_links
+
+    with zipfile.ZipFile(archive) as zf:
+        names = zf.namelist()
+        zf.extractall(into)
+    (root,) = {n.split("/")[0] for n in names}
+    run = into / root
+    assert (run / "index.html").is_file()
+    for job in jobs:
+        assert (run / job / f"{job}.html").is_file()
+        assert list((run / job).glob("*.png")) and list((run / job).glob("*.csv"))
+    for page in run.rglob("*.html"):
+        for link in local_links(page.read_text(encoding="utf-8")):
+            assert not link.startswith("/") and ":" not in link.split("/")[0], f"{page.name}: {link}"
+            target = (page.parent / link.split("#")[0].split("?")[0]).resolve()
+            assert target.is_relative_to(run.resolve()) and target.exists(), f"{page.name}: {link}"
+
+
+@pytest.mark.slow
+def test_zip_archives_the_run_and_opens_offline(setup, cli_env, tmp_path):
+    """``--zip`` writes reports/<run-id>.zip next to the run and prints it; a skipped rerun archives
+    latest again; --keep removes a pruned run's archive with it."""
+    out = tmp_path / "reports"
+    args = ["--themes", "trade", "--only", "01-corpus-overview,02-theme-report", "--zip"]
+    first = run_cli(args, cli_env, setup, out)
+    assert first.returncode == 0, first.stderr
+    run1 = (out / "latest").resolve()
+    archive = out / f"{run1.name}.zip"
+    assert f"archive: {archive}" in first.stdout and archive.is_file()
+    _check_archive(archive, tmp_path / "x", {"01-corpus-overview", "02-theme-report-trade"})
+    again = run_cli(args, cli_env, setup, out)
+    assert "skipped" in again.stdout and f"archive: {archive}" in again.stdout
+    third = run_cli([*args, "--force", "--keep", "1"], cli_env, setup, out)
+    assert third.returncode == 0, third.stderr
+    assert not archive.exists() and (out / f"{(out / 'latest').resolve().name}.zip").is_file()
+    assert not list(out.glob(".*.part"))
+
+
+def test_zip_is_atomic(tmp_path, monkeypatch):
+    """A failure while writing leaves the previous archive whole and no temporary file behind."""
+    from analysis.report import archive as archive_mod
+
+    run = tmp_path / "20260101T000000Z-0123abcd"
+    (run / "job").mkdir(parents=True)
+    (run / "index.html").write_text('<a href="job/job.html">job</a>')
+    (run / "job" / "job.html").write_text('<a href="../index.html">back</a><a href="job.csv">csv</a>')
+    (run / "job" / "job.csv").write_text("a,b\n1,2\n")
+    good = archive_mod.write_archive(run)
+    before = good.read_bytes()
+    assert sorted(zipfile.ZipFile(good).namelist()) == [
+        f"{run.name}/index.html", f"{run.name}/job/job.csv", f"{run.name}/job/job.html"]
+
+    def broken(self, *a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(zipfile.ZipFile, "write", broken)
+    with pytest.raises(OSError, match="disk full"):
+        archive_mod.write_archive(run)
+    assert good.read_bytes() == before and [p.name for p in tmp_path.iterdir() if p.is_file()] == [good.name]
+    monkeypatch.undo()
+    (run / "job" / "job.html").write_text('<img src="/etc/hosts"><a href="../../elsewhere.html">x</a>')
+    with pytest.raises(StoreError, match="absolute link /etc/hosts"):
+        archive_mod.write_archive(run)
+    assert good.read_bytes() == before
+
+
+# ---------------------------------------------------------------- kernels that cannot start
+
+def _netns_works() -> bool:
+    """Whether ``unshare -rn`` (a user + network namespace whose loopback is down) is allowed here."""
+    return bool(shutil.which("unshare")) and subprocess.run(["unshare", "-rn", "true"],
+                                                            capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _netns_works(), reason="unshare -rn (network namespace) not permitted here")
+def test_no_loopback_interface_fails_fast_with_the_reason(setup, cli_env, tmp_path):
+    """The real command in a network namespace with ``lo`` down: exit 1 with the reason, no run folder,
+    no kernel waiting its 60 s start-up timeout."""
+    out = tmp_path / "reports"
+    cmd = ["unshare", "-rn", *CLI, "--corpus", str(setup["store"]), "--notebooks", str(setup["notebooks"]),
+           "--out", str(out), "--only", "01-corpus-overview"]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, env=cli_env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert "error: no loopback interface: kernels cannot start" in proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()
+    assert time.perf_counter() - t0 < 30
+
+
+# ---------------------------------------------------------------- the scheduled workflow
+
+WORKFLOW = config.ROOT / ".github" / "workflows" / "weekly-report.yml"
+
+
+def _ingest_step() -> dict:
+    """The workflow's ingest step."""
+    flow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    return next(s for s in flow["jobs"]["report"]["steps"] if "ingest" in s.get("run", ""))
+
+
+def test_the_weekly_workflow_never_ingests_the_sample():
+    """The scheduled report ingests the user's input folder (data/raw by default), never data/sample."""
+    step = _ingest_step()
+    assert "ingest data/sample" not in WORKFLOW.read_text(encoding="utf-8")
+    assert "'data/raw'" in step["env"]["REPORT_INPUT"] and 'ingest "$REPORT_INPUT"' in step["run"]
+
+
+@pytest.mark.skipif(not shutil.which("bash") or not shutil.which("realpath"), reason="needs bash and realpath")
+@pytest.mark.parametrize("folder, code, says", [("data/sample", 2, "is the bundled sample"),
+                                                ("data/sample/", 2, "is the bundled sample"),
+                                                ("data/raw", 0, "no new article files")])
+def test_the_ingest_step_refuses_the_sample(folder, code, says, tmp_path):
+    """The step's own shell: REPORT_INPUT=data/sample stops it; an empty input folder ingests nothing."""
+    (tmp_path / "data" / "sample").mkdir(parents=True)
+    (tmp_path / "data" / "raw").mkdir()
+    proc = subprocess.run(["bash", "-e", "-c", _ingest_step()["run"]], cwd=tmp_path, capture_output=True,
+                          text=True, env={**os.environ, "REPORT_INPUT": folder}, timeout=30)
+    assert proc.returncode == code and says in proc.stdout, proc.stdout + proc.stderr

@@ -7,14 +7,28 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
 
 from analysis import config
-from analysis.report.execute import kernel_env, run_specs, slowest_cells, template_cell
+from analysis.report import execute
+from analysis.report.execute import (
+    GRACE_S,
+    KernelStartError,
+    check_loopback,
+    kernel_env,
+    kernel_error_line,
+    run_specs,
+    slowest_cells,
+    template_cell,
+)
 
 
 def _template(path: Path, *sources: str) -> Path:
@@ -75,3 +89,107 @@ def test_run_specs_runs_notebooks_and_reports_a_failure(tmp_path: Path) -> None:
     assert results["bad"]["status"] == "failed" and err["ename"] == "ValueError" and err["evalue"] == "n was 3"
     assert err["template_cell_index"] == 3                               # the raise, in the template
     assert ("start", "good") in events and ("done", "good") in events and ("done", "bad") in events
+
+
+def _spec(tmp_path: Path, key: str, template: Path, timeout: float, **extra) -> dict:
+    """A worker spec for ``template`` in its own folder under ``tmp_path``."""
+    (tmp_path / key).mkdir()
+    return {"key": key, "label": key, "input": str(template), "output": str(tmp_path / key / f"{key}.ipynb"),
+            "html": str(tmp_path / key / f"{key}.html"), "cwd": str(tmp_path / key), "parameters": {"n": 1},
+            "timeout": timeout, "progress_file": str(tmp_path / f".{key}.progress"), "show_code": False,
+            "run_info": {"run_id": "test", "parameters": {}}, **extra}
+
+
+@pytest.mark.slow
+def test_timeout_is_the_whole_notebook_not_each_cell(tmp_path: Path) -> None:
+    """--timeout 3 on five cells of 1.5 s each: stopped about 3 s in, in the cell running then (each
+    cell alone is under the limit, so a per-cell timeout never fired and the run went on to a hidden
+    15 s grace)."""
+    template = _template(tmp_path / "slow.ipynb", "import time", *["time.sleep(1.5)"] * 5)
+    t0 = time.monotonic()
+    results = run_specs([_spec(tmp_path, "slow", template, 3)], 1, kernel_env(tmp_path / "scratch"),
+                        tmp_path / "runner.log")
+    took = time.monotonic() - t0
+    res = results["slow"]
+    assert res["status"] == "timeout", res
+    assert res["error"]["evalue"].startswith("notebook exceeded 3 s"), res["error"]
+    assert res["error"]["cell_index"] >= 3                                # a sleeping cell, not start-up
+    assert res["duration_s"] < 3 + GRACE_S + 1.0                          # the worker's execution time
+    executed = nbformat.read(str(tmp_path / "slow" / "slow.ipynb"), as_version=4)
+    assert sum(1 for c in executed.cells if c.get("execution_count")) < 6  # not every cell ran
+    assert took < 60, took                                                # worker start-up + 3 s + render
+
+
+def test_the_runner_kills_one_grace_second_after_the_deadline(tmp_path: Path) -> None:
+    """The scheduler's own limit: the notebook's clock starts when its worker begins it; the kill comes
+    GRACE_S (<= 1-2 s) after the timeout, not 15 s."""
+    assert GRACE_S <= 2
+    progress = tmp_path / ".job.progress"
+    w = SimpleNamespace(job={"timeout": 4, "progress_file": str(progress)}, started=100.0, clock=0.0,
+                        rendering=0.0)
+    assert execute._overrun(w, 130.0) is None                     # the worker has not begun it yet
+    progress.write_text(execute.STARTING)
+    assert execute._overrun(w, 130.0) is None and w.clock == 130.0  # its clock starts now
+    progress.write_text("3 7")
+    assert execute._overrun(w, 130.0 + 4 + GRACE_S - 0.1) is None
+    assert execute._overrun(w, 130.0 + 4 + GRACE_S + 0.1) == "notebook exceeded 4 s (killed)"
+    progress.write_text(execute.RENDERING)                        # rendering has a limit of its own
+    assert execute._overrun(w, 200.0) is None
+    assert "rendering the HTML took over" in execute._overrun(w, 200.0 + execute.RENDER_TIMEOUT_S + 1)
+    idle = SimpleNamespace(job={"timeout": 4, "progress_file": str(tmp_path / "none")}, started=0.0,
+                           clock=0.0, rendering=0.0)
+    assert "did not start" in execute._overrun(idle, execute.START_TIMEOUT_S + 1)
+
+
+@pytest.mark.slow
+def test_a_kernel_that_cannot_start_says_why(tmp_path: Path) -> None:
+    """A kernel dying at start-up fails its job at once with the first line of its own error."""
+    template = _template(tmp_path / "t.ipynb", "print(1)")
+    env = kernel_env(tmp_path / "scratch")
+    broken = tmp_path / "scratch" / "jupyter" / "kernels" / "broken"
+    broken.mkdir(parents=True)
+    (broken / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-c", "import sys; sys.stderr.write('Traceback (most recent call last):\\n'"
+                 " '  File \"x\", line 1\\nImportError: cannot load the widget kernel\\n'); sys.exit(1)",
+                 "{connection_file}"],
+        "display_name": "broken", "language": "python"}))
+    t0 = time.monotonic()
+    results = run_specs([_spec(tmp_path, "job", template, 120, kernel_name="broken")], 1, env, tmp_path / "runner.log")
+    res = results["job"]
+    assert res["status"] == "error" and res["error"]["cell_index"] is None
+    assert res["error"]["evalue"] == "the kernel did not start: ImportError: cannot load the widget kernel"
+    assert time.monotonic() - t0 < 45                             # not the 60 s start-up timeout
+    assert "cannot load the widget kernel" in (tmp_path / "runner.log").read_text()  # stderr kept in the log
+
+
+def test_kernel_error_line_picks_the_exception():
+    text = ("[IPKernelApp] WARNING | Kernel is running over TCP\nTraceback (most recent call last):\n"
+            "  File \"a.py\", line 3, in <module>\nzmq.error.ZMQError: Cannot assign requested address\n")
+    assert kernel_error_line(text) == "zmq.error.ZMQError: Cannot assign requested address"
+    assert kernel_error_line("") == ""
+
+
+def test_loopback_check(tmp_path: Path) -> None:
+    """This machine's kernels can be reached; an address no interface carries cannot (one line)."""
+    check_loopback()
+    with pytest.raises(KernelStartError, match="^no loopback interface: kernels cannot start") as err:
+        check_loopback("192.0.2.1")                                # TEST-NET-1: never a local address
+    assert "\n" not in str(err.value)
+
+
+def _netns_works() -> bool:
+    """Whether ``unshare -rn`` (a user + network namespace whose loopback is down) is allowed here."""
+    if not shutil.which("unshare"):
+        return False
+    return subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _netns_works(), reason="unshare -rn (network namespace) not permitted here")
+def test_no_loopback_fails_in_a_second(tmp_path: Path) -> None:
+    """In a network namespace with ``lo`` down, the check fails at once (kernels would wait 60 s)."""
+    code = "from analysis.report.execute import check_loopback; check_loopback()"
+    t0 = time.monotonic()
+    proc = subprocess.run(["unshare", "-rn", sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=str(config.ROOT), timeout=60)
+    assert proc.returncode != 0 and "no loopback interface: kernels cannot start" in proc.stderr
+    assert time.monotonic() - t0 < 10

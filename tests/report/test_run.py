@@ -37,14 +37,14 @@ PARAMS = '''store: str = ""  # article store folder, empty for the configured st
 store_version: str = ""  # store version, empty for the current one
 start: str = ""  # first day, YYYY-MM-DD
 end: str = ""  # last day, YYYY-MM-DD
-outlets: list = []  # outlet names, empty for all
+outlets: str = ""  # comma-separated outlet names, empty for all
 out_dir: str = "."  # where figures go
 '''
 LOAD = '''import pandas as pd, matplotlib.pyplot as plt
 from pathlib import Path
 from analysis.corpus.store import load_corpus
-df = load_corpus(store or None, start=start or None, end=end or None, sources=outlets or None,
-                 version=store_version or None)
+df = load_corpus(store or None, start=start or None, end=end or None,
+                 sources=[o for o in outlets.split(",") if o] or None, version=store_version or None)
 print(len(df), "articles")
 '''
 SHOW = '''counts = df.groupby("source").size().rename("n").reset_index()
@@ -71,7 +71,8 @@ def _notebook(path: Path, heading: str, params: str, body: list[str]) -> None:
 
 
 def make_notebooks(folder: Path) -> Path:
-    """Write stand-ins of the four report notebooks; the theme report fails if ``fail=True``."""
+    """Write stand-ins of the four report notebooks; the theme report fails if ``fail=True``; the
+    article brief declares ``theme`` (one brief per theme) and the selection, as the real one does."""
     folder.mkdir(parents=True, exist_ok=True)
     _notebook(folder / reports.OVERVIEW, "Corpus overview", PARAMS,
               [LOAD, 'NAME = "overview"\n' + SHOW])
@@ -82,9 +83,11 @@ def make_notebooks(folder: Path) -> Path:
                + SHOW])
     _notebook(folder / reports.ARTICLE_BRIEF, "Article brief",
               'article_id: str = ""  # article to show, empty for the first\nstore: str = ""  # store\n'
-              'out_dir: str = "."  # figures\n',
+              'theme: str = ""  # the theme whose most on-theme article is shown\n'
+              'start: str = ""  # first day\nend: str = ""  # last day\n'
+              'outlets: str = ""  # outlets\nout_dir: str = "."  # figures\n',
               ['from analysis.corpus.store import load_corpus\ndf = load_corpus(store or None)\n'
-               'df[["article_id", "title"]].head(3)'])
+               'print(theme or "any theme")\ndf[["article_id", "title"]].head(3)'])
     _notebook(folder / reports.COMPARE, "Compare outlets", 'group_by: str = "outlet"  # x\n'
               + PARAMS, [LOAD, 'NAME = group_by\n' + SHOW])
     return folder
@@ -133,9 +136,10 @@ def test_resolve_maps_runner_options_to_declared_parameters(setup):
     out = reports.resolve_jobs(jobs, common, reports.parse_assignments(["n_top=5"]), ["trade"])
     by_key = {j.key: j.parameters for j in out}
     assert by_key["02-theme-report-trade"] == {"store": "/s", "start": "2024-01-01",
-                                               "outlets": ["A"], "out_dir": ".",
+                                               "outlets": "A", "out_dir": ".",
                                                "theme": "trade", "n_top": 5}
-    assert by_key["03-article-brief"] == {"store": "/s", "out_dir": "."}
+    assert by_key["03-article-brief-trade"] == {"store": "/s", "out_dir": ".", "theme": "trade",
+                                                "start": "2024-01-01", "outlets": "A"}
     with pytest.raises(UsageError, match="expects bool"):
         reports.resolve_jobs(jobs, common, reports.parse_assignments(["fail=maybe"]))
 
@@ -162,7 +166,7 @@ def test_success_failure_and_skip(setup, cli_env, tmp_path):
     assert latest.is_symlink()
     run_dir = latest.resolve()
     manifest = json.loads((run_dir / "manifest.json").read_text())
-    assert manifest["status"] == "ok" and len(manifest["notebooks"]) == 5
+    assert manifest["status"] == "ok" and len(manifest["notebooks"]) == 6  # a brief per theme
     assert {e["status"] for e in manifest["notebooks"]} == {"ok"}
     assert manifest["corpus"]["n_articles"] == 40 and manifest["corpus"]["fingerprint"]
     assert manifest["lexicon_fingerprint"] and manifest["packages"]["papermill"]
@@ -172,7 +176,7 @@ def test_success_failure_and_skip(setup, cli_env, tmp_path):
         assert (run_dir / "02-theme-report-trade" / f"articles_by_source{suffix}").is_file()
     assert (run_dir / "02-theme-report-trade" / "02-theme-report-trade.html").is_file()
     index = (run_dir / "index.html").read_text()
-    assert index.count('class="card"') == 5 and "data:image/png;base64," in index
+    assert index.count('class="card"') == 6 and "data:image/png;base64," in index
     assert "theme=trade" in index and "40 articles" in index
     # the injected title is text, never a script, in the report and the index
     html = (run_dir / "01-corpus-overview" / "01-corpus-overview.html").read_text()
