@@ -31,8 +31,11 @@ import pandas as pd
 from analysis import schema
 from analysis.aggregate.grouping import group_columns, group_frame, sum_counts
 from analysis.frames import isin
+from analysis.periods import FREQ_LABELS, period_freq, periods
 
 OTHER_GROUP = "Other outlets"
+# calendar periods from fine to coarse, as the aliases the charts and ``periods`` take
+PERIOD_LADDER: tuple[str, ...] = ("D", "W", "MS", "QS", "YS")
 
 
 def presence(themes: pd.DataFrame) -> pd.DataFrame:
@@ -330,6 +333,76 @@ def top_matched_terms(counts: pd.DataFrame, top: int = 20) -> pd.DataFrame:
     out = sum_counts(counts, ["theme", "term"], ["n_hits", "n_articles"])
     out = out.sort_values(["theme", "n_hits", "n_articles", "term"], ascending=[True, False, False, True])
     return out.groupby("theme", sort=False).head(top).reset_index(drop=True)
+
+
+def coarser_freqs(freq: str) -> list[str]:
+    """``freq`` and every coarser calendar period after it, as aliases (``"W"`` -> W, MS, QS, YS).
+
+    >>> coarser_freqs("MS")
+    ['MS', 'QS', 'YS']
+    """
+    steps = [period_freq(f) for f in PERIOD_LADDER]
+    return list(PERIOD_LADDER[steps.index(period_freq(freq)):])
+
+
+def period_name(freq: str) -> str:
+    """Readable name of a period alias ("QS" -> "quarter").
+
+    >>> period_name("W")
+    'week'
+    """
+    return FREQ_LABELS[period_freq(freq)]
+
+
+def rebucket(counts: pd.DataFrame, freq: str, keys: Sequence[str] = (),
+             values: Sequence[str] = ("n_articles_with_theme", "n_articles")) -> pd.DataFrame:
+    """Move ``period`` to the coarser ``freq`` and sum ``values`` over (period, *keys).
+
+    Exact from days to any period and from months to quarters and years (counts are additive);
+    a week goes to the month, quarter or year of its Monday.
+
+    >>> c = pd.DataFrame({"period": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-04-01"]),
+    ...                   "n_articles": [1, 2, 4]})
+    >>> rebucket(c, "QS", values=["n_articles"]).n_articles.tolist()
+    [3, 4]
+    """
+    t = counts.assign(period=periods(counts["period"], freq))
+    out = t.groupby(["period", *keys], dropna=False, sort=True)[list(values)].sum().reset_index()
+    return out.astype({v: counts[v].dtype for v in values})
+
+
+def median_count(counts: pd.DataFrame, freq: str, keys: Sequence[str] = (), value: str = "n_articles") -> float:
+    """Median of ``value`` over the (period, *keys) cells with any count, after re-bucketing to ``freq``.
+
+    >>> c = pd.DataFrame({"period": pd.to_datetime(["2025-01-01", "2025-02-01"]), "n_articles": [1, 3]})
+    >>> median_count(c, "MS"), median_count(c, "QS")
+    (2.0, 4.0)
+    """
+    per = rebucket(counts, freq, keys, [value])[value]
+    per = per[per > 0]
+    return float(per.median()) if len(per) else 0.0
+
+
+def auto_freq(counts: pd.DataFrame, freq: str, keys: Sequence[str] = (), value: str = "n_articles",
+              min_median: float = 20, max_periods: int | None = None) -> str:
+    """The finest of ``freq`` and the coarser periods where the median (period, *keys) cell with any
+    article counts at least ``min_median`` (and there are at most ``max_periods`` periods); else years.
+
+    ``counts`` is a count table with a ``period`` column at ``freq`` (or finer), e.g. the
+    ``count_theme_periods`` of one theme, or ``count_articles``.
+
+    >>> c = pd.DataFrame({"period": pd.date_range("2025-01-01", periods=12, freq="MS"), "n_articles": [8] * 12})
+    >>> auto_freq(c, "MS", min_median=20), auto_freq(c, "MS", min_median=5), auto_freq(c, "MS", min_median=5, max_periods=4)
+    ('QS', 'MS', 'QS')
+    """
+    choices = coarser_freqs(freq)
+    if counts.empty:
+        return choices[0]
+    for f in choices:
+        n_periods = periods(counts["period"], f).nunique()
+        if median_count(counts, f, keys, value) >= min_median and (max_periods is None or n_periods <= max_periods):
+            return f
+    return choices[-1]
 
 
 def lump_groups(counts: pd.DataFrame, column: str, n: int = 7, value: str = "n_articles",

@@ -19,15 +19,16 @@ from analysis import schema
 from analysis.aggregate import counts as aggregate
 from analysis.notebook import plotting
 from analysis.notebook.plotting import DEFAULT_SOURCE, OKABE_ITO, Chart, save_chart, source_note
-from analysis.periods import FREQ_LABELS, period_freq
+from analysis.periods import FREQ_LABELS, period_freq, periods
 
 __all__ = [
     "Chart", "save_chart", "source_note", "articles_per_period", "theme_mix", "cooccurrence_heatmap",
     "outlet_themes", "quality_panel", "theme_attention", "attention_by_outlet", "subthemes",
-    "matched_terms", "keyness", "tone_over_time", "mentions", "cooccurring", "theme_strip",
+    "matched_terms", "keyness", "collocations", "tone_over_time", "mentions", "cooccurring", "theme_strip",
     "compare_shares", "distinctive_terms",
 ]
 Stem = str | Path | None
+ALL_OUTLETS = "All outlets"
 
 
 def _unit(freq: str) -> str:
@@ -36,37 +37,67 @@ def _unit(freq: str) -> str:
 
 
 def articles_per_period(counts: pd.DataFrame, freq: str = "W", top: int = 7, *,
-                        source: str = DEFAULT_SOURCE, stem: Stem = None) -> Chart:
-    """Stacked bars: articles per period by outlet (top outlets, the rest lumped as 'Other outlets')."""
-    data = aggregate.lump_groups(counts[["period", "source", "n_articles"]], "source", n=top)
+                        source: str = DEFAULT_SOURCE, stem: Stem = None, max_periods: int = 80) -> Chart:
+    """Stacked bars: articles per period by outlet (top outlets, the rest lumped as 'Other outlets').
+
+    With more than ``max_periods`` periods (hundreds of thin weekly bars) the first coarser period
+    with at most that many is used, and a note says so; the CSV holds the plotted periods.
+    """
+    use = aggregate.auto_freq(counts, freq, min_median=0, max_periods=max_periods) if len(counts) else freq
+    per = aggregate.rebucket(counts, use, ["source"], ["n_articles"]) if use != freq else counts
+    data = aggregate.lump_groups(per[["period", "source", "n_articles"]], "source", n=top)
+    note = ""
+    if _unit(use) != _unit(freq):
+        n_fine = periods(counts["period"], freq).nunique()
+        note = f"Shown per {_unit(use)}: {n_fine:,} {_unit(freq)}s would be too many bars to read."
     return plotting.stacked_bars(data, "period", "n_articles", "source",
-                                 title=f"Articles per {_unit(freq)} by outlet",
-                                 ylabel=f"articles per {_unit(freq)}", source=source, stem=stem)
+                                 title=f"Articles per {_unit(use)} by outlet",
+                                 ylabel=f"articles per {_unit(use)}", source=source, stem=stem, note=note)
 
 
 def theme_mix(shares: pd.DataFrame, freq: str = "MS", top: int = 6, *, source: str = DEFAULT_SOURCE,
-              stem: Stem = None) -> Chart:
-    """Lines: share of all articles per period that carry each of the ``top`` most frequent themes
-    (``other`` = no policy theme is left out)."""
+              stem: Stem = None, min_articles: int = 5, min_median: int = 0) -> Chart:
+    """Small multiples: share of all articles per period that carry each of the ``top`` most frequent
+    themes (``other`` = no policy theme is left out), with 95% Wilson intervals.
+
+    Periods with fewer than ``min_articles`` articles are hidden (a note says how many);
+    ``min_median`` > 0 moves to a coarser period while the median period has fewer articles.
+    """
     totals = shares.groupby("theme")["n_articles_with_theme"].sum()
     totals = totals.drop(index=[t for t in totals.index if t == "other"]).sort_values(ascending=False, kind="stable")
     keep = [t for t in totals.index[:top] if totals[t] > 0]
-    data = shares[shares["theme"].isin(keep)].copy()
-    data["theme"] = pd.Categorical(data["theme"], categories=keep)
-    data = data.sort_values(["theme", "period"])
-    data["theme"] = data["theme"].astype(str)
-    cols = ["period", "theme", "share", "n_articles_with_theme", "n_articles"]
-    return plotting.lines(data[cols], "period", "share", "theme", percent=True,
-                          title=f"Theme mix: share of articles that carry each theme, per {_unit(freq)}",
-                          ylabel=f"share of all articles per {_unit(freq)}", source=source, stem=stem)
+    d = shares[shares["theme"].isin(keep)]
+    use = freq
+    if min_median and len(d):
+        use = aggregate.auto_freq(d[d["theme"] == keep[0]], freq, min_median=min_median)
+    values = ["n_articles_with_theme", "n_articles"]
+    d = _shares(aggregate.rebucket(d, use, ["theme"], values) if use != freq else d[["period", "theme", *values]],
+                ["theme"])
+    d = d[d["n_articles"] > 0]
+    shown = d[d["n_articles"] >= min_articles].copy()
+    n_hidden = d.loc[d["n_articles"] < min_articles, "period"].nunique()
+    shown["theme"] = pd.Categorical(shown["theme"], categories=keep)
+    shown = shown.sort_values(["theme", "period"])
+    shown["theme"] = shown["theme"].astype(str)
+    cols = ["period", "theme", "share", "ci_low", "ci_high", "n_articles_with_theme", "n_articles"]
+    notes = [f"Shown per {_unit(use)}: per {_unit(freq)} the median period had fewer than {min_median:,} articles."
+             if _unit(use) != _unit(freq) else "", _hidden_note(n_hidden, min_articles, _unit(use))]
+    return plotting.small_multiples(shown[cols], "period", "share", "theme", percent=True,
+                                    title=f"Theme mix: share of articles that carry each theme, per {_unit(use)}",
+                                    ylabel=f"share of all articles per {_unit(use)}",
+                                    note=" ".join(n for n in notes if n), source=source, stem=stem,
+                                    panel_titles={t: str(t).replace("_", " ") for t in keep})
 
 
 def cooccurrence_heatmap(matrix: pd.DataFrame, *, normalized: bool = False, source: str = DEFAULT_SOURCE,
                          stem: Stem = None) -> Chart:
-    """Heatmap: articles carrying both themes (diagonal: articles with the theme)."""
+    """Heatmap: articles carrying both themes; the diagonal (articles with the theme) is written in grey
+    cells outside the colour scale, which it would otherwise saturate."""
+    note = "" if normalized else "Grey diagonal: the articles that carry the theme (left out of the colour scale)."
     return plotting.heatmap(matrix, title="Theme co-occurrence", xlabel="theme", ylabel="theme",
                             value_label="Jaccard index" if normalized else "articles that carry both themes",
-                            fmt="{:.2f}" if normalized else "{:.0f}", source=source, stem=stem)
+                            fmt="{:.2f}" if normalized else "{:.0f}", source=source, stem=stem,
+                            diagonal=normalized, note=note)
 
 
 def outlet_themes(shares: pd.DataFrame, top: int = 12, *, source: str = DEFAULT_SOURCE,
@@ -79,17 +110,41 @@ def outlet_themes(shares: pd.DataFrame, top: int = 12, *, source: str = DEFAULT_
     data = s[s["source"].isin(outlets) & s["theme"].isin(themes)]
     data = data[["source", "theme", "share", "n_articles_with_theme", "n_articles"]]
     matrix = data.pivot(index="source", columns="theme", values="share").reindex(index=outlets, columns=themes)
+    matrix.index = [f"{o} ({int(size[o]):,})" for o in outlets]  # each share's denominator
     matrix.index.name, matrix.columns.name = "source", "theme"
     return plotting.heatmap(matrix, title="Outlets × themes: share of each outlet's articles that carry the theme",
-                            xlabel="theme", ylabel="outlet", value_label="share of outlet's articles (%)",
+                            xlabel="theme", ylabel="outlet (articles)", value_label="share of outlet's articles (%)",
                             percent=True, fmt="{:.0f}", source=source, stem=stem,
                             data=data.sort_values(["source", "theme"]))
 
 
 def quality_panel(quality: pd.DataFrame, *, source: str = DEFAULT_SOURCE, stem: Stem = None) -> Chart:
-    """Bars: data-quality counts (articles, undated, duplicates flagged, ingest skips by reason)."""
-    return plotting.bar(quality, "check", "n", title="Data quality", xlabel="count (articles or items)",
-                        source=source, stem=stem, color=OKABE_ITO[3])
+    """Bars: each data-quality problem as a share of the articles in the store, labelled with its count.
+
+    The store size is the title's denominator, not a bar (one bar of thousands beside zeros says
+    nothing); checks with no problem are listed in a note. Ingest skips are items that never
+    became articles, drawn relative to the store size. The CSV keeps every check with its count.
+    """
+    q = quality.reset_index(drop=True)
+    is_total = q["check"].astype(str) == "articles in store"
+    total = int(q.loc[is_total, "n"].sum()) if is_total.any() else 0
+    problems = q[~is_total].copy()
+    problems["share_of_articles"] = problems["n"] / total if total else float("nan")
+    found = problems[problems["n"] > 0].sort_values("n", ascending=False, kind="stable")
+    clean = problems.loc[problems["n"] == 0, "check"].astype(str).tolist()
+    title = f"Data quality: problems among the {total:,} articles in the store"
+    if clean:
+        note = "Checked, none found: " + "; ".join(clean) + "."
+    else:
+        note = ""
+    labels = [f"{int(n):,} ({sh:.1%})" if pd.notna(sh) else f"{int(n):,}" for n, sh in
+              zip(found["n"], found["share_of_articles"])]
+    data = pd.concat([q[is_total].assign(share_of_articles=1.0 if total else float("nan")), found,
+                      problems[problems["n"] == 0]], ignore_index=True)
+    return plotting.bar(found, "check", "share_of_articles", title=title, percent=True, labels=labels,
+                        xlabel="share of the articles in the store", note=note, source=source, stem=stem,
+                        color=OKABE_ITO[3], csv=data[["check", "n", "share_of_articles"]],
+                        empty=f"No problems found among the {total:,} articles.")
 
 
 def theme_attention(shares: pd.DataFrame, theme: str, freq: str = "W", *, source: str = DEFAULT_SOURCE,
@@ -111,18 +166,59 @@ def theme_attention(shares: pd.DataFrame, theme: str, freq: str = "W", *, source
                                       freq_label=_unit(freq), source=source, stem=stem)
 
 
+def _shares(counts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Add ``share`` and its 95% Wilson interval to summed (n_articles_with_theme, n_articles) counts."""
+    out = counts.copy()
+    out["share"] = out["n_articles_with_theme"] / out["n_articles"].where(out["n_articles"] > 0)
+    out["ci_low"], out["ci_high"] = aggregate.wilson_interval(out["n_articles_with_theme"], out["n_articles"])
+    return out
+
+
+def _hidden_note(n_hidden: int, min_articles: int, cell: str) -> str:
+    """'5 outlet-quarters with fewer than 10 articles are not shown.' (empty when none)."""
+    if not n_hidden:
+        return ""
+    return (f"{n_hidden:,} {cell}{'s' if n_hidden != 1 else ''} with fewer than {min_articles:,} articles "
+            f"{'are' if n_hidden != 1 else 'is'} not shown.")
+
+
 def attention_by_outlet(shares: pd.DataFrame, theme: str, freq: str = "MS", top: int = 6, *,
-                        source: str = DEFAULT_SOURCE, stem: Stem = None) -> Chart:
-    """Lines: share of each outlet's articles per period carrying ``theme`` (largest outlets)."""
+                        source: str = DEFAULT_SOURCE, stem: Stem = None, min_articles: int = 10,
+                        min_median: int = 20) -> Chart:
+    """Small multiples: share of each of the ``top`` largest outlets' articles carrying ``theme``, with
+    95% Wilson intervals and all outlets as a grey reference line.
+
+    The period is ``freq`` or, when that leaves the median outlet-period under ``min_median``
+    articles, the first coarser one that does not (month -> quarter -> year); points from fewer
+    than ``min_articles`` articles are hidden and a note on the chart says how many. The CSV
+    holds exactly the plotted points and the period used (``period_length``).
+    """
     d = shares[shares["theme"] == theme]
     size = d.groupby("source")["n_articles"].sum().sort_values(ascending=False, kind="stable")
-    rank = {s: i for i, s in enumerate(size.index[:top])}
-    d = d[d["source"].isin(rank) & (d["n_articles"] > 0)]
-    d = d[["period", "source", "share", "n_articles_with_theme", "n_articles"]]
-    d = d.assign(_r=d["source"].map(rank)).sort_values(["_r", "period"]).drop(columns="_r")
-    return plotting.lines(d, "period", "share", "source", percent=True,
-                          title=f"Attention to {theme} by outlet",
-                          ylabel=f"share of outlet's articles per {_unit(freq)}", source=source, stem=stem)
+    outlets = [s for s in size.index[:top] if size[s] > 0]
+    mine = d[d["source"].isin(outlets)]
+    use = aggregate.auto_freq(mine, freq, keys=("source",), min_median=min_median) if len(mine) else freq
+    values = ["n_articles_with_theme", "n_articles"]
+    per = _shares(aggregate.rebucket(mine, use, ["source"], values), ["source"])
+    per = per[per["n_articles"] > 0]
+    every = _shares(aggregate.rebucket(d, use, values=values), []).assign(source=ALL_OUTLETS)
+    shown = per[per["n_articles"] >= min_articles]
+    every = every[every["n_articles"] >= min_articles]
+    rank = {s: i for i, s in enumerate(outlets)}
+    shown = shown.assign(_r=shown["source"].map(rank)).sort_values(["_r", "period"]).drop(columns="_r")
+    unit = _unit(use)
+    data = pd.concat([shown, every], ignore_index=True)
+    data = data[["period", "source", "share", "ci_low", "ci_high", "n_articles_with_theme", "n_articles"]]
+    data = data.assign(period_length=unit)
+    notes = []
+    if _unit(use) != _unit(freq):
+        notes.append(f"Shown per {unit}: per {_unit(freq)} most outlets had fewer than {min_median:,} articles.")
+    notes.append(_hidden_note(len(per) - len(shown), min_articles, f"outlet-{unit}"))
+    titles = {s: f"{s} ({int(size[s]):,} articles)" for s in outlets}
+    return plotting.small_multiples(data, "period", "share", "source", reference=ALL_OUTLETS, percent=True,
+                                    title=f"Attention to {theme} by outlet: share of each outlet's articles per {unit}",
+                                    ylabel=f"share of outlet's articles per {unit}", note=" ".join(n for n in notes if n),
+                                    panel_titles=titles, source=source, stem=stem)
 
 
 def subthemes(table: pd.DataFrame, theme: str, *, source: str = DEFAULT_SOURCE, stem: Stem = None) -> Chart:
@@ -151,12 +247,45 @@ def keyness(table: pd.DataFrame, *, title: str = "Distinctive terms", source: st
                                   source=source, stem=stem)
 
 
+def collocations(table: pd.DataFrame, theme: str, *, source: str = DEFAULT_SOURCE, stem: Stem = None) -> Chart:
+    """Bars: how often each word pair of ``collocations`` occurs (in how many articles), in the table's
+    order (strongest association first)."""
+    d = table.reset_index(drop=True)
+    has_articles = "n_articles" in d.columns and d["n_articles"].notna().all()
+    labels = [f"{int(f):,} in {int(a):,} articles" if has_articles else f"{int(f):,}"
+              for f, a in zip(d["freq"], d["n_articles"] if has_articles else d["freq"])]
+    return plotting.bar(d, "ngram", "freq", title=f"Word pairs typical of {theme} coverage",
+                        xlabel="times the pair occurs (count)", labels=labels, source=source, stem=stem,
+                        color=OKABE_ITO[2], note="Strongest association first (log-likelihood ratio).")
+
+
 def tone_over_time(table: pd.DataFrame, freq: str = "MS", *, title: str = "Tone over time",
-                   source: str = DEFAULT_SOURCE, stem: Stem = None) -> Chart:
-    """Line: mean VADER compound score per period (-1 negative .. +1 positive)."""
-    cols = [c for c in ("period", "theme", "mean_compound", "n_articles") if c in table.columns]
-    return plotting.lines(table[cols], "period", "mean_compound", None, title=title,
-                          ylabel=f"mean compound tone per {_unit(freq)} (−1…+1)", source=source, stem=stem)
+                   source: str = DEFAULT_SOURCE, stem: Stem = None, min_articles: int = 10,
+                   min_median: int = 20) -> Chart:
+    """Line: mean VADER compound score per period (-1 negative .. +1 positive).
+
+    From a ``tone_mean`` table (with ``compound_sum``) the period moves to a coarser one while the
+    median period has fewer than ``min_median`` articles; periods with fewer than
+    ``min_articles`` articles are hidden, and a note on the chart says what was done.
+    """
+    t, use, notes = table, freq, []
+    if {"compound_sum", "n_articles", "period"} <= set(t.columns) and len(t):
+        keys = [c for c in ("theme",) if c in t.columns]
+        use = aggregate.auto_freq(t, freq, keys=keys, min_median=min_median)
+        if use != freq:
+            t = aggregate.rebucket(t, use, keys, ["compound_sum", "n_articles"])
+            t["mean_compound"] = t["compound_sum"] / t["n_articles"].where(t["n_articles"] > 0)
+            notes.append(f"Shown per {_unit(use)}: per {_unit(freq)} the median period had fewer than "
+                         f"{min_median:,} articles.")
+    if "n_articles" in t.columns:
+        hidden = int((t["n_articles"] < min_articles).sum())
+        t = t[t["n_articles"] >= min_articles]
+        notes.append(_hidden_note(hidden, min_articles, _unit(use)))
+    cols = [c for c in ("period", "theme", "mean_compound", "n_articles") if c in t.columns]
+    return plotting.lines(t[cols], "period", "mean_compound", None, title=title, note=" ".join(n for n in notes if n),
+                          every=use if "period" in t.columns and pd.api.types.is_datetime64_any_dtype(t["period"]) else None,
+                          span=(-0.25, 0.25),
+                          ylabel=f"mean compound tone per {_unit(use)} (−1…+1)", source=source, stem=stem)
 
 
 def mentions(table: pd.DataFrame, kind: str, title: str, *, source: str = DEFAULT_SOURCE,
@@ -169,9 +298,12 @@ def mentions(table: pd.DataFrame, kind: str, title: str, *, source: str = DEFAUL
 
 
 def theme_country(table: pd.DataFrame, title: str, *, source: str = DEFAULT_SOURCE, stem: Stem = None) -> Chart:
-    """Heatmap: articles mentioning each country (states and cities rolled up) per theme of the sentence."""
-    return plotting.heatmap(table, title=title, xlabel="theme of the sentence", ylabel="country",
-                            value_label="articles mentioning", source=source, stem=stem)
+    """Heatmap: articles mentioning each country (states and cities rolled up) per theme of the sentence;
+    square-root colours (a few large cells would saturate a linear scale), empty themes left out."""
+    totals = table.fillna(0).sum(axis=0)
+    t = table[totals[totals > 0].sort_values(ascending=False, kind="stable").index]  # largest themes first
+    return plotting.heatmap(t, title=title, xlabel="theme of the sentence", ylabel="country",
+                            value_label="articles mentioning", source=source, stem=stem, scale="sqrt")
 
 
 def who_is_quoted(table: pd.DataFrame, title: str, *, source: str = DEFAULT_SOURCE, stem: Stem = None) -> Chart:

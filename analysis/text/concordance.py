@@ -108,16 +108,78 @@ def kwic(articles: pd.DataFrame, pattern: str, window: int = 8, lexicons: Any = 
                        "match": "string", "right": "string", "start": "int64", "end": "int64"})
 
 
+def _spread_order(m: int) -> list[int]:
+    """Indices 0..m-1 in an order whose every prefix is spread evenly (0, m/2, m/4, 3m/4, ...).
+
+    >>> _spread_order(5)
+    [0, 2, 1, 3, 4]
+    """
+    bits = max(1, (m - 1).bit_length())
+    seen: dict[int, None] = {}
+    for r in range(2 ** bits):
+        vdc = int(format(r, f"0{bits}b")[::-1], 2)  # van der Corput: bit-reversed r
+        seen.setdefault(vdc * m // 2 ** bits, None)
+    return list(seen)
+
+
+KWIC_READER_COLUMNS: list[str] = ["date", "source", "left", "match", "right", "article_id", "start", "end"]
+
+
+def kwic_sample(lines: pd.DataFrame, n: int = 15, per_article: int = 2) -> pd.DataFrame:
+    """At most ``n`` keyword-in-context lines of :func:`kwic`, at most ``per_article`` from one article,
+    spread over outlets and dates; deterministic. Rows are returned by date, outlet and position.
+
+    Articles are taken in an order spread evenly over the dates, one per outlet until every outlet
+    had one, then a second per outlet, and so on; first one line from each article (its first
+    match), then a second one (preferably a different match) while lines are still missing.
+
+    >>> kw = pd.DataFrame({"article_id": list("aaabbc"), "date": pd.to_datetime(["2025-01-01"] * 3 + ["2025-02-01"] * 2 + ["2025-03-01"]),
+    ...                    "source": list("XXXXXY"), "left": [""] * 6, "match": ["tariff", "tariff", "trade", "trade", "trade", "tariff"],
+    ...                    "right": [""] * 6, "start": [0, 5, 9, 0, 4, 0], "end": [1, 6, 10, 1, 5, 1]})
+    >>> kwic_sample(kw, n=4)[["article_id", "match", "start"]].values.tolist()
+    [['a', 'tariff', 0], ['a', 'trade', 9], ['b', 'trade', 0], ['c', 'tariff', 0]]
+    """
+    if lines.empty or n <= 0:
+        return lines.head(0)
+    d = lines.reset_index(drop=True)
+    pos = ["start"] if "start" in d.columns else []
+    d = d.assign(_m=d["match"].astype(str).str.lower(), _i=np.arange(len(d)))
+    d = d.sort_values(["article_id", *pos, "_i"], kind="stable")
+    d["_again"] = d.duplicated(["article_id", "_m"])  # a match word the article already showed
+    d = d.sort_values(["article_id", "_again", *pos, "_i"], kind="stable")
+    d["_pass"] = d.groupby("article_id", sort=False).cumcount()
+    d = d[d["_pass"] < per_article]
+    arts = d.drop_duplicates("article_id")[["article_id", "date", "source"]].copy()
+    arts["source"] = arts["source"].astype("string").fillna("")
+    arts = arts.sort_values(["date", "source", "article_id"], kind="stable", na_position="last")
+    arts = arts.iloc[_spread_order(len(arts))]  # every prefix spread over the dates
+    arts["_round"] = arts.groupby("source", sort=False).cumcount()  # then one article per outlet per round
+    arts = arts.assign(_g=np.arange(len(arts))).sort_values(["_round", "_g"], kind="stable")
+    rank = pd.Series(np.arange(len(arts)), index=arts["article_id"].to_numpy())
+    d = d.assign(_rank=d["article_id"].map(rank)).sort_values(["_pass", "_rank"], kind="stable").head(n)
+    d = d.sort_values(["date", "source", "article_id", *pos], kind="stable", na_position="last")
+    return d.drop(columns=["_m", "_i", "_again", "_pass", "_rank"]).reset_index(drop=True)
+
+
 _SEP = " QXSEPQX "  # sentence separator token: upper case, so never a token of lower-cased text
+_DOC = " QXDOCQX "  # document separator token (with ``by_article``)
 
 
-def _chunk_text(docs: list[str]) -> str:
-    """The sentences of ``docs``, lower-cased, joined with ``_SEP`` (curly apostrophes made straight)."""
+def _sentences(doc: str) -> list[str]:
+    """The sentences of one document, lower-cased."""
+    low = doc.lower()
+    same = len(low) == len(doc)  # then offsets into doc apply to low
+    return [low[s:e] if same else doc[s:e].lower() for s, e in cached_sentence_spans(doc)]
+
+
+def _chunk_text(docs: list[str], by_article: bool = False) -> str:
+    """The sentences of ``docs``, lower-cased, joined with ``_SEP`` (curly apostrophes made straight);
+    with ``by_article`` the documents are joined with ``_DOC`` (one per document, before it)."""
+    if by_article:
+        return "".join(_DOC + _SEP.join(_sentences(doc)) for doc in docs).replace("’", "'")
     pieces: list[str] = []
     for doc in docs:
-        low = doc.lower()
-        same = len(low) == len(doc)  # then offsets into doc apply to low
-        pieces.extend(low[s:e] if same else doc[s:e].lower() for s, e in cached_sentence_spans(doc))
+        pieces.extend(_sentences(doc))
     return _SEP.join(pieces).replace("’", "'")
 
 
@@ -142,32 +204,42 @@ def _word_ids(text: str, vocab: dict[str, int]) -> np.ndarray:
 
 
 def sentence_ngram_counts(docs: Iterable[str], offsets: Sequence[Sequence[int]] = ((0, 1),),
-                          chunk: int = 2000) -> tuple[list[str], np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+                          chunk: int = 2000, by_article: bool = False
+                          ) -> tuple[list[str], np.ndarray, list[tuple[np.ndarray, ...]]]:
     """Count words and within-sentence word n-grams of documents, vectorized.
 
     Tokens are those of :func:`collocations` (lower case, possessive 's dropped, per sentence).
     ``offsets`` lists the n-gram shapes: (0, 1) bigrams, (0, 2) words two apart, (0, 1, 2)
-    trigrams. Returns (vocabulary, count per word, [(word-id matrix, counts)] per shape).
+    trigrams. Returns (vocabulary, count per word, [(word-id matrix, counts)] per shape); with
+    ``by_article`` each shape also gives the number of documents the n-gram occurs in
+    ((ids, counts, n_docs); both additive over partitions of the documents).
 
     >>> vocab, wc, [(ids, n)] = sentence_ngram_counts(["Border wall. Border wall rose."])
     >>> sorted((vocab[a], vocab[b], int(c)) for (a, b), c in zip(ids, n))
     [('border', 'wall', 2), ('wall', 'rose', 1)]
+    >>> vocab, wc, [(ids, n, docs)] = sentence_ngram_counts(["Border wall.", "Border wall rose."], by_article=True)
+    >>> sorted((vocab[a], vocab[b], int(c), int(d)) for (a, b), c, d in zip(ids, n, docs))
+    [('border', 'wall', 2, 2), ('wall', 'rose', 1, 1)]
     """
-    sep = _SEP.strip()
-    vocab: dict[str, int] = {sep: 0}
+    vocab: dict[str, int] = {_SEP.strip(): 0}
+    if by_article:
+        vocab[_DOC.strip()] = 1
     width = [max(o) for o in offsets]
     base = 2 ** (63 // max(len(o) for o in offsets))
     keys: list[list[np.ndarray]] = [[] for _ in offsets]
+    owners: list[list[np.ndarray]] = [[] for _ in offsets]
     words: list[np.ndarray] = []
     docs = list(docs)
     for lo in range(0, len(docs), chunk):
-        g = _word_ids(_chunk_text(docs[lo:lo + chunk]), vocab)
+        g = _word_ids(_chunk_text(docs[lo:lo + chunk], by_article), vocab)
         if len(vocab) >= base:
             raise OverflowError("vocabulary too large for the n-gram key")
         if not len(g):
             continue
         words.append(g)
-        run = np.concatenate([[0], np.cumsum(g == 0)])  # separators before each position
+        stop = g <= 1 if by_article else g == 0
+        run = np.concatenate([[0], np.cumsum(stop)])  # separators before each position
+        doc = lo + np.cumsum(g == 1) - 1 if by_article else None  # document of each position
         for j, (off, w) in enumerate(zip(offsets, width)):
             m = len(g) - w
             if m <= 0:
@@ -177,54 +249,111 @@ def sentence_ngram_counts(docs: Iterable[str], offsets: Sequence[Sequence[int]] 
             for o in off:
                 key = key * base + g[o:o + m][ok]
             keys[j].append(key)
+            if doc is not None:
+                owners[j].append(doc[:m][ok])
     n_words = np.bincount(np.concatenate(words), minlength=len(vocab)) if words else np.zeros(len(vocab), np.int64)
-    out = []
+    out: list[tuple[np.ndarray, ...]] = []
     for j, off in enumerate(offsets):
-        uniq_keys, counts = np.unique(np.concatenate(keys[j]) if keys[j] else np.zeros(0, np.int64),
-                                      return_counts=True)
+        allkeys = np.concatenate(keys[j]) if keys[j] else np.zeros(0, np.int64)
+        uniq_keys, counts = np.unique(allkeys, return_counts=True)
         ids = np.stack([(uniq_keys // base ** (len(off) - 1 - i)) % base for i in range(len(off))], axis=1)
-        out.append((ids, counts))
+        if not by_article:
+            out.append((ids, counts))
+            continue
+        owner = np.concatenate(owners[j]) if owners[j] else allkeys
+        order = np.lexsort((owner, allkeys))
+        k, d = allkeys[order], owner[order]
+        first = np.ones(len(k), dtype=bool)
+        first[1:] = (k[1:] != k[:-1]) | (d[1:] != d[:-1])  # the first row of each (n-gram, document)
+        out.append((ids, counts, np.unique(k[first], return_counts=True)[1]))
     names = list(vocab)
-    n_words[0] = 0  # the separator is not a word
+    n_words[:2 if by_article else 1] = 0  # the separators are not words
     return names, n_words, out
 
 
+MEASURES: dict[str, str] = {"pmi": "pmi", "likelihood": "likelihood_ratio", "likelihood_ratio": "likelihood_ratio"}
+COLLOCATION_COLUMNS: list[str] = ["ngram", "freq", "n_articles", "score"]
+
+
+def _check_collocation_args(n: int, measure: str) -> None:
+    """UsageError for an n other than 2/3 or an unknown measure."""
+    if n not in (2, 3):
+        raise UsageError(f"collocations: n must be 2 or 3, got {n}")
+    if measure not in MEASURES:
+        raise UsageError(f"collocations: measure must be pmi or likelihood, not {measure!r}")
+
+
 def collocations(articles: pd.DataFrame, n: int = 2, measure: str = "pmi", min_freq: int = 3,
-                 top: int = 20) -> pd.DataFrame:
+                 top: int = 20, min_articles: int | None = None) -> pd.DataFrame:
     """Return the top ``n``-word collocations (ngram, freq, score) within sentences.
 
     Scores come from ``nltk.collocations`` (``measure`` = ``"pmi"`` or ``"likelihood"`` ratio);
-    n-grams containing a stopword or a token without letters are excluded.
+    n-grams containing a stopword or a token without letters are excluded. With ``min_articles``
+    an n-gram must also occur in that many articles, and the table gains ``n_articles`` (the
+    articles it occurs in): a name repeated within one article does not make a collocation.
 
     >>> t = "Border wall funding stalled. " * 3 + "The border wall rose."
     >>> collocations(pd.DataFrame({"article_id": ["a"], "title": [""], "text": [t]}), min_freq=3).ngram.tolist()
     ['funding stalled', 'border wall', 'wall funding']
     """
-    if n not in (2, 3):
-        raise UsageError(f"collocations: n must be 2 or 3, got {n}")
-    names = {"pmi": "pmi", "likelihood": "likelihood_ratio", "likelihood_ratio": "likelihood_ratio"}
-    if measure not in names:
-        raise UsageError(f"collocations: measure must be pmi or likelihood, not {measure!r}")
+    _check_collocation_args(n, measure)
     shapes = ((0, 1),) if n == 2 else ((0, 1), (0, 2), (0, 1, 2))
-    vocab, n_words, grams = sentence_ngram_counts(documents(articles).tolist(), shapes)
+    vocab, n_words, grams = sentence_ngram_counts(documents(articles).tolist(), shapes,
+                                                  by_article=min_articles is not None)
+    table = score_collocations(vocab, n_words, grams, n=n, measure=measure, min_freq=min_freq, top=top,
+                               min_articles=min_articles or 1)
+    return table if min_articles is not None else table.drop(columns="n_articles")
+
+
+def collocation_thresholds(n_articles: int, min_freq: int = 3) -> tuple[int, int]:
+    """(min_freq, min_articles) for collocations of ``n_articles`` articles: a pair must occur at least
+    ``min_freq`` times, once per 50 articles, and in at least 2 articles or 1 % of them.
+
+    >>> collocation_thresholds(40), collocation_thresholds(161), collocation_thresholds(10_000)
+    ((3, 2), (4, 2), (200, 100))
+    """
+    min_articles = max(2, -(-int(n_articles) // 100))
+    return max(int(min_freq), -(-int(n_articles) // 50), min_articles), min_articles
+
+
+def score_collocations(vocab: Sequence[str], n_words: np.ndarray, grams: Sequence[tuple[np.ndarray, ...]],
+                       n: int = 2, measure: str = "pmi", min_freq: int = 3, top: int = 20,
+                       min_articles: int = 1) -> pd.DataFrame:
+    """Score summed :func:`sentence_ngram_counts` output: (ngram, freq, n_articles, score), best first.
+
+    ``grams`` is the per-shape list (bigrams; or bigrams, gap-2 pairs and trigrams for ``n=3``),
+    each (ids, counts) or (ids, counts, n_docs) (``by_article``; ``n_articles`` is NA without it).
+    Counts summed over partitions of the articles give the same table as one call on all of them.
+
+    >>> vocab, wc, grams = sentence_ngram_counts(["Trade war. Trade war.", "Trade war now."], by_article=True)
+    >>> score_collocations(vocab, wc, grams, min_freq=2, min_articles=2)[["ngram", "freq", "n_articles"]].values.tolist()
+    [['trade war', 3, 2]]
+    """
+    _check_collocation_args(n, measure)
     keep = np.fromiter((is_term(w) for w in vocab), dtype=bool, count=len(vocab))
-    word_fd = {w: c for w, c in zip(vocab, n_words.tolist()) if c}
-    fds = [{tuple(vocab[i] for i in g): c for g, c in zip(ids.tolist(), cnt.tolist())} for ids, cnt in grams[:-1]]
-    ids, cnt = grams[-1]
+    word_fd = {w: c for w, c in zip(vocab, np.asarray(n_words).tolist()) if c}
+    fds = [{tuple(vocab[i] for i in g): c for g, c in zip(sh[0].tolist(), sh[1].tolist())} for sh in grams[:-1]]
+    ids, cnt = grams[-1][0], grams[-1][1]
+    docs = grams[-1][2] if len(grams[-1]) > 2 else None
     ok = (cnt >= min_freq) & keep[ids].all(axis=1)
-    kept = FreqDist({tuple(vocab[i] for i in g): c for g, c in zip(ids[ok].tolist(), cnt[ok].tolist())})
+    if docs is not None:
+        ok &= docs >= min_articles
+    names = [tuple(vocab[i] for i in g) for g in ids[ok].tolist()]
+    kept = FreqDist(dict(zip(names, cnt[ok].tolist())))
+    in_docs = dict(zip(names, docs[ok].tolist())) if docs is not None else {}
     if n == 2:
         finder: Any = BigramCollocationFinder(FreqDist(word_fd), kept)
         measures: Any = BigramAssocMeasures
     else:
         finder = TrigramCollocationFinder(FreqDist(word_fd), FreqDist(fds[0]), FreqDist(fds[1]), kept)
         measures = TrigramAssocMeasures
-    fn, freq = getattr(measures, names[measure]), finder.ngram_fd
+    fn, freq = getattr(measures, MEASURES[measure]), finder.ngram_fd
     scored = ((g, finder.score_ngram(fn, *g)) for g in freq)  # nltk's score_ngrams without its sort
-    rows = [(" ".join(g), int(freq[g]), float(sc)) for g, sc in scored if sc is not None]
-    key = lambda r: (-round(r[2], 9), -r[1], r[0])  # noqa: E731 - unique per n-gram: a total order
+    rows = [(" ".join(g), int(freq[g]), in_docs.get(g, pd.NA), float(sc)) for g, sc in scored if sc is not None]
+    key = lambda r: (-round(r[3], 9), -r[1], r[0])  # noqa: E731 - unique per n-gram: a total order
     best = heapq.nsmallest(top, rows, key=key) if top >= 0 else sorted(rows, key=key)[:top]
-    return pd.DataFrame(best, columns=["ngram", "freq", "score"])
+    out = pd.DataFrame(best, columns=COLLOCATION_COLUMNS)
+    return out.astype({"n_articles": "Int64"})
 
 
 def top_terms(articles: pd.DataFrame, by: str | None = None, top: int = 20,
@@ -245,4 +374,4 @@ def top_terms(articles: pd.DataFrame, by: str | None = None, top: int = 20,
     return top_terms_from_counts(term_counts_table(articles, by=by, hits=hits, freq=freq), top)
 
 
-__all__ = ["collocations", "kwic", "sentence_ngram_counts", "top_terms"]
+__all__ = ["KWIC_READER_COLUMNS", "collocation_thresholds", "collocations", "kwic", "kwic_sample", "score_collocations", "sentence_ngram_counts", "top_terms"]

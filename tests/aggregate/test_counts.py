@@ -282,3 +282,28 @@ def test_mentions_count_every_hit_carries_only_the_present_rows():
     assert int(mp.loc[mp.theme == "health", "n_articles_with_theme"].sum()) == 2
     tp = out["theme_periods"]
     assert int(tp.loc[tp.theme == "health", "n_articles_with_theme"].sum()) == 1
+
+
+def test_rebucket_is_exact_and_auto_freq_picks_the_first_period_with_enough_articles():
+    """Monthly counts re-bucketed to quarters equal counting by quarter; the automatic period is the
+    finest where the median group-period has enough articles, years when none has."""
+    rng = np.random.default_rng(11)
+    days = pd.to_datetime("2019-01-01") + pd.to_timedelta(rng.integers(0, 730, 400), unit="D")
+    arts = pd.DataFrame({"article_id": [f"a{i}" for i in range(400)], "date": days,
+                         "source": rng.choice(["X", "Y", "Z"], 400, p=[0.7, 0.2, 0.1])})
+    pres = pd.DataFrame({"article_id": arts["article_id"][::3], "theme": "trade", "present": True})
+    monthly = aggregate.count_theme_periods(arts, pres, "MS", by="source", theme_list=["trade"])
+    quarterly = aggregate.count_theme_periods(arts, pres, "QS", by="source", theme_list=["trade"])
+    again = aggregate.rebucket(monthly, "QS", ["source", "theme"])
+    pd.testing.assert_frame_equal(again, quarterly.sort_values(["period", "source"]).reset_index(drop=True),
+                                  check_dtype=False)
+    assert aggregate.coarser_freqs("W") == ["W", "MS", "QS", "YS"] and aggregate.period_name("QS") == "quarter"
+    # ~17 articles a month over all outlets; Z has ~1.7 a month
+    assert aggregate.auto_freq(monthly, "MS", min_median=10) == "MS"
+    per_source = aggregate.auto_freq(monthly, "MS", keys=("source",), min_median=7)
+    assert per_source == "QS"  # the median outlet-month (Y, ~3) is too thin; the median outlet-quarter is not
+    assert aggregate.median_count(monthly, "QS", keys=("source",)) >= 7 > aggregate.median_count(
+        monthly, "MS", keys=("source",))
+    assert aggregate.auto_freq(monthly, "MS", keys=("source",), min_median=10_000) == "YS"
+    assert aggregate.auto_freq(monthly, "MS", max_periods=8, min_median=0) == "QS"  # 24 months, 8 quarters
+    assert aggregate.auto_freq(monthly.head(0), "MS") == "MS"

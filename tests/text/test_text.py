@@ -7,6 +7,7 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from nltk.collocations import (
@@ -22,7 +23,15 @@ from analysis.errors import UsageError
 from analysis.evidence.documents import article_theme_index
 from analysis.evidence.tone import tone
 from analysis.periods import PeriodError, period_labels
-from analysis.text.concordance import collocations, kwic, sentence_ngram_counts, top_terms
+from analysis.text.concordance import (
+    collocation_thresholds,
+    collocations,
+    kwic,
+    kwic_sample,
+    score_collocations,
+    sentence_ngram_counts,
+    top_terms,
+)
 from analysis.text.keyness import keyness, log_odds_table
 from analysis.text.sentences import document_text, documents, sentence_spans, sentence_table, sentences
 from analysis.text.theme_tags import require_hits, sentence_theme_index
@@ -342,3 +351,93 @@ def test_term_counts_equal_summed_terms(allsides: pd.DataFrame) -> None:
         expected.update(terms(doc))
     got = term_counts(arts)
     assert got == expected and sum(got.values()) > 10_000
+
+
+def _doc_pairs(doc: str) -> set[str]:
+    """The within-sentence word pairs of one document (collocations' tokens)."""
+    vocab, _, [(ids, _)] = sentence_ngram_counts([doc])
+    return {f"{vocab[a]} {vocab[b]}" for a, b in ids.tolist()}
+
+
+def test_collocations_count_articles_and_require_several(allsides: pd.DataFrame) -> None:
+    """A pair repeated inside one article (a name in a long story) is not a collocation of the
+    coverage: ``min_articles`` asks for several articles, and ``n_articles`` says how many."""
+    arts = allsides.head(300)
+    got = collocations(arts, n=2, measure="likelihood", min_freq=3, top=200, min_articles=4)
+    assert list(got.columns) == ["ngram", "freq", "n_articles", "score"] and len(got) == 200
+    per_doc = Counter(g for doc in documents(arts).tolist() for g in _doc_pairs(doc))
+    assert got["n_articles"].tolist() == [per_doc[g] for g in got["ngram"]]
+    assert (got["n_articles"] >= 4).all() and (got["freq"] >= got["n_articles"]).all()
+    loose = collocations(arts, n=2, measure="likelihood", min_freq=3, top=-1)
+    kept = loose[[per_doc[g] >= 4 for g in loose["ngram"]]].head(200)  # same scores, only the rare ones go
+    assert kept["ngram"].tolist() == got["ngram"].tolist()
+    tri = collocations(arts, n=3, measure="likelihood", min_freq=3, top=20, min_articles=3)
+    assert (tri["n_articles"] >= 3).all() and (tri.ngram.str.split().str.len() == 3).all()
+
+
+def _sum_partitions(parts: list[tuple]) -> tuple[list[str], np.ndarray, list[tuple]]:
+    """Sum sentence_ngram_counts(by_article=True) of several partitions by word (what a cluster does)."""
+    words_: Counter[str] = Counter()
+    shapes: list[dict] = [{} for _ in parts[0][2]]
+    for vocab, wc, grams in parts:
+        words_.update({w: int(c) for w, c in zip(vocab, wc.tolist()) if c})
+        for j, (ids, cnt, docs) in enumerate(grams):
+            for g, c, d in zip(ids.tolist(), cnt.tolist(), docs.tolist()):
+                key = tuple(vocab[i] for i in g)
+                old = shapes[j].get(key, (0, 0))
+                shapes[j][key] = (old[0] + c, old[1] + d)
+    vocab = sorted(words_)
+    index = {w: i for i, w in enumerate(vocab)}
+    out = []
+    for table in shapes:
+        keys = list(table)
+        ids = np.array([[index[w] for w in k] for k in keys], dtype=np.int64).reshape(len(keys), -1)
+        out.append((ids, np.array([table[k][0] for k in keys]), np.array([table[k][1] for k in keys])))
+    return vocab, np.array([words_[w] for w in vocab]), out
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_collocations_from_summed_partition_counts(allsides: pd.DataFrame, n: int) -> None:
+    """Counts (with articles per n-gram) are additive: summed over partitions they score the same table."""
+    arts = allsides.head(240)
+    shapes = ((0, 1),) if n == 2 else ((0, 1), (0, 2), (0, 1, 2))
+    parts = [sentence_ngram_counts(documents(arts.iloc[i::3]).tolist(), shapes, by_article=True) for i in range(3)]
+    vocab, wc, grams = _sum_partitions(parts)
+    got = score_collocations(vocab, wc, grams, n=n, measure="likelihood", min_freq=3, top=40, min_articles=3)
+    ref = collocations(arts, n=n, measure="likelihood", min_freq=3, top=40, min_articles=3)
+    assert got["ngram"].tolist() == ref["ngram"].tolist()
+    assert got["n_articles"].tolist() == ref["n_articles"].tolist() and got["freq"].tolist() == ref["freq"].tolist()
+    assert np.allclose(got["score"], ref["score"])
+
+
+def test_collocation_thresholds_grow_with_the_articles() -> None:
+    assert collocation_thresholds(20) == (3, 2)
+    small, large = collocation_thresholds(300), collocation_thresholds(30_000)
+    assert small == (6, 3) and large == (600, 300)
+    assert collocation_thresholds(300, min_freq=10) == (10, 3)
+
+
+def test_kwic_sample_spreads_over_articles_outlets_and_dates(allsides: pd.DataFrame) -> None:
+    arts = allsides[allsides["date"].notna()].head(600)
+    lines = kwic(arts, "trade*", window=4)
+    assert lines["article_id"].value_counts().max() > 2  # some articles have many matches
+    sample = kwic_sample(lines, n=15)
+    assert len(sample) == 15 and sample["article_id"].is_unique  # more articles than lines: one each
+    assert sample["source"].nunique() == 15  # and many outlets: one each
+    span = lines["date"].max() - lines["date"].min()
+    assert sample["date"].max() - sample["date"].min() > 0.7 * span  # spread over the dates
+    assert sample["date"].is_monotonic_increasing
+    assert list(sample.columns) == list(lines.columns)  # offsets stay (for the CSV)
+    # deterministic, whatever the order of the lines
+    again = kwic_sample(lines.sample(frac=1, random_state=3), n=15)
+    pd.testing.assert_frame_equal(sample, again)
+    # few articles: at most two lines from each, the second a different match where there is one
+    few = lines[lines["article_id"].isin(lines["article_id"].drop_duplicates().head(4))]
+    small = kwic_sample(few, n=15)
+    assert small["article_id"].value_counts().max() <= 2 and len(small) <= 8
+    for _, rows in small.groupby("article_id"):
+        words_ = rows["match"].str.lower().tolist()
+        options = few.loc[few["article_id"] == rows["article_id"].iloc[0], "match"].str.lower()
+        if options.nunique() > 1:
+            assert len(set(words_)) == len(words_)
+    assert kwic_sample(lines.head(0), n=5).empty and kwic_sample(lines, n=0).empty
