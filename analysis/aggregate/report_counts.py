@@ -29,6 +29,14 @@ REPORT_TABLES: tuple[str, ...] = ("quality", "articles", "theme_periods", "theme
                                   "matched_terms", "subthemes", "tone_theme", "places_theme", "actors_theme",
                                   "mention_periods")
 OPTIONAL_TABLES: tuple[str, ...] = ("mention_periods",)  # aggregates written before it still load (no mentions line)
+# the text sections' pieces (analysis.cluster.report_text): O(TEXT_ROWS x themes) samples and
+# O(vocabulary) counts; aggregates written without them still load (their sections show a note)
+TEXT_TABLES: tuple[str, ...] = ("top_articles", "quote_rows", "amount_rows", "kwic_rows", "keyness_terms",
+                                "collocation_words", "collocation_pairs", "speakers", "speaker_articles",
+                                "shared_speakers", "countries_theme")
+TEXT_ROWS: int = 50             # rows kept per theme of each sample (top articles, quotes, amounts)
+KWIC_ROWS: int = 25             # KWIC lines per theme (choosing them costs a kwic_sample call per line)
+KWIC_WINDOW: int = 8            # words of context either side of a stored KWIC line
 
 
 def selection_params(start: str | None = "", end: str | None = "", outlets: Sequence[str] | str | None = "",
@@ -54,19 +62,21 @@ def theme_mentions(mentions: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     return out[["theme", "kind", "name", "n_mentions", "n_articles"]].astype({"theme": "string"})
 
 
-def report_counts(part: pd.DataFrame, sel: dict[str, Any], lexicons: Any = None,
-                  freq: str = REPORT_FREQ, by: Sequence[str] = REPORT_BY) -> dict[str, pd.DataFrame]:
-    """The additive count tables of one partition of the store for the report notebooks.
-
-    ``quality`` counts the whole partition (the notebooks' data-quality panel covers the store);
-    every other table counts the articles ``selection.select_articles`` keeps.
-    """
-    out = {"quality": quality.count_quality(part)}
+def select_and_score(part: pd.DataFrame, sel: dict[str, Any],
+                     lexicons: Any = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(articles, scores, hits) of the articles of ``part`` that ``selection.select_articles`` keeps."""
     arts = selection.select_articles(part, sel["start"], sel["end"], sel["outlets"], sel["exclude_duplicates"])
-    scores, hits = scoring.analyze(arts.reset_index(drop=True), lexicons)
+    arts = arts.reset_index(drop=True)
+    scores, hits = scoring.analyze(arts, lexicons)
+    return arts, scores, hits
+
+
+def selected_counts(arts: pd.DataFrame, scores: pd.DataFrame, hits: pd.DataFrame, freq: str = REPORT_FREQ,
+                    by: Sequence[str] = REPORT_BY) -> dict[str, pd.DataFrame]:
+    """The additive count tables (all but ``quality``) of selected, scored articles."""
     pairs = counts.presence(scores)
     by = tuple(by)
-    out["articles"] = counts.count_articles(arts, freq=freq, by=by)
+    out = {"articles": counts.count_articles(arts, freq=freq, by=by)}
     out["theme_periods"] = counts.count_theme_periods(arts, scores, freq=freq, by=by)
     out["mention_periods"] = counts.count_theme_periods(arts, counts.mentions(scores), freq=freq, by=())
     out["themes_by_source"] = counts.count_themes(arts, scores, by=("source",))
@@ -79,3 +89,14 @@ def report_counts(part: pd.DataFrame, sel: dict[str, Any], lexicons: Any = None,
     out["places_theme"] = theme_mentions(places(arts, hits=hits), pairs)
     out["actors_theme"] = theme_mentions(actors(arts, hits=hits), pairs)
     return out
+
+
+def report_counts(part: pd.DataFrame, sel: dict[str, Any], lexicons: Any = None,
+                  freq: str = REPORT_FREQ, by: Sequence[str] = REPORT_BY) -> dict[str, pd.DataFrame]:
+    """The additive count tables of one partition of the store for the report notebooks.
+
+    ``quality`` counts the whole partition (the notebooks' data-quality panel covers the store);
+    every other table counts the articles ``selection.select_articles`` keeps.
+    """
+    arts, scores, hits = select_and_score(part, sel, lexicons)
+    return {"quality": quality.count_quality(part), **selected_counts(arts, scores, hits, freq, by)}

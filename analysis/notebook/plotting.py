@@ -13,12 +13,14 @@ Each primitive takes a tidy table and returns a ``Chart(fig, data)`` where ``dat
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
 import matplotlib
+import matplotlib.colors
 import matplotlib.dates as mdates
 import matplotlib.patches
 import matplotlib.pyplot as plt
@@ -95,6 +97,39 @@ def save_chart(fig: plt.Figure, data: pd.DataFrame, stem: str | Path) -> dict[st
     return paths
 
 
+def png_bytes(fig: plt.Figure) -> bytes:
+    """The figure as PNG bytes in the house style (what a report page shows).
+
+    >>> fig, ax = plt.subplots()
+    >>> png_bytes(fig)[:4]
+    b'\\x89PNG'
+    >>> plt.close(fig)
+    """
+    buf = io.BytesIO()
+    with _style():
+        fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def alt_text(fig: plt.Figure) -> str:
+    """Alt text naming what a chart shows: its title and the measure on its axes.
+
+    >>> fig, ax = plt.subplots()
+    >>> _ = fig.suptitle("Attention to trade"), ax.set_ylabel("share of articles"), ax.set_xlabel("")
+    >>> alt_text(fig)
+    'Chart: Attention to trade. Measure: share of articles.'
+    >>> plt.close(fig)
+    """
+    title = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    title = title or next((ax.get_title() for ax in fig.axes if ax.get_title()), "") or "chart"
+    measures = []
+    for ax in fig.axes:
+        for text in (ax.get_ylabel(), ax.get_xlabel()):
+            if text and text not in measures and ax.get_label() != "<colorbar>":
+                measures.append(text)
+    return f"Chart: {title}." + (f" Measure: {'; '.join(measures[:3])}." if measures else "")
+
+
 def source_note(articles: pd.DataFrame | None = None, source: str = DEFAULT_SOURCE) -> str:
     """Return a source line: corpus label, number of articles and outlets, date range.
 
@@ -156,13 +191,19 @@ def _colors(n: int, labels: list[str] | None = None) -> list[str]:
 
 def lines(data: pd.DataFrame, x: str, y: str, group: str | None = None, *, title: str,
           ylabel: str, xlabel: str = "", percent: bool = False, source: str = DEFAULT_SOURCE,
-          stem: str | Path | None = None, markers: bool = True) -> Chart:
-    """Line chart over dates (one line per ``group``); ``percent`` formats a 0..1 axis as %."""
-    fig, ax = _new(title)
+          stem: str | Path | None = None, markers: bool = True, note: str = "", every: str | None = None,
+          span: tuple[float, float] | None = None) -> Chart:
+    """Line chart over dates (one line per ``group``); ``percent`` formats a 0..1 axis as %; ``note``
+    is printed under the plot; ``every`` (a period alias such as ``"QS"``): a missing period breaks
+    the line instead of being bridged; ``span``: the y range shown at least (a line at 0 when it is inside)."""
+    fig, ax = _new(title, size=(9, 4.8 + (0.3 if note else 0)))
     groups = list(dict.fromkeys(data[group])) if group else [None]
     for g, col in zip(groups, _colors(len(groups), groups)):
         d = data if g is None else data[data[group] == g]
         d = d.sort_values(x)
+        if every and len(d):
+            step = {"W": "W-MON", "D": "D"}.get(every.upper(), every)
+            d = d.set_index(x).reindex(pd.date_range(d[x].min(), d[x].max(), freq=step)).rename_axis(x).reset_index()
         ax.plot(d[x], d[y], marker="o" if markers else None, ms=3, lw=1.6, color=col,
                 label=None if g is None else str(g))
     _style_ax(ax)
@@ -173,16 +214,23 @@ def lines(data: pd.DataFrame, x: str, y: str, group: str | None = None, *, title
     if percent:
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
     ax.set_ylim(bottom=0 if data[y].min() >= 0 else None)
+    if span is not None:
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(min(lo, span[0]), max(hi, span[1]))
+        if span[0] < 0 < span[1]:
+            ax.axhline(0, color="#333333", lw=0.8)
     if group:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    _note(fig, note)
     cols = [c for c in (x, group, y) if c] + [c for c in data.columns if c not in (x, group, y)]
     return _finish(fig, source, stem, data[cols])
 
 
 def stacked_bars(data: pd.DataFrame, x: str, y: str, group: str, *, title: str, ylabel: str,
-                 xlabel: str = "", source: str = DEFAULT_SOURCE, stem: str | Path | None = None) -> Chart:
-    """Stacked bars per date (e.g. articles per week by outlet)."""
-    fig, ax = _new(title)
+                 xlabel: str = "", source: str = DEFAULT_SOURCE, stem: str | Path | None = None,
+                 note: str = "") -> Chart:
+    """Stacked bars per date (e.g. articles per week by outlet); ``note`` is printed under the plot."""
+    fig, ax = _new(title, size=(9, 4.8 + (0.3 if note else 0)))
     wide = data.pivot_table(index=x, columns=group, values=y, aggfunc="sum", fill_value=0, sort=False)
     wide = wide.sort_index()
     labels = list(dict.fromkeys(data[group]))
@@ -199,15 +247,23 @@ def stacked_bars(data: pd.DataFrame, x: str, y: str, group: str, *, title: str, 
     ax.set_ylabel(ylabel)
     ax.set_xlabel(xlabel)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    _note(fig, note)
     return _finish(fig, source, stem, data[[x, group, y]].sort_values([x, group]))
 
 
 def bar(data: pd.DataFrame, label: str, value: str, *, title: str, xlabel: str,
         source: str = DEFAULT_SOURCE, stem: str | Path | None = None, color: str = OKABE_ITO[0],
-        err_low: str | None = None, err_high: str | None = None, percent: bool = False) -> Chart:
-    """Horizontal bars, largest on top, optional error bars from ``err_low``/``err_high`` columns."""
+        err_low: str | None = None, err_high: str | None = None, percent: bool = False,
+        labels: list[str] | None = None, note: str = "", csv: pd.DataFrame | None = None,
+        empty: str = "nothing to show") -> Chart:
+    """Horizontal bars, largest on top, optional error bars from ``err_low``/``err_high`` columns.
+
+    ``labels``: the text at each bar's end (default: the value); ``note``: a line under the plot;
+    ``csv``: the table saved instead of ``data`` (e.g. with the rows a note lists); ``empty``: the
+    text shown when there are no rows.
+    """
     d = data.reset_index(drop=True)
-    fig, ax = _new(title, size=(9, max(2.5, 0.35 * len(d) + 1.4)))
+    fig, ax = _new(title, size=(9, (max(2.5, 0.35 * len(d) + 1.4) if len(d) else 2.0) + (0.3 if note else 0)))
     ypos = np.arange(len(d))[::-1]
     xerr = None
     if err_low and err_high:
@@ -216,14 +272,22 @@ def bar(data: pd.DataFrame, label: str, value: str, *, title: str, xlabel: str,
                    error_kw={"ecolor": "#333333", "lw": 1})
     if xerr is None and len(d):
         fmt = "{:.0%}" if percent else ("{:,.0f}" if np.allclose(d[value].fillna(0) % 1, 0) else "{:.3g}")
-        ax.bar_label(bars, labels=[fmt.format(v) if pd.notna(v) else "" for v in d[value]], padding=3, fontsize=9)
+        text = labels if labels is not None else [fmt.format(v) if pd.notna(v) else "" for v in d[value]]
+        ax.bar_label(bars, labels=text, padding=3, fontsize=9)
     ax.set_yticks(ypos, [str(v) for v in d[label]])
     _style_ax(ax)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(xlabel)
     if percent:
-        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
-    return _finish(fig, source, stem, d)
+        small = len(d) and float(d[value].max()) < 0.1
+        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=1 if small else 0))
+    if not len(d):
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, empty, transform=ax.transAxes, ha="center", va="center", fontsize=12)
+    elif np.isfinite(d[value].to_numpy(dtype=float)).any():
+        ax.set_xlim(0, float(np.nanmax(d[value].to_numpy(dtype=float))) * 1.15 or 1)
+    _note(fig, note)
+    return _finish(fig, source, stem, d if csv is None else csv)
 
 
 def diverging_bar(data: pd.DataFrame, label: str, value: str, side: str, *, title: str,
@@ -247,25 +311,44 @@ def diverging_bar(data: pd.DataFrame, label: str, value: str, side: str, *, titl
 
 def heatmap(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, value_label: str,
             source: str = DEFAULT_SOURCE, stem: str | Path | None = None, fmt: str = "{:.0f}",
-            percent: bool = False, data: pd.DataFrame | None = None) -> Chart:
-    """Annotated heatmap of a matrix (index = rows); CSV: ``data`` or the long (row, column, value)."""
+            percent: bool = False, data: pd.DataFrame | None = None, scale: str = "linear",
+            diagonal: bool = True, note: str = "") -> Chart:
+    """Annotated heatmap of a matrix (index = rows); CSV: ``data`` or the long (row, column, value).
+
+    ``scale="sqrt"`` spreads the colours of a matrix that one or two large cells would saturate;
+    ``diagonal=False`` leaves the diagonal out of the colour scale (grey cells, values written), as
+    for a co-occurrence matrix whose diagonal is each theme's own total. ``note``: a line under the plot.
+    """
     m = matrix.astype(float)
-    fig, ax = _new(title, size=(max(6.0, 0.55 * m.shape[1] + 3.5), max(3.0, 0.42 * m.shape[0] + 2.2)))
+    fig, ax = _new(title, size=(max(6.0, 0.55 * m.shape[1] + 3.5),
+                                max(3.0, 0.42 * m.shape[0] + 2.2) + (0.3 if note else 0)))
     vals = m.values * (100 if percent else 1)
-    im = ax.imshow(vals, cmap=HEATMAP_CMAP, aspect="auto")
+    shown = vals.copy()
+    square = m.shape[0] == m.shape[1] and list(m.index) == list(m.columns)
+    if not diagonal and square:
+        np.fill_diagonal(shown, np.nan)
+    finite = shown[np.isfinite(shown)]
+    hi = float(finite.max()) if finite.size else 1.0
+    norm = (matplotlib.colors.PowerNorm(0.5, vmin=0, vmax=hi or 1.0) if scale == "sqrt"
+            else matplotlib.colors.Normalize(vmin=min(0.0, float(finite.min())) if finite.size else 0, vmax=hi or 1.0))
+    cmap = matplotlib.colormaps[HEATMAP_CMAP].with_extremes(bad="#E8E8E8")
+    im = ax.imshow(np.ma.masked_invalid(shown), cmap=cmap, norm=norm, aspect="auto")
     ax.set_xticks(range(m.shape[1]), [str(c) for c in m.columns], rotation=45, ha="right")
     ax.set_yticks(range(m.shape[0]), [str(i) for i in m.index])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(False)
-    if m.size <= 150:  # annotate small matrices only (text rendering is slow)
-        hi = np.nanmax(vals) if np.isfinite(vals).any() else 0
+    if m.size <= 400:  # annotate all but large matrices (text rendering is slow)
+        size = 8 if m.size <= 150 else 7
         for (i, j), v in np.ndenumerate(vals):
             if np.isfinite(v):
-                ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8,
-                        color="black" if v > 0.6 * hi else "white")
+                light = np.isfinite(shown[i, j]) and float(norm(shown[i, j])) > 0.6
+                dark = not np.isfinite(shown[i, j]) or light
+                ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=size,
+                        color="black" if dark else "white")
     cbar = fig.colorbar(im, ax=ax)
-    cbar.set_label(value_label)
+    cbar.set_label(value_label + (" (square-root colour scale)" if scale == "sqrt" else ""))
+    _note(fig, note)
     long = m.rename_axis(index=m.index.name or "row", columns=m.columns.name or "column")
     long = long.stack(future_stack=True).rename("value").reset_index()
     return _finish(fig, source, stem, long if data is None else data)
@@ -300,6 +383,73 @@ def share_with_counts(data: pd.DataFrame, *, title: str, freq_label: str, source
     for ax in (ax1, ax2):
         _style_ax(ax)
     _dates(ax2)
+    return _finish(fig, source, stem, d)
+
+
+def _note(fig: plt.Figure, note: str) -> None:
+    """A reader note under the plot, above the source line (what was hidden or regrouped, and why)."""
+    if note:
+        fig.supxlabel(note, x=0.01, y=0.01 + 0.2 / fig.get_figheight(), ha="left", va="bottom", fontsize=9,
+                      color="#333333", wrap=True)
+
+
+def small_multiples(data: pd.DataFrame, x: str, y: str, panel: str, *, title: str, ylabel: str,
+                    note: str = "", reference: str | None = None, band: tuple[str, str] | None = ("ci_low", "ci_high"),
+                    percent: bool = False, ncols: int = 3, panel_titles: dict | None = None,
+                    source: str = DEFAULT_SOURCE, stem: str | Path | None = None,
+                    empty: str = "Too few articles to show.") -> Chart:
+    """One small panel per ``panel`` value on shared axes: ``y`` over ``x`` with its interval ``band``.
+
+    Rows whose ``panel`` is ``reference`` are drawn in grey in every panel (e.g. all outlets); a
+    missing ``x`` of a panel breaks its line (hidden points are not bridged). ``note`` is printed
+    under the plot; ``empty`` is shown when no panel has a point. ``data`` (all rows, reference
+    included) is the CSV.
+    """
+    d = data.reset_index(drop=True)
+    names = [p for p in dict.fromkeys(d[panel]) if p != reference]
+    ncols = max(1, min(ncols, len(names)))
+    nrows = max(1, -(-len(names) // ncols))
+    with _style():
+        fig, axes = plt.subplots(nrows, ncols, figsize=(9, 1.2 + 2.3 * nrows + (0.3 if note else 0)),
+                                 sharex=True, sharey=True, squeeze=False)
+    fig.suptitle(title, fontsize=13, fontweight="bold", x=0.01, ha="left")
+    grid = pd.Index(sorted(d[x].dropna().unique()))
+    has_band = band is not None and set(band) <= set(d.columns)
+    ref = d[d[panel] == reference].set_index(x).reindex(grid) if reference is not None else None
+    for k, ax in enumerate(axes.flat):
+        if k >= len(names):
+            ax.set_visible(False)
+            continue
+        name, col = names[k], OKABE_ITO[k % len(OKABE_ITO)]
+        s = d[d[panel] == name].set_index(x).reindex(grid)
+        if ref is not None and ref[y].notna().any():
+            ax.plot(grid, ref[y], color=GREY, lw=1.2, ls="--", label=str(reference))
+        if has_band:
+            ax.fill_between(grid, s[band[0]], s[band[1]], color=col, alpha=0.18, lw=0, label="95% interval")
+            alone = s[y].notna() & s[y].shift(1).isna() & s[y].shift(-1).isna()  # no band without neighbours
+            ax.vlines(grid[alone.to_numpy()], s.loc[alone, band[0]], s.loc[alone, band[1]], color=col, alpha=0.5, lw=1)
+        ax.plot(grid, s[y], marker="o", ms=3, lw=1.6, color=col, label=str(name))
+        ax.set_title((panel_titles or {}).get(name, str(name)), loc="left", fontsize=10)
+        _style_ax(ax)
+        if k % ncols == 0:
+            ax.set_ylabel(ylabel if nrows == 1 else "")
+    if nrows > 1:
+        fig.supylabel(ylabel, fontsize=11)
+    top = axes.flat[0]
+    if not names:
+        top.set_visible(True)
+        top.set_axis_off()
+        top.text(0.5, 0.5, empty, transform=top.transAxes, ha="center", va="center", fontsize=12)
+    if percent:
+        top.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    hi = d[band[1]] if has_band else d[y]
+    top.set_ylim(0 if d[y].min() >= 0 else None, (min(1.0, float(hi.max()) * 1.08) if percent and len(d) else None))
+    if pd.api.types.is_datetime64_any_dtype(d[x]):
+        for ax in axes.flat:
+            _dates(ax)
+    key = ([f"Dashed grey line: {reference}."] if names and ref is not None and ref[y].notna().any() else []) + (
+        ["Shaded: 95% interval."] if names and has_band else [])
+    _note(fig, " ".join([*key, note]).strip())
     return _finish(fig, source, stem, d)
 
 

@@ -23,9 +23,17 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.aggregate import counts, evidence_counts, selection
+from analysis.aggregate import counts, evidence_counts, selection, text_counts
 from analysis.aggregate.count_files import read_aggregates, read_params
-from analysis.aggregate.report_counts import KIND, OPTIONAL_TABLES, REPORT_TABLES, selection_params
+from analysis.aggregate.report_counts import (
+    KIND,
+    KWIC_ROWS,
+    KWIC_WINDOW,
+    OPTIONAL_TABLES,
+    REPORT_TABLES,
+    TEXT_ROWS,
+    selection_params,
+)
 from analysis.corpus import quality
 from analysis.corpus.store import (
     REPORTS_DIR,
@@ -41,11 +49,18 @@ from analysis.evidence.amounts import amounts
 from analysis.evidence.places import place_mentions, places, theme_country_table
 from analysis.evidence.quotes import quotes
 from analysis.evidence.tone import tone
-from analysis.notebook import tables
+from analysis.notebook import tables, text_samples
 from analysis.notebook.helpers import Corpus, check_version, prepare
 from analysis.notebook.model_themes import with_model
 from analysis.periods import periods
-from analysis.text.concordance import collocations, kwic
+from analysis.text.concordance import (
+    COLLOCATION_COLUMNS,
+    KWIC_READER_COLUMNS,
+    collocation_thresholds,
+    collocations,
+    kwic,
+    kwic_sample,
+)
 
 log = logging.getLogger(__name__)
 
@@ -142,43 +157,78 @@ class AggregateData:
         """The ingest report of the store version read (:func:`ingest_report`)."""
         return ingest_report(self.store, self.params.get("store_version", ""))
 
-    # -- text sections: in aggregate mode they need the article text, which is not loaded
+    # -- text sections: finalized from the bounded pieces of the Dask run (analysis.cluster.report_text);
+    #    aggregates written without them show a note instead
     def skipped(self, what: str, columns: Sequence[str]) -> pd.DataFrame:
         """Display that ``what`` needs the article text and return an empty table with ``columns``."""
         text_available(self, what)
         return pd.DataFrame(columns=list(columns))
 
+    def has_pieces(self, *names: str) -> bool:
+        """True when the text pieces ``names`` were computed by the Dask run read."""
+        return all(n in self.tables for n in names)
+
+    def sample_rows(self, n: int | None, what: str, kept: int = TEXT_ROWS) -> int:
+        """``n`` capped at the ``kept`` rows per theme a stored sample holds (logged when capped)."""
+        if n is None or n > kept:
+            log.warning("%s: the Dask run kept %d rows per theme; showing at most %d", what, kept, kept)
+            return kept
+        return n
+
     def top_articles(self, theme: str, n: int = 10) -> pd.DataFrame:
-        """The ``n`` most on-theme articles, as :func:`tables.top_articles`."""
-        return self.skipped("The most on-theme articles", tables.TOP_ARTICLE_COLUMNS)
+        """The ``n`` most on-theme articles, as :func:`tables.top_articles` (a k-best sample reduced)."""
+        if not self.has_pieces("top_articles"):
+            return self.skipped("The most on-theme articles", tables.TOP_ARTICLE_COLUMNS)
+        return text_samples.top_from_sample(self.tables["top_articles"], theme, self.sample_rows(n, "top articles"))
 
     def collocations(self, theme: str, top: int = 15, min_freq: int = 3) -> pd.DataFrame:
-        """Word pairs of the theme's articles (ngram, freq, score), as :func:`concordance.collocations`."""
-        return self.skipped("Collocations", ["ngram", "freq", "score"])
+        """Word pairs of the theme's articles (ngram, freq, n_articles, score), as :meth:`ArticleData.collocations`
+        (summed word and word-pair counts scored by :func:`concordance.score_collocations`)."""
+        if not self.has_pieces("collocation_words", "collocation_pairs"):
+            return self.skipped("Collocations", COLLOCATION_COLUMNS)
+        return text_counts.collocations_from_counts(self.tables["collocation_words"], self.tables["collocation_pairs"],
+                                                    theme, self.n_theme_articles(theme)[0], min_freq=min_freq, top=top)
 
     def keyness(self, theme: str, top: int = 15) -> pd.DataFrame:
         """Distinctive terms of the theme's articles vs all others, as :func:`tables.theme_keyness`."""
-        return self.skipped("Distinctive terms", tables.KEYNESS_COLUMNS)
+        if not self.has_pieces("keyness_terms"):
+            return self.skipped("Distinctive terms", tables.KEYNESS_COLUMNS)
+        n_on, n_all = self.n_theme_articles(theme)
+        return text_counts.keyness_from_counts_table(self.tables["keyness_terms"], theme, n_on, n_all, top=top)
 
     def quote_table(self, theme: str, n: int = 25) -> pd.DataFrame:
         """The newest ``n`` quotes of the theme's sentences, as :func:`tables.quote_table`."""
-        return self.skipped("Quotes", tables.QUOTE_COLUMNS)
+        if not self.has_pieces("quote_rows"):
+            return self.skipped("Quotes", tables.QUOTE_COLUMNS)
+        return text_samples.newest_from_sample(self.tables["quote_rows"], theme, "quotes", self.sample_rows(n, "quotes"))
 
     def who_is_quoted(self, theme: str, n: int = 15) -> pd.DataFrame:
-        """Quotations per canonical speaker, as :func:`tables.who_is_quoted`."""
-        return self.skipped("Who is quoted", tables.WHO_IS_QUOTED_COLUMNS)
+        """Quotations per canonical speaker, as :func:`tables.who_is_quoted` (from summed speaker counts)."""
+        if not self.has_pieces("speakers", "speaker_articles", "shared_speakers"):
+            return self.skipped("Who is quoted", tables.WHO_IS_QUOTED_COLUMNS)
+        return text_counts.who_is_quoted_from_counts(self.tables["speakers"], self.tables["speaker_articles"],
+                                                     self.tables["shared_speakers"], theme, n=n)
 
     def amount_table(self, theme: str, n: int = 25) -> pd.DataFrame:
         """The newest ``n`` amounts of the theme's sentences, as :func:`tables.amount_table`."""
-        return self.skipped("Amounts", tables.AMOUNT_COLUMNS)
+        if not self.has_pieces("amount_rows"):
+            return self.skipped("Amounts", tables.AMOUNT_COLUMNS)
+        return text_samples.newest_from_sample(self.tables["amount_rows"], theme, "amounts",
+                                               self.sample_rows(n, "amounts"))
 
     def kwic(self, theme: str, n: int = 15, window: int = 8) -> pd.DataFrame:
-        """A sample of ``n`` keyword-in-context lines of the theme's matches."""
-        return self.skipped("Keyword in context", ["article_id", "left", "match", "right"])
+        """A sample of ``n`` keyword-in-context lines of the theme's matches, as :meth:`ArticleData.kwic`."""
+        if not self.has_pieces("kwic_rows"):
+            return self.skipped("Keyword in context", KWIC_READER_COLUMNS)
+        if window != KWIC_WINDOW:
+            log.warning("keyword in context: the Dask run kept %d words of context, not %d", KWIC_WINDOW, window)
+        return text_samples.kwic_from_sample(self.tables["kwic_rows"], theme, self.sample_rows(n, "keyword in context", KWIC_ROWS))
 
     def countries_by_theme(self, theme: str, top: int = 15) -> pd.DataFrame:
         """Articles mentioning each country per theme of the sentence, as :func:`places.theme_country_table`."""
-        return self.skipped("Places by country", ["country"])
+        if not self.has_pieces("countries_theme"):
+            return self.skipped("Places by country", ["country"])
+        return text_counts.country_table_from_counts(self.tables["countries_theme"], theme, top=top)
 
     def n_theme_articles(self, theme: str) -> tuple[int, int]:
         """(articles where ``theme`` is present, all selected articles)."""
@@ -267,8 +317,11 @@ class ArticleData:
         return tables.top_articles(self.corpus.articles, self.corpus.scores, theme, n=n)
 
     def collocations(self, theme: str, top: int = 15, min_freq: int = 3) -> pd.DataFrame:
-        """Word pairs of the theme's articles (ngram, freq, score; :func:`concordance.collocations`)."""
-        return collocations(self.on_theme(theme), n=2, min_freq=min_freq, top=top)
+        """Word pairs of the theme's articles (ngram, freq, n_articles, score; :func:`concordance.collocations`):
+        log-likelihood ratio, thresholds growing with the articles (:func:`concordance.collocation_thresholds`)."""
+        on = self.on_theme(theme)
+        freq, in_articles = collocation_thresholds(len(on), min_freq)
+        return collocations(on, n=2, measure="likelihood", min_freq=freq, top=top, min_articles=in_articles)
 
     def keyness(self, theme: str, top: int = 15) -> pd.DataFrame:
         """Distinctive terms of the theme's articles vs all others (:func:`tables.theme_keyness`)."""
@@ -295,8 +348,10 @@ class ArticleData:
                                    theme, n=n)
 
     def kwic(self, theme: str, n: int = 15, window: int = 8) -> pd.DataFrame:
-        """``n`` keyword-in-context lines of the theme's matches (:func:`concordance.kwic`)."""
-        return kwic(self.on_theme(theme), theme, window=window, hits=self.corpus.hits).head(n)
+        """``n`` keyword-in-context lines of the theme's matches, at most two per article, spread over
+        outlets and dates (:func:`concordance.kwic_sample`): date, source, left, match, right, article_id, start, end."""
+        lines = kwic_sample(kwic(self.on_theme(theme), theme, window=window, hits=self.corpus.hits), n=n)
+        return lines[KWIC_READER_COLUMNS]
 
     def countries_by_theme(self, theme: str, top: int = 15) -> pd.DataFrame:
         """Articles mentioning each country per theme of the sentence (:func:`places.theme_country_table`)."""

@@ -23,6 +23,7 @@ from analysis.aggregate.counts import presence
 from analysis.errors import UsageError
 from analysis.evidence.actors import canonical_names
 from analysis.frames import isin
+from analysis.notebook.findings import label
 from analysis.text.keyness import keyness, keyness_from_counts
 from analysis.text.sentences import document_text, paragraph_spans, sentence_spans
 from analysis.text.words import term_counts
@@ -221,3 +222,106 @@ def theme_keyness(articles: pd.DataFrame, scores: pd.DataFrame, theme: str, top:
         return keyness(on, off, top=top, labels=(theme, "other coverage"))
     except UsageError:  # a group without any terms
         return pd.DataFrame(columns=KEYNESS_COLUMNS)
+
+
+# ---------------------------------------------------------------------------- reader display
+READER_NAMES: dict[str, str] = {
+    "period": "Period", "theme": "Theme", "co_theme": "Other theme", "theme_a": "Theme", "theme_b": "With theme",
+    "subtheme": "Sub-theme", "source": "Outlet", "outlet": "Outlet", "group": "Group", "date": "Date",
+    "title": "Title", "url": "Link", "section": "Section", "byline": "Byline", "n_words": "Words",
+    "n_articles_with_theme": "Articles carrying the theme", "n_articles": "Articles",
+    "n_articles_mentioning": "Articles mentioning the theme", "mention_share": "Share mentioning the theme",
+    "share": "Share of articles", "ci_low": "95% interval from", "ci_high": "95% interval to",
+    "share_of_theme_articles": "Share of the theme's articles", "share_of_articles": "Share of articles",
+    "share_of_sentences": "Share of sentences with a match", "hits": "Theme matches",
+    "hits_per_1k_words": "Matches per 1,000 words", "present": "Carried", "n_hits": "Matches",
+    "n_mentions": "Mentions", "term": "Term", "ngram": "Word pair", "freq": "Occurrences", "score": "Score",
+    "count_a": "Count in the theme's articles", "count_b": "Count in other articles", "log_odds": "Log-odds ratio",
+    "z": "z-score", "mean_compound": "Mean tone (-1 to +1)", "speaker": "Speaker", "speaker_type": "Speaker type",
+    "quote": "Quote", "quotes": "Quotations", "articles": "Articles", "outlets": "Outlets",
+    "top_outlets": "Outlets quoting most", "value": "Value", "unit": "Unit", "object": "What it measures",
+    "sentence": "Sentence", "text": "Text", "left": "Before", "match": "Match", "right": "After",
+    "check": "Check", "n": "Count", "kind": "Kind", "name": "Name", "country": "Country",
+    "paragraph": "Paragraph", "terms": "Matched terms", "sentence_id": "Sentence", "label": "Label",
+    "canonical": "Canonical name", "iso_country": "Country code", "count": "Mentions", "rule": "Rule",
+    "speaker_mention": "Speaker as written", "compound": "Tone", "themes": "Themes", "primary": "Primary",
+}
+PERCENT_COLUMNS: frozenset[str] = frozenset({
+    "share", "ci_low", "ci_high", "mention_share", "share_of_theme_articles", "share_of_articles",
+    "share_of_sentences"})
+LABEL_COLUMNS: frozenset[str] = frozenset({"theme", "co_theme", "theme_a", "theme_b", "subtheme"})
+HIDDEN_COLUMNS: tuple[str, ...] = ("article_id", "start", "end", "origin", "dup_of", "period_label", "rule",
+                                   "compound_sum")
+READER_VALUES: dict[str, str] = {"duplicates flagged (dup_of set)": "duplicates flagged"}
+
+
+def label_value(value: object) -> str:
+    """A theme or sub-theme id as readers write it ("security_crime" -> "security and crime").
+
+    >>> label_value("foreign_affairs"), label_value("other")
+    ('foreign affairs', 'no policy theme')
+    """
+    return label(value)
+
+
+def format_number(value: object, percent: bool = False) -> str:
+    """A number for readers: thousands separators, sensible rounding, never scientific notation.
+
+    >>> [format_number(v) for v in (12345, 3.7e11, 6.94e-18, 0.4567, 12.345, True)]
+    ['12,345', '370,000,000,000', '0', '0.457', '12.3', 'yes']
+    >>> format_number(0.0812, percent=True), format_number(float("nan"))
+    ('8.1%', '')
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if value is None or pd.isna(value):
+        return ""
+    v = float(value)
+    if percent:
+        p = 100 * v
+        return f"{p:.0f}%" if p == 0 or abs(p) >= 10 else f"{p:.1f}%" if abs(p) >= 0.1 else f"{p:.2f}%"
+    if v == int(v) or abs(v) >= 100:
+        return f"{v:,.0f}"
+    if abs(v) >= 10:
+        return f"{v:.1f}"
+    text = (f"{v:.2f}" if abs(v) >= 1 else f"{v:.3f}").rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _format_cell(value: object) -> object:
+    """A non-number cell for readers: dates as YYYY-MM-DD, lists joined, missing values empty."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return ", ".join(label_value(v) for v in list(value))
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.strftime("%Y-%m-%d %H:%M")
+    if value is None or (not isinstance(value, (dict, str)) and pd.isna(value)):
+        return ""
+    return READER_VALUES.get(value, value) if isinstance(value, str) else value
+
+
+def reader_table(df: pd.DataFrame, names: dict[str, str] | None = None,
+                 hide: tuple[str, ...] = HIDDEN_COLUMNS) -> pd.DataFrame:
+    """The table as readers see it: human column names, formatted numbers and labels, ids hidden.
+
+    The CSVs keep the machine table; this is only for display. ``names`` adds or overrides
+    column names (e.g. ``{"count_a": "In trade articles"}``).
+
+    >>> t = pd.DataFrame({"theme": ["security_crime"], "n_articles_with_theme": [1234], "share": [0.0812],
+    ...                   "article_id": ["a1"]})
+    >>> reader_table(t).to_dict("records")
+    [{'Theme': 'security and crime', 'Articles carrying the theme': '1,234', 'Share of articles': '8.1%'}]
+    """
+    out = df.drop(columns=[c for c in hide if c in df.columns]).copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            out[col] = s.map(lambda v: "" if pd.isna(v) else _format_cell(pd.Timestamp(v)))
+        elif pd.api.types.is_bool_dtype(s) or (pd.api.types.is_numeric_dtype(s)):
+            out[col] = s.map(lambda v, p=str(col) in PERCENT_COLUMNS: format_number(v, percent=p))
+        elif col in LABEL_COLUMNS:
+            out[col] = s.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else label_value(v))
+        else:
+            out[col] = s.map(_format_cell)
+    mapping = {**READER_NAMES, **(names or {})}
+    out.columns = [mapping.get(str(c), str(c).replace("_", " ").capitalize()) for c in out.columns]
+    return out

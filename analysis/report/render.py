@@ -88,6 +88,56 @@ def sanitize_notebook(nb: Any) -> Any:
     return nb
 
 
+FREQ_WORDS: dict[str, str] = {"D": "day", "W": "week", "MS": "month", "M": "month", "QS": "quarter", "Q": "quarter",
+                              "YS": "year", "Y": "year", "AS": "year"}
+PARAM_WORDS: dict[str, str] = {
+    "theme": "Theme", "query": "Query", "start": "From", "end": "To", "outlets": "Outlets",
+    "exclude_duplicates": "Duplicates", "store_version": "Store version", "freq": "Period length",
+    "mix_freq": "Period length of the theme mix", "top": "Rows in ranked lists", "lexicons": "Own theme files",
+    "model": "Trained model", "use_aggregates": "Counted on a cluster", "group_by": "Groups by",
+    "groups": "Groups", "max_groups": "Groups compared at most", "article_id": "Article id",
+    "path": "Article file"}
+
+
+_NOT_FOR_READERS = {"store", "corpus", "store_dir", "out_dir", "output_dir", "figures_dir", "fig_dir"}
+
+
+def describe_parameters(params: dict[str, Any]) -> list[str]:
+    """A run's parameters as reader lines ("Theme: security crime", "Duplicates: left out"), no code names.
+
+    >>> describe_parameters({"theme": "security_crime", "exclude_duplicates": True, "freq": "MS", "outlets": ["A", "B"]})
+    ['Theme: security crime', 'Duplicates: left out', 'Period length: month', 'Outlets: A, B']
+    """
+    lines = []
+    for name, value in params.items():
+        if value in ("", None, [], ()) or name in _NOT_FOR_READERS:
+            continue
+        what = PARAM_WORDS.get(name, str(name).replace("_", " ").capitalize())
+        if name == "exclude_duplicates":
+            text = "left out" if value else "kept"
+        elif name in ("path", "lexicons", "model"):
+            text = "given"
+        elif isinstance(value, bool):
+            text = "yes" if value else "no"
+        elif name in ("freq", "mix_freq"):
+            text = FREQ_WORDS.get(str(value), str(value))
+        elif isinstance(value, (list, tuple)):
+            text = ", ".join(str(v).replace("_", " ") for v in value)
+        else:
+            text = str(value) if name in ("query", "article_id") else str(value).replace("_", " ")
+        lines.append(f"{what}: {text}")
+    return lines
+
+
+def reader_outputs(nb: Any) -> Any:
+    """Drop what only a developer reads from a page without code: warnings and logs written to stderr."""
+    for cell in nb.cells:
+        if cell.get("outputs"):
+            cell["outputs"] = [o for o in cell["outputs"]
+                               if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    return nb
+
+
 def render_notebook(ipynb: Path, html_path: Path, show_code: bool = False,
                     run_info: dict[str, Any] | None = None) -> list[str]:
     """Render one executed notebook to ``html_path``; return problems found by :func:`check_html`."""
@@ -97,8 +147,10 @@ def render_notebook(ipynb: Path, html_path: Path, show_code: bool = False,
 
     nb = nbformat.read(str(ipynb), as_version=4)
     nb = sanitize_notebook(nb)
+    if not show_code:
+        nb = reader_outputs(nb)
     if run_info:
-        nb.metadata["policy_news"] = run_info
+        nb.metadata["policy_news"] = {**run_info, "about": describe_parameters(run_info.get("parameters") or {})}
     exporter = HTMLExporter(
         template_name=TEMPLATE,
         extra_template_basedirs=[str(config.TEMPLATES_DIR)],

@@ -19,7 +19,7 @@ from analysis import config
 from analysis.aggregate import count_files
 from analysis.aggregate import counts as aggregate
 from analysis.aggregate import evidence_counts as evidence_stats
-from analysis.aggregate.report_counts import selection_params
+from analysis.aggregate.report_counts import KWIC_ROWS, TEXT_ROWS, TEXT_TABLES, selection_params
 from analysis.cluster import engine as dx
 from analysis.cluster import session
 from analysis.cluster.report_counts import aggregate_params, compute_report_aggregates, stale_params
@@ -138,8 +138,9 @@ def test_cli_unreachable_scheduler_is_a_usage_error(tmp_path, cli_env, sample_st
     assert not (tmp_path / "x" / "articles").exists()
 
 
-def _both(store: Path, sel: dict, client) -> tuple[src.AggregateData, src.ArticleData]:
-    tables = compute_report_aggregates(store, sel, show_progress=False)
+def _both(store: Path, sel: dict, client, partition_rows: int = 40) -> tuple[src.AggregateData, src.ArticleData]:
+    """Aggregates on the cluster (small partitions: the tree reduction runs) and the pandas path."""
+    tables = compute_report_aggregates(store, sel, show_progress=False, partition_rows=partition_rows)
     data = src.report_data(store, sel["start"] or "", sel["end"] or "", sel["outlets"], sel["exclude_duplicates"])
     return src.AggregateData(tables, "", store), data
 
@@ -170,6 +171,65 @@ def test_report_counts_on_cluster_equal_pandas(sample_store, cluster, sel):
     _same(agg.quality_counts(), art.quality_counts())
     assert agg.n_theme_articles(THEME) == art.n_theme_articles(THEME)
     assert agg.n_theme_articles(THEME)[0] > 0
+    assert _same_text_sections(agg, art) >= 20
+
+
+TEXT_SECTIONS = {
+    "top_articles": lambda d, t: d.top_articles(t, n=15),
+    "collocations": lambda d, t: d.collocations(t, top=15),
+    "keyness": lambda d, t: d.keyness(t, top=15),
+    "quote_table": lambda d, t: d.quote_table(t),
+    "who_is_quoted": lambda d, t: d.who_is_quoted(t, n=15),
+    "amount_table": lambda d, t: d.amount_table(t),
+    "kwic": lambda d, t: d.kwic(t, n=15),
+    "countries_by_theme": lambda d, t: d.countries_by_theme(t, top=15),
+}
+
+
+def _same_text_sections(agg: src.AggregateData, art: src.ArticleData) -> int:
+    """Every text section of every theme: the Dask pieces' table equals the pandas path's; the number
+    of non-empty tables compared."""
+    themes = sorted(set(agg.theme_counts().query("n_articles_with_theme > 0")["theme"]))
+    assert themes and set(agg.tables["top_articles"]["theme"]) == set(themes)
+    full = 0
+    for theme in themes:
+        for name, section in TEXT_SECTIONS.items():
+            a, b = section(agg, theme), section(art, theme)
+            keep = name == "countries_by_theme"                    # the country is the index
+            try:
+                pd.testing.assert_frame_equal(a.reset_index(drop=not keep), b.reset_index(drop=not keep),
+                                              check_dtype=False, check_index_type=False, check_column_type=False)
+            except AssertionError as err:
+                raise AssertionError(f"{name} of {theme}: {err}") from None
+            full += bool(len(b))
+    return full
+
+
+@pytest.fixture(scope="module")
+def allsides_store(tmp_path_factory, allsides_path: Path) -> Path:
+    """A slice of the shared AllSides corpus (the first 900 records) ingested by the pandas path."""
+    folder = tmp_path_factory.mktemp("allsides")
+    with open(allsides_path, encoding="utf-8") as fh:
+        (folder / "allsides.jsonl").write_text("".join(next(fh) for _ in range(ALLSIDES_SLICE)), encoding="utf-8")
+    ingest([folder / "allsides.jsonl"], store=folder / "store", progress=False)
+    return folder / "store"
+
+
+ALLSIDES_SLICE = 900
+
+
+def test_text_sections_on_cluster_equal_pandas_on_allsides(allsides_store, cluster):
+    """Quotes, amounts, keyness, collocations, KWIC, who is quoted, countries and the most on-theme articles
+    of a report --dask run equal the pandas path's tables on real news (many partitions, tree-reduced)."""
+    agg, art = _both(allsides_store, selection_params(), cluster, partition_rows=100)
+    assert len(agg.tables["articles"]) and _same_text_sections(agg, art) >= 100
+    rows = {name: len(agg.tables[name]) for name in TEXT_TABLES}
+    themes = agg.tables["top_articles"]["theme"].nunique()
+    assert rows["top_articles"] <= TEXT_ROWS * themes and rows["kwic_rows"] <= KWIC_ROWS * themes, rows  # k per theme
+    assert agg.tables["top_articles"].groupby("theme").size().max() == TEXT_ROWS
+    for kind in ("quote_rows", "amount_rows"):                           # whole articles of the k newest rows
+        per_theme = agg.tables[kind].groupby("theme")["article_id"].nunique()
+        assert per_theme.max() <= TEXT_ROWS, per_theme
 
 
 def _csvs(run_dir: Path) -> dict[str, pd.DataFrame]:
@@ -187,15 +247,15 @@ def test_report_dask_renders_same_chart_numbers(tmp_path, cli_env, sample_store,
     pandas_run = _cli(cli_env, *common, "--out", str(tmp_path / "rp"))
     assert pandas_run.returncode == 0, pandas_run.stderr[-3000:]
     d, p = _csvs(tmp_path / "rd" / "latest"), _csvs(tmp_path / "rp" / "latest")
-    text_only = {f"02-theme-report-{THEME}/{THEME}_{n}.csv" for n in
-                 ("collocations", "keyness", "quotes", "amounts", "kwic", "top_articles",
-                  "who_is_quoted", "countries_by_theme")}
-    assert set(p) - set(d) == text_only and set(d) <= set(p)
+    text = {f"02-theme-report-{THEME}/{THEME}_{n}.csv" for n in
+            ("collocations", "quotes", "amounts", "kwic", "top_articles", "who_is_quoted", "countries_by_theme")}
+    assert set(d) == set(p) and text <= set(d)                 # the text sections run on the cluster too
     assert {"01-corpus-overview/theme_mix.csv", f"02-theme-report-{THEME}/{THEME}_attention.csv"} <= set(d)
     for name in d:
         _same(d[name], p[name])
+    assert all(len(d[name]) for name in text - {f"02-theme-report-{THEME}/{THEME}_collocations.csv"})
     nb = json.loads(next((tmp_path / "rd" / "latest").glob("02-*/*.ipynb")).read_text())
-    assert "needs the article text" in json.dumps(nb)
+    assert "needs the article text" not in json.dumps(nb)
     again = _cli(cli_env, *common, "--out", str(tmp_path / "rd"), "--dask", "tcp://127.0.0.1:1")
     assert again.returncode == 0 and "aggregates up to date" in again.stdout   # no cluster needed
 

@@ -120,3 +120,72 @@ def test_mention_counts_of_aggregates_equal_the_article_path(tmp_path: Path) -> 
     assert b["n_articles_with_theme"].sum() > carried["n_articles_with_theme"].sum() > 0
     old = source.AggregateData({k: v for k, v in agg.tables.items() if k != "mention_periods"}, "", store)
     assert old.mention_period_counts("MS") is None  # aggregates written before the table: no mentions line
+
+
+TEXT_SECTIONS = ("top_articles", "collocations", "keyness", "quote_table", "who_is_quoted", "amount_table", "kwic",
+                 "countries_by_theme")
+
+
+def _pieces_in_process(store: Path, parts: int) -> dict:
+    """The report tables as a Dask run makes them, computed here: ``parts`` partitions, one reduction step."""
+    import pandas as pd
+
+    from analysis.aggregate.grouping import combine_counts
+    from analysis.aggregate.report_counts import REPORT_TABLES, TEXT_TABLES
+    from analysis.cluster.report_counts import partition_tables
+    from analysis.cluster.report_text import choose_kwic, combine_piece, kwic_pass
+
+    corpus = load_corpus(store=store)
+    cut = [corpus.iloc[i * len(corpus) // parts:(i + 1) * len(corpus) // parts] for i in range(parts)]
+    sel = selection_params()
+    pieces = [partition_tables(p, sel, None, i) for i, p in enumerate(cut)]
+    out = {n: combine_counts([p[n] for p in pieces]) for n in REPORT_TABLES}
+    out.update({n: combine_piece(n, [p[n] for p in pieces]) for n in TEXT_TABLES if n != "kwic_rows"})
+    chosen = choose_kwic([p["kwic_candidates"] for p in pieces])
+    out["kwic_rows"] = pd.concat([kwic_pass(p, sel, None, chosen) for p in cut], ignore_index=True)
+    return out
+
+
+def test_text_sections_from_partition_pieces_equal_the_article_path(tmp_path: Path) -> None:
+    """Quotes, amounts, keyness, collocations, KWIC, voices, countries and top articles of a report from
+    aggregates: the pieces of three partitions, reduced, give the pandas path's tables (no cluster)."""
+    import pandas as pd
+
+    from analysis import config
+    from analysis.aggregate import text_counts
+    from analysis.aggregate.report_counts import KWIC_ROWS, TEXT_ROWS, TEXT_TABLES
+    from analysis.notebook import text_samples
+
+    store = tmp_path / "s"
+    ingest([config.SAMPLE_DIR], store=store, progress=False)
+    tables = _pieces_in_process(store, 3)
+    agg, art = source.AggregateData(tables, "", store), source.report_data(store)
+    shown = 0
+    for theme in ("trade", "migration", "health"):
+        for name in TEXT_SECTIONS:
+            a = getattr(agg, name)(theme, 15)
+            b = getattr(art, name)(theme, 15)
+            keep = name == "countries_by_theme"
+            pd.testing.assert_frame_equal(a.reset_index(drop=not keep), b.reset_index(drop=not keep), check_dtype=False,
+                                          check_index_type=False, check_column_type=False, obj=f"{name} of {theme}")
+            shown += bool(len(b))
+    assert shown >= 18
+    assert set(TEXT_TABLES) <= set(tables) and "kwic_candidates" not in tables
+    assert tables["top_articles"].groupby("theme").size().max() <= TEXT_ROWS
+    assert tables["kwic_rows"].groupby("theme")["first_n"].max().max() <= KWIC_ROWS
+    assert list(text_samples.kwic_from_sample(tables["kwic_rows"], "trade", 3)["article_id"]) == \
+        list(art.kwic("trade", 3)["article_id"])                         # any n up to the sample size
+    assert text_counts.ALL in set(tables["keyness_terms"]["theme"])
+
+
+def test_aggregates_without_text_pieces_show_a_note(tmp_path: Path) -> None:
+    """Aggregates written before the text pieces existed still load; their text sections are empty tables."""
+    from analysis import config
+    from analysis.notebook import tables as report_tables
+
+    store = tmp_path / "s"
+    ingest([config.SAMPLE_DIR], store=store, progress=False)
+    agg = source.AggregateData(report_counts(load_corpus(store=store), selection_params()), "", store)
+    assert not agg.has_pieces("top_articles")
+    assert list(agg.top_articles("trade").columns) == report_tables.TOP_ARTICLE_COLUMNS
+    assert agg.quote_table("trade").empty and agg.kwic("trade").empty

@@ -66,12 +66,36 @@ def test_one_card_per_report_and_nothing_external(tmp_path: Path) -> None:
     assert len(re.findall(r'<section class="card( failed)?">', html)) == 3 and html.count('class="card failed"') == 1
     assert check_html(html) == [] and "<script" not in html
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
-    assert html.count("data:image/png;base64,") == 2 and "no figure" in html   # shown chart, saved PNG, none
+    assert html.count("data:image/png;base64,") == 2 and "no chart" in html    # shown chart, saved PNG, none
     assert "Theme report &lt;script&gt;alert(1)&lt;/script&gt;: trade" in html
-    assert "<code>start=2024-01-01</code>" in html and "store=" not in html     # the store is on the corpus line
     assert "cell 4 ValueError: asked to fail" in html and "2 of 3 reports ok" in html
     assert '<a href="01-corpus-overview/01-corpus-overview.html">Corpus overview</a>' in html
     assert "1,234 articles, 2024-01-01 to 2024-06-30" in html
+    cards, about = html.split("About this run", 1)     # readers first; the run's internals last
+    assert "From: 2024-01-01" in cards and "<code>" not in cards and ".ipynb" not in cards
+    assert "abc123" not in cards and "def456" not in cards and "store=" not in html
+    assert "abc123" in about and "def456" in about and "<code>start=2024-01-01</code>" in about
+    assert about.count("executed notebook") == 3 and "01-corpus-overview.ipynb" in about
+
+
+def test_card_leads_with_the_report_finding_and_alt_text(tmp_path: Path) -> None:
+    """A report that shows reader sections: its lead and first finding on the card, the chart's alt text kept."""
+    run = tmp_path / "run"
+    nb = nbformat.v4.new_notebook()
+    img = base64.b64encode(_png()).decode("ascii")
+    code = nbformat.v4.new_code_cell("show_section(...)")
+    code.outputs = [nbformat.v4.new_output("display_data", data={"text/html": '<p class="pn-lead">Theme: trade.</p>'}),
+                    nbformat.v4.new_output("display_data", data={"text/html": (
+                        '<p class="pn-finding">Trade was carried by 8% of articles in 2018 &amp; more.</p>'
+                        f'<figure class="pn-chart"><img alt="Chart: Attention to trade." src="data:image/png;base64,{img}">'
+                        "</figure>")})]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Theme report"), code]
+    (run / "02-theme-report-trade").mkdir(parents=True)
+    nbformat.write(nb, str(run / "02-theme-report-trade" / "02-theme-report-trade.ipynb"))
+    html = write_index(run, {"run_id": "r", "notebooks": [_entry("02-theme-report-trade", "02-theme-report.ipynb")]}
+                       ).read_text(encoding="utf-8")
+    assert "Theme: trade. Trade was carried by 8% of articles in 2018 &amp; more." in html
+    assert 'alt="Chart: Attention to trade."' in html and "1 shown, 0 saved" in html
 
 
 def test_card_title_and_thumbnail() -> None:
