@@ -39,6 +39,7 @@ from analysis.corpus import templates as site_templates
 from analysis.corpus.dedupe import DedupeIndex, flag_duplicates
 from analysis.corpus.lines import clean_frame
 from analysis.corpus.loaders.articles import ORIGIN_KEY, Seen, iter_batches, printable
+from analysis.corpus.loaders.metadata import MetadataIndex
 from analysis.corpus.store import LOCK_TIMEOUT_S, Transaction, current_version, transaction
 from analysis.errors import UsageError
 
@@ -340,12 +341,13 @@ def ingest(
         run = _open_run(tx, paths, replace)
         t, c = time.perf_counter(), time.process_time()
         known = site_templates.stored(version=tx.base)
-        learned = site_templates.learn(paths) if learn_templates else site_templates.SiteTemplates()
+        meta = MetadataIndex()          # one manifest/sidecar index for learning and loading
+        learned = site_templates.learn(paths, meta=meta) if learn_templates else site_templates.SiteTemplates()
         sites = known.merged(learned)
         pages = sites.context()
         run.timings["templates"] += time.perf_counter() - t
         run.cpu["templates"] += time.process_time() - c
-        for df, skip in iter_batches(paths, mapping, defaults, progress, seen=Seen(), pages=pages, **extra):
+        for df, skip in iter_batches(paths, mapping, defaults, progress, seen=Seen(), pages=pages, meta=meta, **extra):
             run.timings.update(df.attrs.get("timings", {}))
             run.cpu.update(df.attrs.get("cpu_timings", {}))
             totals.update(files_read=df.attrs.get("files_read", 0), bytes_read=df.attrs.get("bytes_read", 0),

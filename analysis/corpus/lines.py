@@ -42,6 +42,7 @@ _MARKER_MAX_WORDS = 6
 TEASERS_AFTER = 2                   # prose-looking lines after a list item that can still be teasers
 TEASER_MAX_WORDS = 18               # a teaser ("X runs deep. It is also evolving.") is this short
 WIDGET_MAX_ITEMS = 10               # a repeated widget lists at most this many items
+SENTENCE_MIN_WORDS = 4              # a line after the body with a final period/question mark, this long, is text
 
 
 def _floating(rule: str) -> bool:
@@ -151,16 +152,25 @@ _HINTS: list[re.Pattern[str]] = [re.compile("(?!)")]
 _MISS = object()
 _SEEN: dict[str, Any] = {}                 # line -> classify(line), for the current patterns.GENERATION
 _SHAPES: dict[str, str] = {}               # line -> shape(line), same
+_SEEN_OLD: dict[str, Any] = {}             # the previous fill of _SEEN (a line found there moves back)
+_SHAPES_OLD: dict[str, str] = {}           # the previous fill of _SHAPES
 _SEEN_GEN: list[int] = [-1]
 CACHE_MAX: int = 50_000                    # distinct short lines remembered (boilerplate recurs across pages)
 
 
 def _caches_current() -> None:
-    """Forget remembered line decisions after :func:`analysis.corpus.patterns.reset` or when they grow too many."""
-    if _SEEN_GEN[0] != patterns.GENERATION[0] or len(_SEEN) > CACHE_MAX or len(_SHAPES) > CACHE_MAX:
-        _SEEN.clear()
-        _SHAPES.clear()
+    """Forget remembered line decisions after :func:`analysis.corpus.patterns.reset`; when one memory is
+    full, its lines become the previous fill (lines still in use, such as a site's boilerplate, move
+    back on their next use instead of being decided again)."""
+    if _SEEN_GEN[0] != patterns.GENERATION[0]:
+        for memory in (_SEEN, _SHAPES, _SEEN_OLD, _SHAPES_OLD):
+            memory.clear()
         _SEEN_GEN[0] = patterns.GENERATION[0]
+    for memory, old in ((_SEEN, _SEEN_OLD), (_SHAPES, _SHAPES_OLD)):
+        if len(memory) > CACHE_MAX:
+            old.clear()
+            old.update(memory)
+            memory.clear()
 
 
 def classify(line: str) -> str | None:
@@ -176,7 +186,10 @@ def classify(line: str) -> str | None:
         _caches_current()
     got = _SEEN.get(line, _MISS)
     if got is _MISS:
-        got = _SEEN[line] = _classify(line)
+        got = _SEEN_OLD.get(line, _MISS)
+        if got is _MISS:
+            got = _classify(line)
+        _SEEN[line] = got
     return got  # type: ignore[return-value]
 
 
@@ -233,7 +246,10 @@ def shape(line: str) -> str:
     if got is None:
         if _SEEN_GEN[0] != patterns.GENERATION[0] or len(_SHAPES) > CACHE_MAX:
             _caches_current()
-        got = _SHAPES[line] = _shape(line)
+        got = _SHAPES_OLD.get(line)
+        if got is None:
+            got = _shape(line)
+        _SHAPES[line] = got
     return got
 
 
@@ -332,6 +348,7 @@ def furniture(paras: Sequence[str], kinds: Sequence[str | None], shapes: Sequenc
     n = len(paras)
     out: list[str | None] = [None] * n
     last_prose = max((i for i in range(start, n) if kinds[i] is None and shapes[i] == "prose"), default=start - 1)
+    tail_open = True                       # no furniture yet since the last prose paragraph
     i = start
     while i < n:
         k = kinds[i]
@@ -341,6 +358,7 @@ def furniture(paras: Sequence[str], kinds: Sequence[str | None], shapes: Sequenc
             break
         if k is not None:
             out[i] = k
+            tail_open = tail_open and i < last_prose
             if is_marker(paras[i], k):
                 items = widget_items(i, paras, kinds)
                 j = i + 1
@@ -358,8 +376,9 @@ def furniture(paras: Sequence[str], kinds: Sequence[str | None], shapes: Sequenc
                     j += 1
                 i = j
                 continue
-        elif tail and i > last_prose:
-            out[i] = "footer"
+        elif tail and i > last_prose and not (tail_open and is_sentence(paras[i])):
+            out[i] = "footer"              # a sentence right after the body is its last line, not footer
+            tail_open = False
         i += 1
     run: list[int] = []
     for i in range(start, n + 1):
@@ -373,6 +392,17 @@ def furniture(paras: Sequence[str], kinds: Sequence[str | None], shapes: Sequenc
                 out[j] = "menu"
         run = []
     return out
+
+
+def is_sentence(line: str) -> bool:
+    """True for a short line written as a sentence (final ``.``, ``?`` or ``!``, not title-cased).
+
+    >>> is_sentence("Can we have a vote on that?"), is_sentence("Trump Wins the Senate Vote?"), is_sentence("Tax Reform: A Mixed Bag")
+    (True, False, False)
+    """
+    core = line.rstrip(_CLOSERS + " ")
+    return (core[-1:] in (".", "?", "!") and core[-3:] != "..." and line.count(" ") >= SENTENCE_MIN_WORDS - 1
+            and not title_case(line))
 
 
 def widget_items(i: int, paras: Sequence[str], kinds: Sequence[str | None]) -> frozenset[str]:

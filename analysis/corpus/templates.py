@@ -34,9 +34,10 @@ from typing import Any
 
 from analysis.corpus import lines as L
 from analysis.corpus import patterns
-from analysis.corpus.clean import InputError, decode_bytes
+from analysis.corpus.clean import InputError
 from analysis.corpus.loaders.articles import iter_files, sniff_format
 from analysis.corpus.loaders.metadata import MetadataIndex
+from analysis.corpus.loaders.text import decode_page
 from analysis.corpus.store import current_version
 
 log = logging.getLogger(__name__)
@@ -113,14 +114,15 @@ def _never_template(line: str) -> bool:
 
 
 def learn(paths: Iterable[str | os.PathLike[str]], min_files: int | None = None,
-          min_share: float | None = None) -> SiteTemplates:
+          min_share: float | None = None, meta: MetadataIndex | None = None) -> SiteTemplates:
     """Learn the template lines of every site among the plain-text files under ``paths`` (one read each).
 
-    Files that cannot be read are left to the loader (which reports them).
+    Files that cannot be read are left to the loader (which reports them). ``meta`` is the run's
+    manifest/sidecar index, shared with the loader (manifests read once; their problems reported once).
     """
     min_files = patterns.TEMPLATE_MIN_FILES if min_files is None else min_files
     min_share = patterns.TEMPLATE_MIN_SHARE if min_share is None else min_share
-    meta = MetadataIndex()
+    meta = MetadataIndex() if meta is None else meta
     counts: dict[str, Counter[str]] = {}
     files: Counter[str] = Counter()
     for path in iter_files(paths, []):
@@ -130,7 +132,7 @@ def learn(paths: Iterable[str | os.PathLike[str]], min_files: int | None = None,
             data = path.read_bytes()
             if sniff_format(path, data[:4096]) != "text":
                 continue
-            text = decode_bytes(data)[0]
+            text = decode_page(data)[0]
         except (OSError, InputError):
             continue
         key = L.source_key(path, meta.lookup(path))

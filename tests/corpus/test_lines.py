@@ -71,6 +71,13 @@ def test_menus_lists_and_footer_by_position() -> None:
     assert marks == [None, "related", "link_list", "link_list"]          # a teaser sentence ends the page's list
 
 
+def test_footer_spares_a_sentence_right_after_the_body() -> None:
+    paras = ["Body paragraph one.", "Can we have a vote on that?", "Other headline one here", "Stay safe out there!"]
+    marks = furniture(paras, [classify(p) for p in paras], [shape(p) for p in paras])
+    assert marks == [None, None, "footer", "footer"]          # after the first footer line, the footer runs on
+    assert lines.is_sentence("Stay safe out there!") and not lines.is_sentence("Trump Wins the Senate Vote?")
+
+
 def test_repeated_widget_takes_only_the_lines_it_repeats() -> None:
     widget = ["Trending Stories", "Other headline one here", "A teaser sentence. It ends in a period."]
     paras = ["Body paragraph one.", *widget, "A subhead after the widget", "Body paragraph two.",

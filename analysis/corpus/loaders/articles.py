@@ -312,6 +312,7 @@ def iter_batches(
     batch_bytes: int | None = BATCH_BYTES,
     seen: Seen | None = None,
     pages: PageContext | None = None,
+    meta: MetadataIndex | None = None,
 ) -> Iterator[tuple[pd.DataFrame, list[Skip]]]:
     """Load every article under ``paths`` in batches: yields (clean article table, skipped items).
 
@@ -319,13 +320,14 @@ def iter_batches(
     bound, one batch); at least one batch is yielded. Each table's ``attrs`` hold its ``warnings``,
     ``files_read``, ``bytes_read`` and per-stage ``timings``/``cpu_timings``. An article id or
     record origin seen in an earlier batch (``seen``) counts as a duplicate in the input. ``pages``
-    gives the text loader the learned site templates and collects its counts (lines removed, field origins).
+    gives the text loader the learned site templates and collects its counts (lines removed, field origins);
+    ``meta`` is a manifest/sidecar index already used in this run (template learning), else a new one.
     """
     mapping = validate_mapping(mapping)
     seen = Seen() if seen is None else seen
     acc = _Batch()
     files = iter_files(paths, acc.skipped)
-    meta = MetadataIndex()
+    meta = MetadataIndex() if meta is None else meta
     columns: set[str] = set()
     bar = tqdm(total=len(files), unit="file", desc="read", leave=False) if progress else None
     t, c = time.perf_counter(), time.process_time()

@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 from analysis.corpus.clean import InputError, decode_bytes
@@ -37,35 +36,48 @@ def _normalize_keys(row: dict[str, Any]) -> dict[str, Any]:
 
 
 class MetadataIndex:
-    """Cache of manifests per folder; ``lookup(path)`` merges manifest and sidecar metadata."""
+    """Cache of manifests per folder; ``lookup(path)`` merges manifest and sidecar metadata.
+
+    One index serves a whole ingest (template learning and loading): each folder is listed once,
+    each manifest read once, and paths are handled as strings (a lookup is a few dict probes).
+    """
 
     def __init__(self) -> None:
         """Start with no manifests loaded."""
-        self._manifests: dict[Path, dict[Path, dict[str, Any]]] = {}
-        self._chains: dict[Path, tuple[Path, list[dict[Path, dict[str, Any]]]]] = {}
-        self._listing: dict[Path, frozenset[str]] = {}
+        self._manifests: dict[str, dict[str, dict[str, Any]]] = {}
+        self._chains: dict[str, tuple[str, list[dict[str, dict[str, Any]]]]] = {}
+        self._listing: dict[str, frozenset[str]] = {}
+        self._real: dict[str, str] = {}
         self.problems: list[dict[str, str]] = []
 
-    def _names(self, folder: Path) -> frozenset[str]:
+    def _names(self, folder: str) -> frozenset[str]:
         """File names in ``folder`` (listed once)."""
         names = self._listing.get(folder)
         if names is None:
             try:
-                names = frozenset(os.listdir(folder))
+                names = frozenset(os.listdir(folder or "."))
             except OSError:
                 names = frozenset()
             self._listing[folder] = names
         return names
 
-    def _manifest(self, folder: Path) -> dict[Path, dict[str, Any]]:
-        """Load (once) the manifest of ``folder``: resolved file path -> metadata."""
+    def _realpath(self, folder: str) -> str:
+        """``folder`` with symlinks and ``..`` resolved (once per folder)."""
+        real = self._real.get(folder)
+        if real is None:
+            real = self._real[folder] = os.path.realpath(folder or ".")
+        return real
+
+    def _manifest(self, folder: str) -> dict[str, dict[str, Any]]:
+        """Load (once) the manifest of resolved ``folder``: resolved file path -> metadata."""
         if folder in self._manifests:
             return self._manifests[folder]
-        rows: dict[Path, dict[str, Any]] = {}
-        mpath = folder / "manifest.csv"
-        if "manifest.csv" in self._names(folder) and mpath.is_file():
+        rows: dict[str, dict[str, Any]] = {}
+        mpath = os.path.join(folder, "manifest.csv")
+        if "manifest.csv" in self._names(folder) and os.path.isfile(mpath):
             try:
-                text = decode_bytes(mpath.read_bytes())[0]
+                with open(mpath, "rb") as fh:
+                    text = decode_bytes(fh.read())[0]
                 reader = csv.DictReader(io.StringIO(text, newline=""))
                 fields = [f.strip().lower() for f in (reader.fieldnames or [])]
                 key = next((f for f in PATH_COLUMNS if f in fields), None)
@@ -76,37 +88,52 @@ class MetadataIndex:
                     rel = (row.get(key) or "").strip()
                     if not rel:
                         continue
-                    target = (folder / rel).resolve()
-                    if not target.exists():
+                    where, name = os.path.split(os.path.join(folder, rel))
+                    where = self._realpath(where)                  # the folder resolved, as lookup() does
+                    if name not in self._names(where):
                         self.problems.append({"origin": f"{mpath}:{reader.line_num}",
                                               "reason": f"manifest row: file not found: {rel}"})
-                    rows[target] = _normalize_keys(row)
+                    rows[os.path.join(where, name)] = _normalize_keys(row)
             except (InputError, csv.Error, OSError) as exc:
-                self.problems.append({"origin": str(mpath), "reason": f"manifest ignored: {exc}"})
+                self.problems.append({"origin": mpath, "reason": f"manifest ignored: {exc}"})
         self._manifests[folder] = rows
         return rows
 
-    def lookup(self, path: Path) -> dict[str, Any]:
+    def _chain(self, parent: str) -> tuple[str, list[dict[str, dict[str, Any]]]]:
+        """The resolved ``parent`` and the non-empty manifests of it and its ancestors, nearest first."""
+        real = self._realpath(parent)
+        folders = [real]
+        while (up := os.path.dirname(folders[-1])) != folders[-1]:
+            folders.append(up)
+        chain = self._chains[parent] = (real, [r for r in map(self._manifest, folders) if r])
+        return chain
+
+    def lookup(self, path: str | os.PathLike[str]) -> dict[str, Any]:
         """Metadata for one file: nearest manifest listing it, overridden by its sidecar."""
-        chain = self._chains.get(path.parent)
-        if chain is None:
-            parent = path.parent.resolve()
-            chain = self._chains[path.parent] = (parent, [r for r in (self._manifest(f) for f in (parent, *parent.parents)) if r])
-        resolved = chain[0] / path.name
+        parent, name = os.path.split(os.fspath(path))
+        chain = self._chains.get(parent) or self._chain(parent)
         meta: dict[str, Any] = {}
-        for rows in chain[1]:
-            if resolved in rows:
-                meta = dict(rows[resolved])
-                break
-        names = self._names(path.parent)
-        for side in (path.with_name(path.stem + ".meta.json"), path.with_name(path.name + ".meta.json")):
-            if side.name in names and side.is_file():
+        if chain[1]:
+            resolved = os.path.join(chain[0], name)
+            for rows in chain[1]:
+                got = rows.get(resolved)
+                if got is not None:
+                    meta = dict(got)
+                    break
+        names = self._names(parent)
+        stem = os.path.splitext(name)[0] if name[-1:] != "." else name
+        for side in (stem + ".meta.json", name + ".meta.json"):
+            if side in names:
+                side_path = os.path.join(parent, side)
+                if not os.path.isfile(side_path):
+                    continue
                 try:
-                    obj = json.loads(decode_bytes(side.read_bytes())[0])
+                    with open(side_path, "rb") as fh:
+                        obj = json.loads(decode_bytes(fh.read())[0])
                     if not isinstance(obj, dict):
                         raise InputError("not a JSON object")
                     meta.update(_normalize_keys(obj))
                 except (InputError, ValueError, OSError) as exc:
-                    self.problems.append({"origin": str(side), "reason": f"sidecar ignored: {exc}"})
+                    self.problems.append({"origin": side_path, "reason": f"sidecar ignored: {exc}"})
                 break
         return meta

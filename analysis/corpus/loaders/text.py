@@ -18,6 +18,7 @@ furniture but no body raises ``InputError("no article text found")``.
 """
 from __future__ import annotations
 
+import codecs
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,26 @@ ANCHOR_REACH: int = 4        # a byline/date stamp this many lines after a headl
 MIN_TITLE_SCORE: float = -2.5  # a known section label alone ("Sports") is not a headline
 LEAD_MIN_WORDS: int = 6      # a headline-shaped line after the headline and its stamps, this long, starts the text
 TITLE_MAX_WORDS: int = 30    # a prose-looking line this short can still be the headline (before a byline)
+_CONTROL_BYTES = bytes(range(0x09)) + bytes(range(0x0E, 0x20)) + b"\x7f"   # what decode_bytes counts as binary
+
+
+def decode_page(data: bytes) -> tuple[str, str]:
+    """:func:`analysis.corpus.clean.decode_bytes` with a fast path for the usual page (same result).
+
+    Plain UTF-8 without a BOM and without control bytes is decoded at once; anything else (a BOM,
+    UTF-16, cp1252, control characters, an empty page) goes through ``decode_bytes``.
+
+    >>> decode_page("café".encode()), decode_page("caf\u00e9".encode("cp1252"))
+    (('café', 'utf-8'), ('café', 'cp1252'))
+    """
+    if not data.startswith(codecs.BOM_UTF8) and len(data.translate(None, _CONTROL_BYTES)) == len(data):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return decode_bytes(data)
+        if text and not text.isspace():
+            return text, "utf-8"
+    return decode_bytes(data)
 
 
 def _same(a: str, b: str) -> bool:
@@ -80,37 +101,66 @@ def _head_end(paras: list[str], kinds: list[str | None], shapes: list[str], keys
             continue                # a teaser in a "Trending" list above the headline
         if short and (keys[paras[i].casefold()] > 1 or _anchored(i, paras, kinds, shapes)):
             continue                # a headline ending in a period, right before its byline or repeated
+        if len(paras[i]) <= MAX_TITLE and _stamped(i, kinds) and all(
+                kinds[j] is not None or shapes[j] == "label" for j in range(i)):
+            continue                # a long sentence-headline: only furniture above it, a stamp right under it
         return i
     return n
 
 
-def _anchored(i: int, paras: list[str], kinds: list[str | None], shapes: list[str]) -> bool:
-    """True when a byline or date stamp follows paragraph ``i`` (past credits, ads and short labels)."""
+def _anchored(i: int, paras: list[str], kinds: list[str | None], shapes: list[str],
+              marks: list[str | None] | None = None) -> bool:
+    """True when a byline or date stamp follows paragraph ``i`` (past credits, ads and short labels).
+
+    With ``marks`` (the head's furniture marks; given for a listed line) only a known section label
+    or a name alone outside a headline list is passed: another label is the headline the anchor marks.
+    """
     for j in range(i + 1, min(i + 1 + ANCHOR_REACH, len(paras))):
         if kinds[j] in L.ANCHORS:
             return True
-        if kinds[j] in ("credit", "advertisement", "prompt", "template", "navigation") or (kinds[j] is None and shapes[j] == "label"):
+        if kinds[j] in ("credit", "advertisement", "prompt", "template", "navigation") or (
+                kinds[j] is None and shapes[j] == "label" and (
+                    marks is None or patterns.is_known_section(paras[j])
+                    or (marks[j] != "link_list" and _name_like(paras[j])))):
             continue
         return False
     return False
 
 
-def _pick_title(paras: list[str], kinds: list[str | None], shapes: list[str], listed: list[bool],
+def _name_like(line: str) -> bool:
+    """True for a line that can be a person's name alone ("Maria Okafor", "Mary-Ann O'Neil Jr.").
+
+    >>> _name_like("Maria Okafor"), _name_like("Shutdown Theater, Again"), _name_like("Why Trump blinked")
+    (True, False, False)
+    """
+    words = line.split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() and w.replace(".", "").replace("-", "").replace("'", "")
+                                        .replace("’", "").isalpha() for w in words)
+
+
+def _stamped(i: int, kinds: list[str | None]) -> bool:
+    """True when the very next paragraph after ``i`` is a byline or date stamp."""
+    return i + 1 < len(kinds) and kinds[i + 1] in L.ANCHORS
+
+
+def _pick_title(paras: list[str], kinds: list[str | None], shapes: list[str], marks: list[str | None],
                 end: int, keys: Counter[str]) -> int | None:
     """Index of the headline among the head paragraphs ``[0, end)``, or None."""
     best, best_score = None, float("-inf")
     for i in range(end):
-        if kinds[i] not in (None, "template") or len(paras[i]) > MAX_TITLE:
-            continue
+        if len(paras[i]) > MAX_TITLE or (kinds[i] not in (None, "template") and not (
+                kinds[i] == "related" and _stamped(i, kinds) and not L.is_marker(paras[i], kinds[i]))):
+            continue                               # furniture; a "BREAKING: ..." line right over its byline is a headline
         words = len(paras[i].split())
         score = 0.0
         if keys[paras[i].casefold()] > 1:
             score += 5
-        if _anchored(i, paras, kinds, shapes):
-            score += 4
+        listed = marks[i] is not None
+        if _anchored(i, paras, kinds, shapes, marks if listed else None):
+            score += 4                             # a list item: only when nothing headline-like sits between
         if kinds[i] == "template" and (score < 4 or shapes[i] != "headline"):
             continue                               # a site line; only a headline it lists elsewhere can be this page's
-        if listed[i] and score == 0:
+        if listed and score == 0:
             continue                               # a menu item or a listed headline, not this page's headline
         if shapes[i] == "label":
             score -= 2 if words < patterns.HEADLINE_MIN_WORDS else 1
@@ -154,7 +204,7 @@ def parse_scraped_text(raw: str, template: frozenset[str] = frozenset(), hints: 
     long_first = len(paras[0]) if n and end == 0 and len(paras[0]) > MAX_TITLE else 0
     t = None
     if known is None and not long_first:
-        t = _pick_title(paras, kinds, shapes, [m is not None for m in head_marks], end, keys)
+        t = _pick_title(paras, kinds, shapes, head_marks, end, keys)
     title = paras[t] if t is not None else None
     if end == n and t is not None and t + 1 < n:          # no prose at all: what follows the headline is the text
         end = t + 1
@@ -226,7 +276,7 @@ def load_text(path: Path, data: bytes | None = None, hints: dict[str, Any] | Non
     and receives the run's counts (lines removed per reason, where byline/date/title came from).
     Warnings about the file (an over-long first line) are in the fields under ``_warnings``.
     """
-    text, encoding = decode_bytes(path.read_bytes() if data is None else data)
+    text, encoding = decode_page(path.read_bytes() if data is None else data)
     hints = hints or {}
     removed: Counter[str] = Counter()
     template = pages.lines_for(path, hints) if pages is not None else frozenset()

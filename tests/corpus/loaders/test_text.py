@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.corpus.clean import MAX_TITLE
+from analysis.corpus.clean import MAX_TITLE, InputError, decode_bytes
 from analysis.corpus.lines import PageContext
 from analysis.corpus.loaders.articles import read_articles
-from analysis.corpus.loaders.text import load_text, parse_scraped_text
+from analysis.corpus.loaders.text import decode_page, load_text, parse_scraped_text
 from analysis.schema import ARTICLE_COLUMNS
 
 BODY_FIRST = "Homeland Security Secretary Kristi Noem arrived in Mexico on Friday"
@@ -66,6 +66,23 @@ def test_load_text_decodes_before_parsing(tmp_path: Path) -> None:
     assert art["text"] == "The minister’s offer."
 
 
+@pytest.mark.parametrize("data", [
+    "Headline\n\nBody “quoted” — café.\n".encode(), "\ufeffHeadline\n\nBody.\n".encode(),
+    "Headline\n\nCafé “x”.\n".encode("cp1252"), "Headline\n\nBody.\n".encode("utf-16"),
+    b"Headline\tTab\r\n\x0cBody.\r\n", b"Head\x01\x02\x03\x04 binary" * 20, b" \n\t ", "\u00a0\n".encode(),
+])
+def test_decode_page_fast_path_gives_decode_bytes_result(data: bytes) -> None:
+    try:
+        want: tuple[str, str] | str = decode_bytes(data)
+    except InputError as exc:
+        want = str(exc)
+    try:
+        got: tuple[str, str] | str = decode_page(data)
+    except InputError as exc:
+        got = str(exc)
+    assert got == want
+
+
 def test_single_line_megabytes_file_is_text_not_title(tmp_path: Path) -> None:
     (tmp_path / "long.txt").write_text("word " * 1_000_000, encoding="utf-8")       # 5 MB, one line
     (tmp_path / "ok.txt").write_text("Short headline\n\n" + "Body sentence. " * 40 + "\n", encoding="utf-8")
@@ -102,6 +119,36 @@ def test_headline_found_below_menus_banners_and_breadcrumbs(head: str) -> None:
     art = parse_scraped_text(head + "\n\n" + BODY + "\n\nShare\nFacebook\nX\n© 2025 Transit Media. All rights reserved.")
     assert art["title"] == "City council expands the bus network"
     assert art["text"] == BODY.replace("\n\n", "\n\n")
+
+
+LONG_HEADLINE = ("The council voted to expand the bus network, adding six routes that residents had asked for over "
+                 "many years of meetings, petitions and letters to the editor across the whole county.")
+
+
+@pytest.mark.parametrize("head,title", [
+    # a short headline right under a "Trending" list: its stamp marks it, not the list item above it
+    ("Watch Live\nNews\nWeather\nSports\nTrending Now\nMayor's race tightens in final week\n"
+     "Budget hearing moves to Thursday across the county\nBus Plan, Again\nUpdated 2 hours ago\nPhoto: Ana Ruiz/AP",
+     "Bus Plan, Again"),
+    ("Trending Now\nMayor's race tightens in final week\nSchool board weighs a longer year\n"
+     "The Old Bus-Route Canard\nUpdated 2 hours ago", "The Old Bus-Route Canard"),
+    # a menu-like short headline, the author's name alone between it and the date
+    ("The Transit Letter\nSubscribe\nSign in\nBuses vs. Trains\nAna Ruiz\nMar 3, 2025\n44\n4\nShare", "Buses vs. Trains"),
+    # a headline a rule calls a promo, right above its byline
+    ("World Wire\nWorld\nBREAKING NEWS: Council opens bus lanes to bikes\nBy Ana Ruiz\nMarch 3, 2025",
+     "BREAKING NEWS: Council opens bus lanes to bikes"),
+    # a headline written as a long sentence, its date stamp right under it
+    ("Listen\nDownload\n" + LONG_HEADLINE + "\nMarch 3, 2025 5:00 AM ET\nHeard on Morning Edition", LONG_HEADLINE),
+])
+def test_headline_is_the_line_its_stamp_marks(head: str, title: str) -> None:
+    art = parse_scraped_text(head + "\n\n" + BODY)
+    assert art["title"] == title and art["text"] == BODY
+
+
+def test_short_sentence_after_the_body_stays_a_headline_list_goes() -> None:
+    art = parse_scraped_text("City council expands the bus network\n\n" + BODY + "\n\nCan we have a vote on that?\n\n"
+                             "Mayor's race tightens in final week\n\nStay safe out there!")
+    assert art["text"] == BODY + "\n\nCan we have a vote on that?"
 
 
 def test_stamps_fill_byline_and_date_with_their_origin(tmp_path: Path) -> None:
