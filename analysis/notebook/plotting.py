@@ -45,6 +45,12 @@ STYLE: dict[str, object] = {
 DEFAULT_SOURCE = "Source: policy-news-analysis article store"
 
 
+def tick_label(value: object) -> str:
+    """A category as readers see it on an axis: identifiers lose their underscores ("foreign_affairs" ->
+    "foreign affairs"); the chart's CSV keeps the identifier."""
+    return str(value).replace("_", " ")
+
+
 @contextmanager
 def _style() -> Iterator[None]:
     """The house rcParams for the block; keeps the interactive flag a backend set inside it.
@@ -274,7 +280,7 @@ def bar(data: pd.DataFrame, label: str, value: str, *, title: str, xlabel: str,
         fmt = "{:.0%}" if percent else ("{:,.0f}" if np.allclose(d[value].fillna(0) % 1, 0) else "{:.3g}")
         text = labels if labels is not None else [fmt.format(v) if pd.notna(v) else "" for v in d[value]]
         ax.bar_label(bars, labels=text, padding=3, fontsize=9)
-    ax.set_yticks(ypos, [str(v) for v in d[label]])
+    ax.set_yticks(ypos, [tick_label(v) for v in d[label]])
     _style_ax(ax)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(xlabel)
@@ -299,7 +305,7 @@ def diverging_bar(data: pd.DataFrame, label: str, value: str, side: str, *, titl
     cmap = dict(zip(sides, _colors(len(sides), sides)))
     ypos = np.arange(len(d))[::-1]
     ax.barh(ypos, d[value], color=[cmap[s] for s in d[side]])
-    ax.set_yticks(ypos, [str(v) for v in d[label]])
+    ax.set_yticks(ypos, [tick_label(v) for v in d[label]])
     ax.axvline(0, color="#333333", lw=0.8)
     handles = [matplotlib.patches.Patch(color=cmap[s], label=str(s)) for s in sides]
     ax.legend(handles=handles, loc="lower right")
@@ -333,8 +339,8 @@ def heatmap(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, value
             else matplotlib.colors.Normalize(vmin=min(0.0, float(finite.min())) if finite.size else 0, vmax=hi or 1.0))
     cmap = matplotlib.colormaps[HEATMAP_CMAP].with_extremes(bad="#E8E8E8")
     im = ax.imshow(np.ma.masked_invalid(shown), cmap=cmap, norm=norm, aspect="auto")
-    ax.set_xticks(range(m.shape[1]), [str(c) for c in m.columns], rotation=45, ha="right")
-    ax.set_yticks(range(m.shape[0]), [str(i) for i in m.index])
+    ax.set_xticks(range(m.shape[1]), [tick_label(c) for c in m.columns], rotation=45, ha="right")
+    ax.set_yticks(range(m.shape[0]), [tick_label(i) for i in m.index])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(False)

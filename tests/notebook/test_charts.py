@@ -278,3 +278,11 @@ def test_chart_csv_neutralizes_formula_cells(tmp_path):
     assert [r[header.index("z")] for r in body] == ["3.1", "0.5", "-1.2", "-2.0"]
     assert {r[header.index("group")] for r in body} == {"trade", "other", "'-other"}
     assert c.data["term"].iloc[0] == '=HYPERLINK("http://evil","x")'  # the chart's own data stays raw
+
+
+def test_theme_ids_are_plain_words_on_the_axes_but_ids_in_the_data() -> None:
+    """A reader sees "foreign affairs" on the chart; the CSV numbers keep the theme id."""
+    strip = pd.DataFrame({"paragraph": [0, 1], "theme": ["foreign_affairs", "trade"], "hits": [2, 1]})
+    c = charts.theme_strip(strip)
+    assert [t.get_text() for t in c.fig.axes[0].get_xticklabels()] == ["foreign affairs", "trade"]
+    assert set(c.data["theme"]) == {"foreign_affairs", "trade"}
