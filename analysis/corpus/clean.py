@@ -94,6 +94,46 @@ def no_surrogates(s: str) -> str:
     return s if s.isascii() else _SURROGATE.sub("\ufffd", s)
 
 
+def cp1252_bytes(s: str) -> bytes | None:
+    """The bytes that Windows-1252 (bytes it leaves undefined as Latin-1) would show as ``s``; None if none."""
+    out = bytearray()
+    for ch in s:
+        try:
+            out += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(ch) > 0xFF:
+                return None
+            out.append(ord(ch))
+    return bytes(out)
+
+
+def fix_mojibake_run(run: str) -> str:
+    """One run of UTF-8 shown as Windows-1252, decoded back; the run unchanged when it is not one."""
+    raw = cp1252_bytes(run)
+    try:
+        return raw.decode("utf-8") if raw else run
+    except UnicodeDecodeError:
+        return run
+
+
+def repair_mojibake(s: str, rounds: int = 3) -> str:
+    """Undo UTF-8 read as Windows-1252, run by run, up to ``rounds`` times (text decoded twice or more).
+
+    Only runs that decode as valid UTF-8 change, so accented text stays as it is.
+
+    >>> repair_mojibake("ObamaÃ¢â‚¬â„¢s halt, cafÃ© — café")
+    'Obama’s halt, café — café'
+    """
+    if not any(h in s for h in patterns.MOJIBAKE_HINTS):
+        return s
+    for _ in range(rounds):
+        fixed = patterns.MOJIBAKE_RUN.sub(lambda m: fix_mojibake_run(m.group()), s)
+        if fixed == s:
+            break
+        s = fixed
+    return s
+
+
 def clean_line(s: str) -> str:
     """NFC-normalize one line and collapse its whitespace.
 
@@ -101,12 +141,12 @@ def clean_line(s: str) -> str:
     'Café au lait'
     """
     if not s.isascii():
-        s = unicodedata.normalize("NFC", _INVISIBLE.sub("", no_surrogates(s)))
+        s = unicodedata.normalize("NFC", _INVISIBLE.sub("", repair_mojibake(no_surrogates(s))))
     return " ".join(s.split())
 
 
 def clean_text(s: str) -> str:
-    """NFC, invisible characters removed, one space between words, paragraphs joined by "\\n\\n".
+    """NFC, mojibake repaired, invisible characters removed, one space between words, paragraphs joined by "\\n\\n".
 
     A text with blank lines has paragraphs = blank-line separated blocks (hard-wrapped lines are
     re-joined); a text without blank lines has one paragraph per line.
@@ -119,6 +159,8 @@ def clean_text(s: str) -> str:
     messy = False
     if not s.isascii():
         s = no_surrogates(s)
+        if any(h in s for h in patterns.MOJIBAKE_HINTS):
+            s = repair_mojibake(s)
         if _UNUSUAL_SPACE.search(s):
             s = _INVISIBLE.sub("", s)
             messy = _UNUSUAL_SPACE.search(s) is not None

@@ -399,3 +399,14 @@ BREADCRUMB_SEPARATORS: str = "›»>/|"
 # the site's files (and it is boilerplate-shaped or sits in the head/tail block of the page).
 TEMPLATE_MIN_FILES: int = 3
 TEMPLATE_MIN_SHARE: float = 0.30
+
+# UTF-8 read as Windows-1252 ("mojibake"): a UTF-8 lead byte shown as Â..ô followed by
+# continuation bytes shown as the cp1252 characters of 0x80-0xBF ("Ã¢â‚¬â„¢" for "’", read twice).
+# Text scraped through a wrong charset carries runs of these; clean.repair_mojibake reverses them.
+MOJIBAKE_CONTINUATION: str = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc" \
+                             "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a" \
+                             "\u20ac\u2122"
+MOJIBAKE_RUN: re.Pattern[str] = re.compile(f"(?:[\u00c2-\u00f4][{MOJIBAKE_CONTINUATION}]+)+")
+# Cheap substring test before MOJIBAKE_RUN: the lead bytes of Latin-1, Latin Extended, Cyrillic and
+# punctuation (U+2000-U+20FF) as cp1252 shows them; text without any of these cannot hold a run.
+MOJIBAKE_HINTS: tuple[str, ...] = ("Ã", "Â", "â€", "â„", "Ä", "Å", "Ð", "Ñ")

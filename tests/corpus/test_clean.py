@@ -77,3 +77,14 @@ def test_titles_are_capped_with_a_warning() -> None:
 
 def test_lone_surrogates_are_replaced() -> None:
     assert clean.clean_text("a\ud800 b") == "a\ufffd b" and clean.clean_line(" x\udcff ") == "x\ufffd"
+
+
+@pytest.mark.parametrize("seen, meant", [
+    ("ObamaÃ¢â‚¬â„¢s halt on deportations", "Obama’s halt on deportations"),       # read as cp1252 twice
+    ("no progress on Ã¢â‚¬Ëœfiscal cliffÃ¢â‚¬â„¢", "no progress on ‘fiscal cliff’"),
+    ("cafÃ© in ZÃ¼rich â€” open", "café in Zürich — open"),                          # read once
+    ("Señor García «hola», naïve résumé, €50 — Ã la carte", "Señor García «hola», naïve résumé, €50 — Ã la carte"),
+])
+def test_mojibake_is_repaired_and_real_accents_stay(seen: str, meant: str) -> None:
+    """UTF-8 shown as Windows-1252 (as in some AllSides titles) is decoded back; accented text is untouched."""
+    assert clean.clean_line(seen) == meant and clean.clean_text(f"{seen}\n\n{seen}") == f"{meant}\n\n{meant}"
