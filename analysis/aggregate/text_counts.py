@@ -2,10 +2,13 @@
 
 A Dask report run (:mod:`analysis.cluster.report_text`) counts each partition with the ``count_*``
 functions below, sums the tables (:func:`analysis.aggregate.grouping.combine_counts`; speaker
-tables with :func:`combine_speakers`) and the notebooks finalize the sums with the ``*_from_counts``
-functions, which give the tables of the pandas path (``tables.theme_keyness``,
-``concordance.score_collocations``, ``tables.who_is_quoted``, ``places.theme_country_table``). Every
-table is O(vocabulary) (terms, word pairs, speakers, countries), never O(articles).
+tables with :func:`combine_speakers`, word pairs with :func:`combine_pairs`) and the notebooks
+finalize the sums with the ``*_from_counts`` functions, which give the tables of the pandas path
+(``tables.theme_keyness``, ``concordance.score_collocations``, ``tables.who_is_quoted``,
+``places.theme_country_table``). Every table is O(vocabulary) (terms, word pairs, speakers,
+countries), never O(articles). Word pairs, the largest table, are keyed by a stable 64-bit hash of
+each word (:func:`word_keys`: 16 bytes a pair instead of two strings); the finalizer maps the keys
+back through the words table and refuses a hash collision among them, so the result stays exact.
 
     >>> c = count_terms(pd.DataFrame({"title": ["Tariffs"], "text": ["Tariffs and more tariffs."]}), "trade")
     >>> c.values.tolist()
@@ -31,7 +34,7 @@ ALL: str = ""                     # the ``theme`` key of counts over every selec
 OTHER_LABEL: str = "other coverage"
 TERM_COLUMNS: list[str] = ["theme", "term", "n"]
 WORD_COLUMNS: list[str] = ["theme", "word", "n"]
-PAIR_COLUMNS: list[str] = ["theme", "word_a", "word_b", "n", "n_articles"]
+PAIR_COLUMNS: list[str] = ["theme", "key_a", "key_b", "n", "n_articles"]
 SPEAKER_COLUMNS: list[str] = ["theme", "speaker", "speaker_type", "source", "n_quotes", "first"]
 SPEAKER_ARTICLE_COLUMNS: list[str] = ["theme", "speaker", "speaker_type", "n_articles"]
 SHARED_COLUMNS: list[str] = ["theme", "speaker_type", "short", "full", "n_articles"]
@@ -85,10 +88,28 @@ def count_word_pairs(articles: pd.DataFrame, theme: str) -> tuple[pd.DataFrame, 
     words = _frame({"theme": theme, "word": [vocab[i] for i in used], "n": n_words[used]}, WORD_COLUMNS,
                    {"theme": "string", "word": "string", "n": "int64"})
     ok = keep[ids].all(axis=1) if len(ids) else np.zeros(0, dtype=bool)
-    pairs = _frame({"theme": theme, "word_a": [vocab[i] for i in ids[ok, 0]], "word_b": [vocab[i] for i in ids[ok, 1]],
+    key = word_keys(vocab)
+    pairs = _frame({"theme": theme, "key_a": key[ids[ok, 0]], "key_b": key[ids[ok, 1]],
                     "n": cnt[ok], "n_articles": docs[ok]}, PAIR_COLUMNS,
-                   {"theme": "string", "word_a": "string", "word_b": "string", "n": "int64", "n_articles": "int64"})
+                   {"theme": "string", "key_a": "int64", "key_b": "int64", "n": "int64", "n_articles": "int64"})
     return words, pairs
+
+
+def word_keys(words: list[str]) -> np.ndarray:
+    """A stable 64-bit key per word (``pandas.util.hash_array``, fixed key: the same in every process).
+
+    >>> word_keys(["trade"]).tolist() == word_keys(["tariff", "trade"])[1:].tolist()
+    True
+    """
+    return pd.util.hash_array(np.asarray(words, dtype=object), categorize=False).view(np.int64)
+
+
+def combine_pairs(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """Sum :func:`count_word_pairs` ``pairs`` tables (keyed by theme and the two word keys)."""
+    tables = [t for t in tables if t is not None]
+    df = pd.concat(tables, ignore_index=True)
+    out = df.groupby(PAIR_COLUMNS[:3], sort=True)[["n", "n_articles"]].sum().reset_index()
+    return out.astype({"key_a": "int64", "key_b": "int64", "n": "int64", "n_articles": "int64"})[PAIR_COLUMNS]
 
 
 def collocations_from_counts(words: pd.DataFrame, pairs: pd.DataFrame, theme: str, n_articles: int,
@@ -98,9 +119,14 @@ def collocations_from_counts(words: pd.DataFrame, pairs: pd.DataFrame, theme: st
     w = words[words["theme"] == theme]
     p = pairs[pairs["theme"] == theme]
     vocab = w["word"].astype(str).tolist()
-    index = {word: i for i, word in enumerate(vocab)}
-    ids = np.array([[index[a], index[b]] for a, b in zip(p["word_a"].tolist(), p["word_b"].tolist())],
-                   dtype=np.int64).reshape(-1, 2)
+    keys = pd.Index(word_keys(vocab))
+    if not keys.is_unique:
+        raise ValueError(f"collocations of {theme}: two words share a 64-bit key (a hash collision), "
+                         "so the stored word pairs cannot be told apart")
+    ids = np.stack([keys.get_indexer(p["key_a"].to_numpy(dtype=np.int64)),
+                    keys.get_indexer(p["key_b"].to_numpy(dtype=np.int64))], axis=1).reshape(-1, 2)
+    if len(ids) and ids.min() < 0:
+        raise ValueError(f"collocations of {theme}: a word pair's word is missing from the word counts")
     grams = [(ids, p["n"].to_numpy(dtype=np.int64), p["n_articles"].to_numpy(dtype=np.int64))]
     freq, in_articles = collocation_thresholds(n_articles, min_freq)
     return score_collocations(vocab, w["n"].to_numpy(dtype=np.int64), grams, n=2, measure="likelihood",

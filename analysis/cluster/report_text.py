@@ -12,16 +12,19 @@ Each partition's selected, scored articles give, per theme present in it (:func:
   (:func:`choose_kwic`) and a second pass (:func:`kwic_pass`) fetches only those lines;
 - additive counts (:mod:`analysis.aggregate.text_counts`): content terms (keyness), words and word
   pairs within sentences (collocations), quotes per speaker (who is quoted), country mentions.
+  The vocabulary-sized ones (keyness terms, collocation words and pairs: most of the memory) are
+  counted only for ``text_themes`` when it is given (the themes a report run asks for), plus the
+  keyness reference over all selected articles.
 
 Every stored piece is O(TEXT_ROWS x themes) or O(vocabulary), never O(articles); a worker holds
-one partition and the pieces of at most ``engine.TREE_FANIN`` others. The KWIC candidates are the
+one partition's tables and the reduced tables of at most ``report_counts.REPORT_FANIN`` others. The KWIC candidates are the
 one exception: five small fields per theme article, held by the client only (see
 ``analysis.notebook.text_samples``). The notebooks finalize them in
 :class:`analysis.notebook.source.AggregateData`.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import pandas as pd
 
@@ -30,8 +33,10 @@ from analysis.aggregate import text_counts
 from analysis.aggregate.counts import presence
 from analysis.aggregate.grouping import combine_counts
 from analysis.aggregate.report_counts import KWIC_ROWS, KWIC_WINDOW, TEXT_ROWS, TEXT_TABLES, select_and_score
+from analysis.evidence.actors import clear_name_cache
 from analysis.evidence.amounts import amounts
 from analysis.evidence.quotes import quotes
+from analysis.evidence.vader import clear_tone_cache
 from analysis.notebook import tables
 from analysis.notebook.text_samples import (
     META,
@@ -43,8 +48,10 @@ from analysis.notebook.text_samples import (
     top_from_sample,
     top_sample,
 )
+from analysis.text.sentences import clear_sentence_cache
 
 POSITION_BITS: int = 32          # first-quote positions: partition << 32 | row
+VOCAB_TABLES: tuple[str, ...] = ("keyness_terms", "collocation_words", "collocation_pairs")
 
 
 # ---------------------------------------------------------------------------- one partition
@@ -60,11 +67,13 @@ def _cat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
 
 
 def text_pieces(arts: pd.DataFrame, scores: pd.DataFrame, hits: pd.DataFrame, part_no: int = 0,
-                rows: int = TEXT_ROWS, window: int = KWIC_WINDOW) -> dict[str, pd.DataFrame]:
+                rows: int = TEXT_ROWS, window: int = KWIC_WINDOW,
+                text_themes: Collection[str] | None = None) -> dict[str, pd.DataFrame]:
     """The text sections' pieces of one partition's selected, scored articles: :data:`TEXT_TABLES`
     but ``kwic_rows`` (made by :func:`kwic_pass`), plus ``kwic_candidates`` (for :func:`choose_kwic`).
 
-    ``part_no`` orders the partitions (the first quote of a speaker decides ties between outlets).
+    ``part_no`` orders the partitions (the first quote of a speaker decides ties between outlets);
+    ``text_themes`` (None: all) limits the :data:`VOCAB_TABLES` to those themes.
     """
     q_all = quotes(arts, hits=hits)
     q_all = q_all.assign(position=(part_no << POSITION_BITS) + pd.RangeIndex(len(q_all)))
@@ -82,10 +91,11 @@ def text_pieces(arts: pd.DataFrame, scores: pd.DataFrame, hits: pd.DataFrame, pa
         out["quote_rows"].append(newest_sample(q_on.drop(columns="position"), arts, theme, "quotes", rows))
         out["amount_rows"].append(newest_sample(a_on, arts, theme, "amounts", rows))
         out["kwic_candidates"].append(kwic_candidates(on, hits, theme, window))
-        out["keyness_terms"].append(text_counts.count_terms(on, theme))
-        words, pairs = text_counts.count_word_pairs(on, theme)
-        out["collocation_words"].append(words)
-        out["collocation_pairs"].append(pairs)
+        if text_themes is None or theme in text_themes:
+            out["keyness_terms"].append(text_counts.count_terms(on, theme))
+            words, pairs = text_counts.count_word_pairs(on, theme)
+            out["collocation_words"].append(words)
+            out["collocation_pairs"].append(pairs)
         spoken = tables.with_theme(q_on, theme)
         spoken = spoken[spoken["speaker"].notna()]
         sources = spoken["article_id"].astype("string").map(source_of)
@@ -142,6 +152,7 @@ COMBINE: dict[str, Callable[[list[pd.DataFrame]], pd.DataFrame]] = {
     "quote_rows": _per_theme(_newest("quotes")),
     "amount_rows": _per_theme(_newest("amounts")),
     "speakers": text_counts.combine_speakers,
+    "collocation_pairs": text_counts.combine_pairs,
 }
 
 
@@ -163,12 +174,16 @@ def choose_kwic(candidates: list[pd.DataFrame], rows: int = KWIC_ROWS) -> dict[s
 
 def kwic_pass(part: pd.DataFrame, sel: dict, lexicons: object, chosen: dict[str, pd.DataFrame],
               window: int = KWIC_WINDOW) -> pd.DataFrame:
-    """The chosen KWIC lines of the articles of ``part`` (only those articles are scored again)."""
+    """The chosen KWIC lines of the articles of ``part`` (only those articles are scored again; the
+    sentence-span cache is emptied afterwards, as after ``report_counts.partition_tables``)."""
     ids = set().union(*(set(c["article_id"].astype(str)) for c in chosen.values())) if chosen else set()
     mine = part[part["article_id"].astype(str).isin(ids)]
     frames = []
     if len(mine):
         arts, _scores, hits = select_and_score(mine, sel, lexicons)
         frames = [kwic_lines(arts, hits, theme, c, window) for theme, c in chosen.items()]
+        clear_sentence_cache()
+        clear_name_cache()
+        clear_tone_cache()
     return _cat(frames, kwic_lines(part.iloc[:0], pd.DataFrame(columns=["article_id", "theme", "start", "end"]),
                                    "trade", pd.DataFrame(columns=["article_id", "start", "first_n"]), window))

@@ -230,13 +230,15 @@ def dask_aggregates(args: argparse.Namespace, jobs: list[reports.Job], store: Pa
     if sel is None:
         print("--dask: no notebook of this run reads aggregates; nothing computed on the cluster")
         return
-    params = report_counts.stale_params(store, sel, force=args.force, version=version)
+    themes = sorted({str(j.parameters["theme"]) for j in jobs if j.parameters.get("use_aggregates")
+                     and j.parameters.get("theme")})           # keyness and collocations: these themes only
+    params = report_counts.stale_params(store, sel, force=args.force, version=version, text_themes=themes)
     if params is None:
         print(f"aggregates up to date in {store / AGGREGATES_DIR}")
         return
     with session(args):
         tables = report_counts.compute_report_aggregates(store, sel, show_progress=not args.no_progress,
-                                                         version=version)
+                                                         version=version, text_themes=params["text"]["themes"])
     folder = write_aggregates(tables, store, params=params)
     print(f"aggregates computed on dask -> {folder}")
 

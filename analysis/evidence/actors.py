@@ -223,6 +223,11 @@ def _classify(tokens: list[str], lex: ActorLexicon) -> list[tuple[str, list[str]
 _CACHE: dict[str, list[tuple[str, list[str], bool]]] = {}
 
 
+def clear_name_cache() -> None:
+    """Forget the memoized name classifications (a Dask worker does after each partition)."""
+    _CACHE.clear()
+
+
 def analyse_sequence(text: str, lex: ActorLexicon) -> list[tuple[str, list[str], bool]]:
     """Classify one capitalized sequence (memoized: names repeat across articles)."""
     got = _CACHE.get(text)

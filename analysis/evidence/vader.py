@@ -231,6 +231,11 @@ _MEMO: dict[tuple[str, str], tuple[float, float, float, float]] = {}
 _MEMO_SIZE = 100_000  # sentences repeat across articles (wire copy, boilerplate): score each once
 
 
+def clear_tone_cache() -> None:
+    """Forget the memoized sentence scores (a Dask worker does after each partition, so its memory stays flat)."""
+    _MEMO.clear()
+
+
 def document_scores(doc: str, spans: list[tuple[int, int]]) -> list[tuple[float, float, float, float]]:
     """Return :func:`polarity_scores` of ``doc[s:e]`` for each span, lower-casing the document once.
 

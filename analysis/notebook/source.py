@@ -168,6 +168,23 @@ class AggregateData:
         """True when the text pieces ``names`` were computed by the Dask run read."""
         return all(n in self.tables for n in names)
 
+    def not_counted(self, theme: str, what: str) -> str:
+        """"" when keyness and collocations were counted for ``theme`` (the stored run's ``text.themes``;
+        absent: every theme), otherwise the note saying ``what`` is missing."""
+        text = self.params.get("text") or (read_params(self.store) or {}).get("text") or {}
+        themes = text.get("themes")
+        if themes is None or theme in themes:
+            return ""
+        return (f"{what}: not computed for this theme in the cluster run (it counted "
+                f"{', '.join(themes) or 'no theme'}); run the report with this theme to include it.")
+
+    def noted(self, note: str, columns: Sequence[str]) -> pd.DataFrame:
+        """Display ``note`` and return an empty table with ``columns``."""
+        from IPython.display import Markdown, display
+
+        display(Markdown(f"*{note}*"))
+        return pd.DataFrame(columns=list(columns))
+
     def sample_rows(self, n: int | None, what: str, kept: int = TEXT_ROWS) -> int:
         """``n`` capped at the ``kept`` rows per theme a stored sample holds (logged when capped)."""
         if n is None or n > kept:
@@ -184,8 +201,11 @@ class AggregateData:
     def collocations(self, theme: str, top: int = 15, min_freq: int = 3) -> pd.DataFrame:
         """Word pairs of the theme's articles (ngram, freq, n_articles, score), as :meth:`ArticleData.collocations`
         (summed word and word-pair counts scored by :func:`concordance.score_collocations`)."""
-        if not self.has_pieces("collocation_words", "collocation_pairs"):
+        if not self.has_pieces("collocation_words", "collocation_pairs") or \
+                "key_a" not in self.tables["collocation_pairs"]:       # none, or word pairs of an older run
             return self.skipped("Collocations", COLLOCATION_COLUMNS)
+        if note := self.not_counted(theme, "Collocations"):
+            return self.noted(note, COLLOCATION_COLUMNS)
         return text_counts.collocations_from_counts(self.tables["collocation_words"], self.tables["collocation_pairs"],
                                                     theme, self.n_theme_articles(theme)[0], min_freq=min_freq, top=top)
 
@@ -193,6 +213,8 @@ class AggregateData:
         """Distinctive terms of the theme's articles vs all others, as :func:`tables.theme_keyness`."""
         if not self.has_pieces("keyness_terms"):
             return self.skipped("Distinctive terms", tables.KEYNESS_COLUMNS)
+        if note := self.not_counted(theme, "Distinctive terms"):
+            return self.noted(note, tables.KEYNESS_COLUMNS)
         n_on, n_all = self.n_theme_articles(theme)
         return text_counts.keyness_from_counts_table(self.tables["keyness_terms"], theme, n_on, n_all, top=top)
 

@@ -295,3 +295,30 @@ def test_aggregates_for_another_selection_or_stale_store_are_refused(tmp_path, s
     with pytest.raises(UsageError, match="not computed on its articles"):
         src.load_aggregate_data(store, start="2025-03-01")
     assert stale_params(store, sel) is not None
+
+
+def test_keyness_and_collocations_only_for_the_report_themes(tmp_path, sample_store, cluster):
+    """A run for one theme counts keyness and collocations (the vocabulary-sized tables) for it alone,
+    records it in the params, equals the pandas path for it, and says so for another theme; a run for
+    a theme not counted yet recomputes (keeping the themes counted before), one already counted does not."""
+    store = _copy(sample_store, tmp_path / "store")
+    sel = selection_params()
+    params = stale_params(store, sel, text_themes=[THEME])
+    assert params is not None and params["text"]["themes"] == [THEME]
+    tables = compute_report_aggregates(store, sel, show_progress=False, partition_rows=40, text_themes=[THEME])
+    count_files.write_aggregates(tables, store, params=params)
+    assert set(tables["collocation_pairs"]["theme"]) == set(tables["collocation_words"]["theme"]) == {THEME}
+    assert set(tables["keyness_terms"]["theme"]) == {"", THEME}               # the reference: all articles
+    assert tables["collocation_pairs"][["key_a", "key_b"]].dtypes.eq("int64").all()   # hashed words, no strings
+    agg, art = src.load_aggregate_data(store), src.report_data(store)
+    for section in ("collocations", "keyness"):
+        got, want = TEXT_SECTIONS[section](agg, THEME), TEXT_SECTIONS[section](art, THEME)
+        assert len(want)
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True), check_dtype=False)
+    other = next(t for t in sorted(set(tables["top_articles"]["theme"])) if t != THEME)
+    assert len(TEXT_SECTIONS["quote_table"](agg, other)) == len(TEXT_SECTIONS["quote_table"](art, other))
+    assert agg.keyness(other).empty and agg.collocations(other).empty and not agg.not_counted(THEME, "x")
+    assert "not computed for this theme in the cluster run" in agg.not_counted(other, "Collocations")
+    assert stale_params(store, sel, text_themes=[THEME]) is None                 # counted: nothing to do
+    assert stale_params(store, sel, text_themes=[other])["text"]["themes"] == sorted([THEME, other])
+    assert stale_params(store, sel)["text"]["themes"] is None                    # every theme: recompute
