@@ -24,7 +24,7 @@ import pandas as pd
 
 from analysis.errors import UsageError
 from analysis.evidence.actors import canonical_names
-from analysis.evidence.places import country_mentions, mention_counts, place_mentions
+from analysis.evidence.places import country_mentions, country_pivot, mention_counts, place_mentions
 from analysis.text.concordance import collocation_thresholds, score_collocations, sentence_ngram_counts
 from analysis.text.keyness import KEYNESS_COLUMNS, keyness_from_counts
 from analysis.text.sentences import documents
@@ -221,11 +221,4 @@ def count_countries(articles: pd.DataFrame, hits: pd.DataFrame, theme: str) -> p
 def country_table_from_counts(counts: pd.DataFrame, theme: str, top: int = 15) -> pd.DataFrame:
     """``places.theme_country_table`` of the articles of ``theme`` from summed :func:`count_countries` tables."""
     c = counts[counts["theme"] == theme]
-    if len(c) == 0:
-        return pd.DataFrame()
-    c = c.astype({"canonical": object, "group": object})
-    wide = c.pivot_table(index="canonical", columns="group", values="articles", aggfunc="sum", fill_value=0)
-    order = wide.sum(axis=1).sort_values(ascending=False, kind="stable").index[:top]
-    wide = wide.loc[order]
-    wide.index.name, wide.columns.name = "country", "theme"
-    return wide.astype("int64")
+    return country_pivot(c.astype({"canonical": object, "group": object}), top)

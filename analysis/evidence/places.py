@@ -166,7 +166,11 @@ def theme_country_table(long: pd.DataFrame, top: int = 15) -> pd.DataFrame:
     >>> theme_country_table(long).to_dict()
     {'migration': {'Mexico': 1, 'United States': 0}, 'trade': {'Mexico': 1, 'United States': 1}}
     """
-    counts = mention_counts(country_mentions(long), by="theme")
+    return country_pivot(mention_counts(country_mentions(long), by="theme"), top)
+
+
+def country_pivot(counts: pd.DataFrame, top: int = 15) -> pd.DataFrame:
+    """Country x theme articles from ``mention_counts(..., by="theme")`` rows (summed when several tables were added)."""
     if len(counts) == 0:
         return pd.DataFrame()
     wide = counts.pivot_table(index="canonical", columns="group", values="articles", aggfunc="sum", fill_value=0)

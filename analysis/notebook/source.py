@@ -65,8 +65,8 @@ from analysis.text.concordance import (
 log = logging.getLogger(__name__)
 
 MENTION_KINDS: tuple[str, ...] = ("places", "actors")
-TEXT_NOTE: str = ("{what}: needs the article text, which a report from aggregates (use_aggregates) "
-                  "does not load; run the report without --dask for this section.")
+TEXT_NOTE: str = ("{what}: this section needs the article text, which was not counted on the cluster "
+                  "for this report; it appears when the report is run again.")
 
 
 # ---------------------------------------------------------------------------- finalize helpers

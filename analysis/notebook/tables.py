@@ -20,8 +20,8 @@ import pandas as pd
 
 from analysis import schema
 from analysis.aggregate.counts import presence
+from analysis.aggregate.text_counts import count_speakers, who_is_quoted_from_counts
 from analysis.errors import UsageError
-from analysis.evidence.actors import canonical_names
 from analysis.frames import isin
 from analysis.notebook.findings import label
 from analysis.text.keyness import keyness, keyness_from_counts
@@ -96,24 +96,17 @@ def who_is_quoted(quotes: pd.DataFrame, articles: pd.DataFrame, theme: str | Non
     >>> who_is_quoted(q, arts, "trade")[["speaker", "speaker_type", "quotes", "outlets"]].values.tolist()
     [['Donald Trump', 'person', 2, 2]]
     """
-    cols = WHO_IS_QUOTED_COLUMNS
     q = with_theme(quotes, theme)
-    q = q[q["speaker"].notna()].astype({"article_id": "string"}) if "speaker" in q else q.iloc[0:0]
+    q = q[q["speaker"].notna()] if "speaker" in q else q.iloc[0:0]
     if q.empty:
-        return pd.DataFrame(columns=cols)
-    types = q["speaker_type"] if "speaker_type" in q else pd.Series(["person"] * len(q), index=q.index)
-    merged = canonical_names(q["speaker"], types.fillna("person"))
-    q = q.assign(speaker=q["speaker"].map(lambda s: merged.get(s, s)), speaker_type=types.fillna("person"))
-    q = q.merge(_meta(articles)[["article_id", "source"]], on="article_id", how="left")
-    rows = []
-    for (speaker, kind), g in q.groupby(["speaker", "speaker_type"], sort=False):
-        outlets = g["source"].dropna().value_counts()
-        rows.append({"speaker": speaker, "speaker_type": kind, "quotes": len(g), "articles": g["article_id"].nunique(),
-                     "outlets": len(outlets), "share": len(g) / len(q),
-                     "top_outlets": ", ".join(f"{o} ({c})" for o, c in outlets.head(3).items())})
-    out = pd.DataFrame(rows, columns=cols).sort_values(["quotes", "articles", "speaker"],
-                                                        ascending=[False, False, True], kind="stable")
-    return (out if n is None else out.head(n)).reset_index(drop=True)
+        return pd.DataFrame(columns=WHO_IS_QUOTED_COLUMNS)
+    if "speaker_type" not in q:
+        q = q.assign(speaker_type="person")
+    q = q.astype({"article_id": "string"}).reset_index(drop=True)
+    meta = _meta(articles).drop_duplicates("article_id").set_index("article_id")["source"]
+    counted = count_speakers(q, q["article_id"].map(meta), theme or "", pd.Series(range(len(q))))
+    return who_is_quoted_from_counts(counted["speakers"], counted["speaker_articles"], counted["shared_speakers"],
+                                     theme or "", n=n)
 
 
 def amount_table(amounts: pd.DataFrame, articles: pd.DataFrame, theme: str | None = None,

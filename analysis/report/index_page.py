@@ -106,11 +106,6 @@ def _charts(nb: dict[str, Any]) -> list[tuple[bytes, str]]:
     return out
 
 
-def _png_outputs(nb: dict[str, Any]) -> list[bytes]:
-    """PNG images displayed in a notebook's outputs."""
-    return [png for png, _ in _charts(nb)]
-
-
 def lead_finding(nb: dict[str, Any]) -> str:
     """The report's opening sentences for the index: its lead line and first finding (plain text).
 

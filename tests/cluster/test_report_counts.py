@@ -255,7 +255,7 @@ def test_report_dask_renders_same_chart_numbers(tmp_path, cli_env, sample_store,
         _same(d[name], p[name])
     assert all(len(d[name]) for name in text - {f"02-theme-report-{THEME}/{THEME}_collocations.csv"})
     nb = json.loads(next((tmp_path / "rd" / "latest").glob("02-*/*.ipynb")).read_text())
-    assert "needs the article text" not in json.dumps(nb)
+    assert "this section needs the article text" not in json.dumps(nb)
     again = _cli(cli_env, *common, "--out", str(tmp_path / "rd"), "--dask", "tcp://127.0.0.1:1")
     assert again.returncode == 0 and "aggregates up to date" in again.stdout   # no cluster needed
 
