@@ -72,7 +72,7 @@ _PURPOSE = re.compile(r"[ \xa0]+(?:to[ \xa0]+(?:cover|fund|pay[ \xa0]+for|pay|bu
                       r"settle)|for)[ \xa0]+(?:(?:the|its|their|his|her|a|an|new)[ \xa0]+)?")
 _INDEX_NAME = re.compile(r"(?:\b[A-Z][A-Z&]+|\bNikkei|\bDow)[ \xa0]+$")
 _INDEX_AFTER = re.compile(r"[ \xa0]+(?:index|Index|companies|stocks|futures|share|shares)\b")
-_RANGE = re.compile(r"[ \xa0]*(?:to|-|–|and)[ \xa0]*(?=[\d$€£¥₹])")
+_RANGE = re.compile(r"[ \xa0]*(?:to|-|–|and)[ \xa0]*(?=[0-9$€£¥₹])")
 _FRACTION = re.compile(r"\b((?:[Aa]|[Oo]ne|[Tt]wo|[Tt]hree)[ \-](?:third|quarter|fifth|tenth)s?|[Hh]alf)[ \xa0]+(of)\b")
 _FRACTION_WORDS = ("third", "quarter", "fifth", "tenth", "half of", "Half of")
 # (fraction word, offsets before it where a _FRACTION match can start: "a-", "one ", "three-"; "half" itself)
@@ -109,7 +109,9 @@ class Amount(NamedTuple):
     object: str
 
 
-_TRIGGER = re.compile(r"[\d$€£¥₹][\d,.]*")
+# ASCII digits only: an explicit class scans about 3x faster than \d (any Unicode digit) and news text
+# writes amounts with ASCII digits; the amount pattern below reads the same digits.
+_TRIGGER = re.compile(r"[0-9$€£¥₹][0-9,.]*")
 _BOUNDARY = " \n\t\xa0(“\"‘'—–-/"
 
 
@@ -158,7 +160,7 @@ def _tables() -> tuple[re.Pattern[str], dict[str, float], dict[str, float], dict
     word_alt = "|".join(sorted((re.escape(w).replace(r"\ ", r"[ \xa0]") for w in words), key=len, reverse=True))
     long_mult = "|".join(m for m in mults if len(m) > 2)
     short_mult = "|".join(m for m in mults if len(m) <= 2)
-    num = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    num = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
     mult = r"(?:[ \xa0](?P<{g}>{l})\b|(?P<{g}s>{s})\b)?".format
     pattern = (
         r"(?P<cur>{prefix})[ \xa0]?(?P<mnum>{num}){mm}"
@@ -208,25 +210,25 @@ def doc_amounts(doc: str) -> list[Amount]:
             continue
         start, end = m.start(), m.end()
         done = end
-        if m.group("cur"):
+        cur, pct, curw = m.group("cur", "pct", "curw")
+        if cur:
             value = float(m.group("mnum").replace(",", ""))
             mul = m.group("mm") or m.group("mms")
-            unit = units[m.group("cur")]
+            unit = units[cur]
         else:
-            raw = m.group("num")
+            raw, word = m.group("num", "word")
             if raw is None and doc[start].isupper() and doc[max(0, start - 3):start].strip()[-1:].isalnum():
                 continue  # "Group of Seven", "Ocean's Eleven": part of a name, not a count
             if raw is None:
-                value = words[_SPACES.sub(" ", m.group("word").lower())]
+                value = words[_SPACES.sub(" ", word.lower())]
             else:
                 value = float(raw.replace(",", ""))
             mul = m.group("nm")
-            if m.group("pct"):
-                pct = m.group("pct")
+            if pct:
                 unit = "basis_points" if pct.startswith("basis") else "percentage_points" if "point" in pct else "percent"
-            elif m.group("curw"):
-                unit = units[m.group("curw")]
-                if m.group("curw") in _CENTS:
+            elif curw:
+                unit = units[curw]
+                if curw in _CENTS:
                     value /= 100  # "50 cents" is half a dollar
             else:
                 unit = "count"
@@ -239,13 +241,13 @@ def doc_amounts(doc: str) -> list[Amount]:
                     continue
         if mul:
             value *= mults[mul]
-        if unit == "count" and _INDEX_NAME.search(doc, max(0, start - 12), start) and _INDEX_AFTER.match(doc, end):
+        if unit == "count" and _INDEX_AFTER.match(doc, end) and _INDEX_NAME.search(doc, max(0, start - 12), start):
             continue  # "CSI 300 index", "S&P 500": part of a name
         rng = _RANGE.match(doc, end)
         if rng:  # "$3 billion to $5 billion", "10% to 15%": one amount, the low value
             m2 = pattern.match(doc, rng.end())
-            if m2 and m2.group("cur") == m.group("cur") and m2.group("curw") == m.group("curw") and (
-                    _pct_kind(m2.group("pct")) == _pct_kind(m.group("pct"))) and (
+            if m2 and m2.group("cur") == cur and m2.group("curw") == curw and (
+                    _pct_kind(m2.group("pct")) == _pct_kind(pct)) and (
                     m2.group("cur") or m2.group("pct") or m2.group("curw")):
                 end = done = m2.end()
         obj = _object(doc, start, end, unit)

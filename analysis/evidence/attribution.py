@@ -115,11 +115,12 @@ class VerbIndex:
     [VerbHit(start=11, end=15, verb='said'), VerbHit(start=17, end=23, verb='adding')]
     """
 
-    __slots__ = ("doc",)
+    __slots__ = ("doc", "finditer")
 
     def __init__(self, doc: str) -> None:
-        """Remember the document."""
+        """Remember the document (and the verb pattern's ``finditer``)."""
         self.doc = doc
+        self.finditer = verb_pattern().finditer
 
     def _verb(self, m: re.Match[str]) -> bool:
         """False for a capitalized verb inside a run of words ("United States", "Pew Reports"): only a
@@ -131,15 +132,16 @@ class VerbIndex:
 
     def first(self, lo: int, hi: int) -> VerbHit | None:
         """The first verb found in ``doc[lo:hi]``, or None."""
-        for m in verb_pattern().finditer(self.doc, lo, hi):
+        for m in self.finditer(self.doc, lo, hi):
             if self._verb(m):
                 return VerbHit(m.start(), m.end(), m.group("verb"))
         return None
 
     def between(self, lo: int, hi: int) -> list[VerbHit]:
         """The verbs found in ``doc[lo:hi]``, in order."""
-        return [VerbHit(m.start(), m.end(), m.group("verb")) for m in verb_pattern().finditer(self.doc, lo, hi)
-                if self.doc[m.start()].islower() or self._verb(m)]
+        doc = self.doc
+        return [VerbHit(m.start(), m.end(), m.group("verb")) for m in self.finditer(doc, lo, hi)
+                if doc[m.start()].islower() or self._verb(m)]
 
 
 ACCORDING = re.compile(r"(?<![\w’'])(?:[Aa]ccording\s+to|[Ii]n\s+the\s+words\s+of)\s+")
@@ -170,7 +172,7 @@ def _names_in(doc: str, lo: int, hi: int, last: bool = True) -> tuple[Words | No
     lex = lexicon()
     people: list[Words] = []
     org = None
-    parens = _parenthesized(doc, lo, hi) if "(" in doc[lo:hi] else []
+    parens = _parenthesized(doc, lo, hi) if doc.find("(", lo, hi) >= 0 else []
     for m in lex.sequence.finditer(doc, lo, hi):
         if any(a <= m.start() < b for a, b in parens):
             continue

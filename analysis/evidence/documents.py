@@ -129,10 +129,17 @@ def aggregate_mentions(records: Iterable[tuple[str, str, str, str, str | None, I
             names[name] = names.get(name, 0) + 1
         if themes:
             g[2].update(themes)
-    rows = [{"article_id": aid, "kind": kind, "name": _most_frequent(names),
-             "canonical": canon, "iso_country": iso, "count": sum(names.values()), "themes": sorted(themes)}
-            for (aid, kind, canon), (names, iso, themes) in groups.items()]
-    out = frame(rows, MENTION_COLUMNS, {"article_id": "string", "kind": "string", "name": "string",
-                                        "canonical": "string", "iso_country": "string", "count": "int64"})
+    cols: dict[str, list[Any]] = {c: [] for c in MENTION_COLUMNS}  # built by column: no dict per row
+    for (aid, kind, canon), (names, iso, themes) in groups.items():
+        cols["article_id"].append(aid)
+        cols["kind"].append(kind)
+        cols["name"].append(_most_frequent(names))
+        cols["canonical"].append(canon)
+        cols["iso_country"].append(iso)
+        cols["count"].append(sum(names.values()))
+        cols["themes"].append(sorted(themes))
+    out = pd.DataFrame(cols, columns=MENTION_COLUMNS).astype(
+        {"article_id": "string", "kind": "string", "name": "string", "canonical": "string",
+         "iso_country": "string", "count": "int64"})
     return out.sort_values(["article_id", "count", "canonical"], ascending=[True, False, True],
                            kind="stable").reset_index(drop=True)

@@ -76,7 +76,7 @@ from analysis.evidence.documents import (
 )
 from analysis.evidence.speakers import ORG, PLACE, ArticleEntities, resolve_name, voice_of
 from analysis.schema import QUOTE_COLUMNS
-from analysis.text.sentences import paragraph_spans, sentence_starts
+from analysis.text.sentences import cached_paragraph_spans, sentence_starts
 
 _MARKS = re.compile(r"[“”\"]")
 _MARKS_TYPOS = re.compile(r"[“”\"]|’’|''")  # only for documents that have a doubled apostrophe
@@ -404,7 +404,7 @@ def doc_quotes(doc: str) -> list[Attributed]:
     """Return each direct quotation of one document with its attribution (see the module's sieve)."""
     if "“" not in doc and '"' not in doc:
         return []
-    paras = paragraph_spans(doc)
+    paras = cached_paragraph_spans(doc)
     paired = _pair_quotes(doc, paras)
     if not paired:
         return []

@@ -79,11 +79,19 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
     >>> paragraph_spans("One.\\n\\nTwo.")
     [(0, 4), (6, 10)]
+    >>> paragraph_spans("  One. \\n\\n \\n")
+    [(2, 6)]
     """
     out: list[tuple[int, int]] = []
+    append = out.append
     pos = 0
     for m in _PARA.finditer(text):
-        _add_stripped(out, text, pos, m.start())
+        e = m.start()
+        if pos < e:
+            if text[pos].isspace() or text[e - 1].isspace():
+                _add_stripped(out, text, pos, e)
+            else:
+                append((pos, e))  # the common case, inline: no surrounding whitespace to strip
         pos = m.end()
     _add_stripped(out, text, pos, len(text))
     return out
@@ -109,10 +117,15 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in sentence_spans(t)]
     ['Ties with the U.S. matter.', 'U.S. authorities agreed.']
     """
+    return _sentences_in(text, paragraph_spans(text))
+
+
+def _sentences_in(text: str, paras: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentence spans of ``text`` given its paragraph spans (sentences never cross a paragraph)."""
     out: list[tuple[int, int]] = []
     append = out.append
     finditer = _CANDIDATE.finditer
-    for ps, pe in paragraph_spans(text):
+    for ps, pe in paras:
         start = ps
         for m in finditer(text, ps, pe):
             dot = m.start()
@@ -191,20 +204,21 @@ def sentence_table(articles: pd.DataFrame) -> pd.DataFrame:
                        "end": "int64", "text": "string"})
 
 
-_SPANS: dict[str, tuple[list[tuple[int, int]], list[int]]] = {}
+_SPANS: dict[str, tuple[list[tuple[int, int]], list[int], list[tuple[int, int]]]] = {}
 _SPANS_CHARS = [0]
 SPAN_CACHE_CHARS = 64_000_000  # documents' characters kept in the cache before it is emptied
 
 
-def _cached(doc: str) -> tuple[list[tuple[int, int]], list[int]]:
-    """(sentence spans, sentence starts) of ``doc``, cached per document text in this process."""
+def _cached(doc: str) -> tuple[list[tuple[int, int]], list[int], list[tuple[int, int]]]:
+    """(sentence spans, sentence starts, paragraph spans) of ``doc``, cached per document text in this process."""
     got = _SPANS.get(doc)
     if got is None:
         if _SPANS_CHARS[0] + len(doc) > SPAN_CACHE_CHARS:
             _SPANS.clear()
             _SPANS_CHARS[0] = 0
-        spans = sentence_spans(doc)
-        got = _SPANS[doc] = (spans, [s for s, _ in spans])
+        paras = paragraph_spans(doc)
+        spans = _sentences_in(doc, paras)
+        got = _SPANS[doc] = (spans, [s for s, _ in spans], paras)
         _SPANS_CHARS[0] += len(doc)
     return got
 
@@ -229,6 +243,15 @@ def sentence_starts(doc: str) -> list[int]:
     [0, 5]
     """
     return _cached(doc)[1]
+
+
+def cached_paragraph_spans(doc: str) -> list[tuple[int, int]]:
+    """``paragraph_spans(doc)``, cached with the sentences (callers must not modify the list).
+
+    >>> cached_paragraph_spans("One.\\n\\nTwo.")
+    [(0, 4), (6, 10)]
+    """
+    return _cached(doc)[2]
 
 
 def clear_sentence_cache() -> None:
