@@ -2,14 +2,14 @@
 
 Each callable takes an articles chunk and returns a DataFrame. They pass an empty theme-hits table
 so that the timing is the extractor's own work (theme scoring is benchmarked in bench/themes.py).
-The sentence-start cache shared by the extractors (``analysis.text.sentences.sentence_starts``) is
-cleared at every call, so each single extractor pays for its own sentence split ("cold"), while
+The per-document caches shared by the extractors (sentence starts, ``analysis.text.sentences``; the
+place and number-word scan, ``analysis.evidence.wordscan``) are cleared at every call, so each single extractor pays for its own sentence split ("cold"), while
 ``evidence`` measures the real pipeline: one sentence split per document, then quotes, amounts
 and places on the same chunk -- the "sentences + quotes + amounts + places together" figure.
 
 ``baseline_evidence`` (and ``baseline_quotes``/``baseline_amounts``) run *today's committed*
-extractors in the same run: the files ``analysis/evidence/{places,actors,speakers,quotes,amounts}.py``
-of git ``HEAD`` (read with ``git show``, a read-only command) are written to a temporary folder as
+extractors in the same run: the files ``analysis/evidence/{gazetteer,wordscan,places,actors,speakers,
+attribution,quotes,amounts}.py`` of git ``HEAD`` (the first two only where that commit has them) (read with ``git show``, a read-only command) are written to a temporary folder as
 ``_baseline_*`` modules that import one another, and timed exactly like the current ones (they read
 the current data files). Without git or a checkout they are left out.
 """
@@ -29,6 +29,7 @@ from analysis.evidence.actors import actors
 from analysis.evidence.amounts import amounts
 from analysis.evidence.places import places
 from analysis.evidence.quotes import quotes
+from analysis.evidence.wordscan import clear_word_scan_cache
 from analysis.text.sentences import documents, sentence_starts
 
 NO_HITS = pd.DataFrame({"article_id": pd.Series([], dtype="string"), "theme": pd.Series([], dtype="string"),
@@ -36,9 +37,10 @@ NO_HITS = pd.DataFrame({"article_id": pd.Series([], dtype="string"), "theme": pd
 
 
 def _cold(fn: Callable[..., pd.DataFrame]) -> Callable[[pd.DataFrame], pd.DataFrame]:
-    """Wrap an extractor: clear the sentence cache, run without theme hits."""
+    """Wrap an extractor: clear the per-document caches, run without theme hits."""
     def run(articles: pd.DataFrame) -> pd.DataFrame:
         sentence_starts.cache_clear()
+        clear_word_scan_cache()
         return fn(articles, hits=NO_HITS)
     run.__name__ = fn.__name__
     return run
@@ -47,6 +49,7 @@ def _cold(fn: Callable[..., pd.DataFrame]) -> Callable[[pd.DataFrame], pd.DataFr
 def evidence(articles: pd.DataFrame) -> pd.DataFrame:
     """Sentences, quotes, amounts and places over one chunk, sharing one sentence split per document."""
     sentence_starts.cache_clear()
+    clear_word_scan_cache()
     n_sent = [len(sentence_starts(d)) for d in documents(articles).tolist()]
     parts = [quotes(articles, hits=NO_HITS).assign(table="quotes"),
              amounts(articles, hits=NO_HITS).assign(table="amounts"),
@@ -56,30 +59,37 @@ def evidence(articles: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-BASELINE_MODULES = ("places", "actors", "speakers", "attribution", "quotes", "amounts")
+BASELINE_MODULES = ("gazetteer", "wordscan", "places", "actors", "speakers", "attribution", "quotes", "amounts")
+OPTIONAL_MODULES = ("gazetteer", "wordscan")  # split out of places/amounts later: older commits lack them
 
 
 def load_baseline(rev: str = "HEAD") -> dict[str, ModuleType] | None:
     """Import the evidence extractors as committed at ``rev`` as ``_baseline_*`` modules (None without git)."""
     root = Path(__file__).resolve().parent.parent
     folder = Path(tempfile.mkdtemp(prefix="baseline_evidence_"))
+    names = []
     for name in BASELINE_MODULES:
         try:
             text = subprocess.run(["git", "show", f"{rev}:analysis/evidence/{name}.py"], cwd=root, check=True,
                                   capture_output=True, text=True).stdout
         except (OSError, subprocess.CalledProcessError):
+            if name in OPTIONAL_MODULES:
+                continue
             return None
+        names.append(name)
         for other in BASELINE_MODULES:
             text = text.replace(f"from analysis.evidence.{other} import", f"from _baseline_{other} import")
         (folder / f"_baseline_{name}.py").write_text(text, encoding="utf-8")
     sys.path.insert(0, str(folder))
-    return {name: importlib.import_module(f"_baseline_{name}") for name in BASELINE_MODULES}
+    return {name: importlib.import_module(f"_baseline_{name}") for name in names}
 
 
 def _baseline_evidence(mods: dict[str, ModuleType]) -> Callable[[pd.DataFrame], pd.DataFrame]:
     """Today's sentences + quotes + amounts + places over one chunk (as ``evidence``)."""
     def run(articles: pd.DataFrame) -> pd.DataFrame:
         sentence_starts.cache_clear()
+        if "wordscan" in mods:
+            mods["wordscan"].clear_word_scan_cache()
         n_sent = [len(sentence_starts(d)) for d in documents(articles).tolist()]
         parts = [mods["quotes"].quotes(articles, hits=NO_HITS).assign(table="quotes"),
                  mods["amounts"].amounts(articles, hits=NO_HITS).assign(table="amounts"),

@@ -39,6 +39,7 @@ from analysis.corpus import quality
 from analysis.corpus.store import corpus_fingerprint
 from analysis.evidence.actors import clear_name_cache
 from analysis.evidence.vader import clear_tone_cache
+from analysis.evidence.wordscan import clear_word_scan_cache
 from analysis.text.sentences import clear_sentence_cache
 from analysis.themes.lexicon import lexicon_fingerprint
 
@@ -61,6 +62,7 @@ def partition_tables(part: pd.DataFrame, sel: dict[str, Any], lexicons: Any = No
         clear_sentence_cache()
         clear_name_cache()
         clear_tone_cache()
+        clear_word_scan_cache()
 
 
 def _combine(name: str) -> Any:

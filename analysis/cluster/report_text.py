@@ -37,6 +37,7 @@ from analysis.evidence.actors import clear_name_cache
 from analysis.evidence.amounts import amounts
 from analysis.evidence.quotes import quotes
 from analysis.evidence.vader import clear_tone_cache
+from analysis.evidence.wordscan import clear_word_scan_cache
 from analysis.notebook import tables
 from analysis.notebook.text_samples import (
     META,
@@ -185,5 +186,6 @@ def kwic_pass(part: pd.DataFrame, sel: dict, lexicons: object, chosen: dict[str,
         clear_sentence_cache()
         clear_name_cache()
         clear_tone_cache()
+        clear_word_scan_cache()
     return _cat(frames, kwic_lines(part.iloc[:0], pd.DataFrame(columns=["article_id", "theme", "start", "end"]),
                                    "trade", pd.DataFrame(columns=["article_id", "start", "first_n"]), window))

