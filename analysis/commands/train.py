@@ -27,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--label-field", required=True, help="field with the human label (e.g. topic, cap_major)")
     parser.add_argument("--label-map", required=True, help="JSON map from labels to themes (theme_map.json)")
     parser.add_argument("--output", required=True, help="model file to write")
+    parser.add_argument("--fine-label-field",
+                        help="field with finer labels (e.g. cap_sub): the source-label SVM learns those seen at "
+                             "least 10 times, each counted for the theme most of its items have")
     parser.add_argument("--text-fields", default="title,text", help="headline field, then body fields (default title,text)")
     parser.add_argument("--cv", type=int, default=0,
                         help="cross-validation folds to choose the preset and C (default 0: none, the length rule "
@@ -74,13 +77,14 @@ def run(args: argparse.Namespace) -> int:
     grid = _floats(args.c_grid)
     if args.title_weight is not None and args.title_weight < 0:
         raise UsageError("--title-weight must be >= 0")
-    items = select_split(read_labelled(args.labelled, args.label_field, args.label_map, fields),
-                         args.split, args.sample_frac)
+    items = select_split(read_labelled(args.labelled, args.label_field, args.label_map, fields,
+                                       args.fine_label_field), args.split, args.sample_frac)
     if items["gold"].isna().any():
         raise UsageError("some labels have no theme in the label map and the map has no default theme")
     mapping = dict(zip(items["label"], items["gold"]))
     info = {"source": Path(args.labelled).name, "label_field": args.label_field,
-            "label_map": Path(args.label_map).name, "split": args.split, "sample_frac": args.sample_frac}
+            "label_map": Path(args.label_map).name, "split": args.split, "sample_frac": args.sample_frac,
+            "fine_label_field": args.fine_label_field}
     class_weight = {None: None, "none": None, "balanced": "balanced"}[args.class_weight]
     custom = args.target is not None or args.class_weight is not None or args.title_weight is not None
     model = fit_model(items, items["label"].tolist(), ("title", "text"), mapping, cv=args.cv, c_grid=grid,
@@ -88,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
                       lexicon_features=not args.no_lexicon,
                       presets=DEFAULT_PRESETS if args.preset == "auto" else (args.preset,),
                       target=(args.target or "source") if custom else None, class_weight=class_weight,
-                      title_weight=(args.title_weight or 0.0) if custom else None, info=info)
+                      title_weight=(args.title_weight or 0.0) if custom else None,
+                      fine_labels=items["fine_label"].tolist() if args.fine_label_field else None, info=info)
     model.metadata["text_fields"] = list(fields)
     meta = model.metadata
     print(f"trained on {meta['training_size']} items ({args.split}), {len(meta['labels'])} labels -> "
@@ -96,6 +101,10 @@ def run(args: argparse.Namespace) -> int:
           f"{' + lexicon features' if meta['feature_config']['lexicon_features'] else ''}, "
           f"{meta['train_seconds']:.1f}s")
     print(f"classifier ({meta['preset']}): {meta['feature_config']['classifier']}")
+    if args.fine_label_field:
+        print(f"source-label SVM on {meta['fine_classes']} fine labels ({args.fine_label_field}) and the rarer "
+              f"source labels" if meta["fine_classes"] else f"no {args.fine_label_field} label is frequent enough "
+              f"or the preset has no source-label SVM: fine labels unused")
     cv = meta.get("cv")
     if cv:
         print(f"{cv['folds']}-fold cross-validation, macro-F1 over core themes per preset and C:")

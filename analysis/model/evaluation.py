@@ -86,11 +86,12 @@ def _label_lookup(label_map: dict, label_field: str, labels: set[str]) -> tuple[
 
 
 def read_labelled(path: str | Path, label_field: str, label_map: str | Path | dict,
-                  text_fields: tuple[str, ...] = ("title", "text")) -> pd.DataFrame:
+                  text_fields: tuple[str, ...] = ("title", "text"), fine_field: str | None = None) -> pd.DataFrame:
     """Read a labelled JSONL into ``article_id, title, text, label, gold, year`` (gold = mapped theme).
 
     The first text field is the headline, the others are joined (blank line) into the body;
     ``year`` comes from a ``year`` field, else the first four characters of ``date`` (missing: NA).
+    With ``fine_field`` (e.g. ``cap_sub``) a ``fine_label`` column holds that field as text ("" when absent).
     """
     path = Path(path)
     if not path.exists():
@@ -115,6 +116,8 @@ def read_labelled(path: str | Path, label_field: str, label_map: str | Path | di
     missing = [f for f in text_fields if f not in records[0]]
     if missing:
         raise UsageError(f"{path}: no text field(s) {missing} (fields: {sorted(records[0])})")
+    if fine_field is not None and fine_field not in records[0]:
+        raise UsageError(f"{path}: no field {fine_field!r} (fields: {sorted(records[0])})")
     labels = {str(r.get(label_field)) for r in records}
     lookup, default = _label_lookup(label_map, label_field, labels)
     unmapped = sorted(labels - set(lookup))
@@ -125,7 +128,7 @@ def read_labelled(path: str | Path, label_field: str, label_map: str | Path | di
         v = r.get(f)
         return v if isinstance(v, str) else ""
 
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "article_id": [str(r.get("id", r.get("article_id", i))) for i, r in enumerate(records)],
         "title": [field(r, text_fields[0]) for r in records],
         "text": ["\n\n".join(x for x in (field(r, f) for f in text_fields[1:]) if x) for r in records],
@@ -133,6 +136,9 @@ def read_labelled(path: str | Path, label_field: str, label_map: str | Path | di
         "gold": [lookup.get(str(r.get(label_field)), default) for r in records],
         "year": pd.array([_year(r) for r in records], dtype="Int64"),
     })
+    if fine_field is not None:
+        out["fine_label"] = ["" if r.get(fine_field) is None else str(r.get(fine_field)) for r in records]
+    return out
 
 
 def _year(record: dict) -> int | None:

@@ -37,6 +37,7 @@ from analysis.errors import ModelMismatchError, UsageError
 from analysis.model import file_format as model_file
 from analysis.model.classifier import (
     DEFAULT_PRESETS,
+    FINE_COEF_KEEP,
     block_weights,
     combine,
     compact_coefficients,
@@ -85,10 +86,16 @@ def installed_versions() -> dict[str, str]:
 class ThemeModel:
     """A fitted theme model: shared vectorizers, one or more member classifiers, label -> theme map, metadata."""
 
-    def __init__(self, config: dict[str, Any], label_to_theme: Mapping[str, str]) -> None:
-        """Create an unfitted model with a ``config`` (feature settings plus ``members`` specifications)."""
+    def __init__(self, config: dict[str, Any], label_to_theme: Mapping[str, str],
+                 fine_to_label: Mapping[str, str] | None = None) -> None:
+        """Create an unfitted model with a ``config`` (feature settings plus ``members`` specifications).
+
+        ``label_to_theme`` maps every class of the source-label member to its theme (fine classes
+        included); ``fine_to_label`` maps each fine class to the source label it is reported as.
+        """
         self.config = dict(config)
         self.label_to_theme = {str(k): str(v) for k, v in label_to_theme.items()}
+        self.fine_to_label = {str(k): str(v) for k, v in (fine_to_label or {}).items()}
         self.vectorizers: dict[str, Any] = {}
         self.members: list[dict[str, Any]] = []
         self.metadata: dict[str, Any] = {}
@@ -155,6 +162,8 @@ class ThemeModel:
             owner = np.asarray([self.label_to_theme[c] for c in classes], dtype=object)
             masked = np.where(owner[None, :] == primary[:, None], dec, -np.inf)
             pred = np.asarray(classes, dtype=object)[masked.argmax(axis=1)]
+            if self.fine_to_label:  # a fine class is reported as its source label
+                pred = np.asarray([self.fine_to_label.get(p, p) for p in pred], dtype=object)
         return pred, pd.DataFrame(per_theme, columns=self.themes)
 
 
@@ -168,6 +177,36 @@ def merge_rare_labels(y: np.ndarray, mapping: Mapping[str, str], min_count: int)
     new = np.asarray([lab if counts[lab] >= min_count else f"[{mapping[lab]}]" for lab in y], dtype=object)
     out = {lab: (mapping[lab] if not lab.startswith("[") or lab in mapping else lab[1:-1]) for lab in sorted(set(new))}
     return new, out
+
+
+def fine_source_labels(y_source: np.ndarray, fine: Sequence[Any], y_theme: np.ndarray,
+                       min_count: int) -> tuple[np.ndarray, dict[str, str], dict[str, str]]:
+    """Replace each source label by its fine label where that is seen ``min_count`` times or more.
+
+    Returns (labels, fine class -> theme, fine class -> source label). A fine class ``fine:VALUE``
+    belongs to the theme most of its items have, and to the commonest source label among those items;
+    rarer (or empty) fine labels keep the item's source label.
+
+    >>> labels, theme, source = fine_source_labels(np.array(["12", "12", "12", "20"], dtype=object),
+    ...     ["1205", "1205", "1201", "2012"], np.array(["security_crime"] * 3 + ["government"], dtype=object), 2)
+    >>> labels.tolist(), theme, source
+    (['fine:1205', 'fine:1205', '12', '20'], {'fine:1205': 'security_crime'}, {'fine:1205': '12'})
+    """
+    fine_s = pd.Series(["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in fine],
+                       dtype=object)  # None and NaN: no fine label
+    if len(fine_s) != len(y_source):
+        raise UsageError(f"{len(y_source)} labels but {len(fine_s)} fine labels")
+    counts = fine_s[fine_s != ""].value_counts()
+    keep = fine_s.map(lambda v: v != "" and counts.get(v, 0) >= min_count).to_numpy(dtype=bool)
+    labels = np.where(keep, "fine:" + fine_s.to_numpy(dtype=object), y_source).astype(object)
+    frame = pd.DataFrame({"cls": labels[keep], "theme": y_theme[keep], "src": y_source[keep]})
+    to_theme: dict[str, str] = {}
+    to_source: dict[str, str] = {}
+    for cls, part in frame.groupby("cls", sort=True):
+        theme = str(part["theme"].value_counts().index[0])  # ties: the one seen first
+        to_theme[str(cls)] = theme
+        to_source[str(cls)] = str(part.loc[part["theme"] == theme, "src"].value_counts().index[0])
+    return labels, to_theme, to_source
 
 
 def _candidates(presets: Sequence[str] | str, target: str | None, class_weight: str | None,
@@ -188,7 +227,7 @@ def fit_model(articles: pd.DataFrame, labels: Sequence[Any], text_fields: Sequen
               word_head: int | None = DEFAULT_WORD_HEAD, min_df: int = DEFAULT_MIN_DF,
               min_label_count: int = MIN_LABEL_COUNT, presets: Sequence[str] | str = DEFAULT_PRESETS,
               target: str | None = None, class_weight: str | None = None, title_weight: float | None = None,
-              info: Mapping[str, Any] | None = None) -> ThemeModel:
+              fine_labels: Sequence[Any] | None = None, info: Mapping[str, Any] | None = None) -> ThemeModel:
     """Fit the theme model on labelled articles; ``label_map`` maps source labels to themes.
 
     Without ``label_map`` the labels are themes already. ``cv`` folds (default 0: none) choose among the
@@ -200,8 +239,11 @@ def fit_model(articles: pd.DataFrame, labels: Sequence[Any], text_fields: Sequen
     ``min_df`` documents (fewer for small training sets: at most one per 500 items, at least 1). Source labels with
     fewer than ``min_label_count`` items are merged into one ``[theme]`` class per theme. Giving
     ``target`` (``source``/``theme``), ``class_weight`` (``balanced``) or ``title_weight`` fits one
-    LinearSVC with those options instead of the presets (the behaviour of earlier versions). ``info``
-    is added to the metadata.
+    LinearSVC with those options instead of the presets (the behaviour of earlier versions).
+    ``fine_labels`` (one per item, e.g. CAP subtopic codes; None or "" for none) train the source-label
+    member on the finer labels instead (:func:`fine_source_labels`: each belongs to the theme most
+    of its items have; those with fewer than ``min_label_count`` items keep their source label), so
+    that a theme's score is the largest over its fine labels. ``info`` is added to the metadata.
 
     >>> arts = pd.DataFrame({"article_id": [f"a{i}" for i in range(8)],
     ...     "title": ["Steel tariffs", "Car tariffs", "Tariffs on exports", "Export tariffs rise",
@@ -226,8 +268,15 @@ def fit_model(articles: pd.DataFrame, labels: Sequence[Any], text_fields: Sequen
     source_labels = sorted(mapping)
     y_theme = np.asarray([mapping[v] for v in y], dtype=object)
     y_source, label_to_theme = merge_rare_labels(y, mapping, min_label_count)
+    fine_to_label: dict[str, str] = {}
+    if fine_labels is not None:
+        y_source, fine_theme, fine_to_label = fine_source_labels(y_source, list(fine_labels), y_theme, min_label_count)
+        label_to_theme = {**label_to_theme, **fine_theme}
     candidates = _candidates(presets, target, class_weight, title_weight,
                              all(k == v for k, v in label_to_theme.items()))
+    if fine_to_label:  # the source-label SVM on fine labels: keep its largest coefficients only
+        candidates = {p: [dict(m, keep_coef=FINE_COEF_KEEP) if m["target"] == "source" else m for m in ms]
+                      for p, ms in candidates.items()}
     themes = sorted(set(y_theme))
     config = feature_config(char_ngrams, lexicon_features, 0.5 if title_weight is None else float(title_weight),
                             word_head=word_head, min_df=min(int(min_df), max(1, len(y) // 500)))
@@ -246,8 +295,8 @@ def fit_model(articles: pd.DataFrame, labels: Sequence[Any], text_fields: Sequen
     members = candidates[preset]
     config.update(preset=preset, members=members, classifier=describe(members))
     if not any(m["target"] == "source" for m in members):  # labels are then the themes
-        label_to_theme = {t: t for t in themes}
-    model = ThemeModel(config, label_to_theme)
+        label_to_theme, fine_to_label = {t: t for t in themes}, {}
+    model = ThemeModel(config, label_to_theme, fine_to_label)
     model.fit_members(model.matrix(docs, lex, fit=True), targets, best_c, scales)
     for vec in model.vectorizers.values():  # the pruned-term set is large and not needed to predict
         if hasattr(vec, "stop_words_"):
@@ -260,6 +309,7 @@ def fit_model(articles: pd.DataFrame, labels: Sequence[Any], text_fields: Sequen
         "training_size": int(len(y)), "theme_counts": dict(pd.Series(y_theme).value_counts().sort_index()),
         "text_fields": list(text_fields), "feature_config": model.config, "preset": preset, "C": best_c,
         "member_scales": {m["name"]: m["scale"] for m in model.members},
+        "fine_classes": len(fine_to_label),
         "cv": cv_result, "n_features": int(sum(len(v.vocabulary_) for v in model.vectorizers.values())),
         "train_seconds": round(time.perf_counter() - t0, 2),
         **({"lexicon_fingerprint": lexicon_fingerprint()} if lexicon_features else {}),
@@ -284,6 +334,7 @@ def model_data(model: ThemeModel) -> tuple[dict[str, Any], dict[str, np.ndarray]
                         "scale": m["scale"], "classifier": spec})
         arrays.update(arrs)
     documents["model"] = model_file.jsonable({"config": model.config, "label_to_theme": model.label_to_theme,
+                                              "fine_to_label": model.fine_to_label,
                                               "vectorizers": vectorizers, "members": members})
     return documents, arrays
 
@@ -317,7 +368,11 @@ def model_from_data(documents: Mapping[str, Any], arrays: Mapping[str, np.ndarra
     mapping = doc["label_to_theme"]
     if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
         raise ValueError("label_to_theme is not a map of labels to themes")
-    model = ThemeModel(dict(doc["config"]), mapping)
+    fine = doc.get("fine_to_label", {})  # absent in files written before fine labels
+    if not isinstance(fine, dict) or not all(k in mapping and v in mapping and mapping[k] == mapping[v]
+                                             for k, v in fine.items()):
+        raise ValueError("fine_to_label is not a map of fine classes to source labels of the same theme")
+    model = ThemeModel(dict(doc["config"]), mapping, fine)
     if set(doc["vectorizers"]) - set(BLOCKS):
         raise ValueError(f"unknown feature blocks {sorted(doc['vectorizers'])}")
     model.vectorizers = {str(k): load_vectorizer(v, documents, arrays) for k, v in doc["vectorizers"].items()}

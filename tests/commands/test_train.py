@@ -57,6 +57,22 @@ def test_train_cli_default_fits_one_preset_without_cv(nyt_path, nyt_map, cli_env
     assert out.stat().st_size < 10e6
 
 
+def test_train_cli_fine_label_field(nyt_path, nyt_map, cli_env, python, tmp_path):
+    """--fine-label-field cap_sub: the source-label SVM learns the CAP subtopics; recorded in the metadata."""
+    out = tmp_path / "fine.model"
+    args = [python, "-m", "analysis", "train", str(nyt_path), "--label-field", "cap_major", "--label-map",
+            str(nyt_map), "--output", str(out), "--sample-frac", "0.1", "--no-char"]
+    proc = subprocess.run(args + ["--fine-label-field", "cap_sub"], env=cli_env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "fine labels (cap_sub)" in proc.stdout
+    meta = model_file.read_header(out)
+    assert meta["fine_label_field"] == "cap_sub" and meta["fine_classes"] > 10
+    assert any(k.startswith("fine:") for k in load_model(out).label_to_theme)
+    bad = subprocess.run(args + ["--fine-label-field", "no_such_field"], env=cli_env, capture_output=True, text=True)
+    assert bad.returncode == 2 and "no_such_field" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_train_cli_bad_input_is_usage_error(nyt_path, nyt_map, cli_env, python, tmp_path):
     proc = subprocess.run(
         [python, "-m", "analysis", "train", str(nyt_path), "--label-field", "no_such_field", "--label-map",

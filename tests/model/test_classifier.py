@@ -20,6 +20,7 @@ from analysis.model.classifier import (
     fit_member,
     preset_by_length,
     preset_members,
+    prune_coefficients,
     rms_scale,
     theme_scores,
 )
@@ -95,3 +96,19 @@ def test_compacted_coefficients_are_float32_and_keep_the_decisions():
         after = decision_values(small, x)
         assert np.array_equal(before.argmax(axis=1), after.argmax(axis=1))
         assert np.allclose(before, after, rtol=2e-3, atol=2e-3)
+
+
+def test_pruned_coefficients_keep_the_largest_share_per_class_and_the_member_option_prunes():
+    rng = np.random.default_rng(0)
+    x = sp.csr_matrix(rng.random((60, 40)))
+    y = np.array(["a", "b", "c"] * 20, dtype=object)
+    full = fit_member(MEMBERS["svc_source"], x, y, 0.5)
+    coef = full.coef_.copy()
+    pruned = prune_coefficients(full, 0.25)
+    kept = pruned.coef_ != 0
+    assert kept.sum(axis=1).tolist() == [10, 10, 10]  # 25 % of 40 features in each one-vs-rest row
+    for row, mask, orig in zip(pruned.coef_, kept, coef):
+        assert np.array_equal(row[mask], orig[mask]) and np.abs(orig[~mask]).max() <= np.abs(orig[mask]).min()
+    via_spec = fit_member(dict(MEMBERS["svc_source"], keep_coef=0.25), x, y, 0.5)
+    assert np.array_equal(via_spec.coef_, pruned.coef_)
+    assert prune_coefficients(fit_member(MEMBERS["nb_theme"], x, y, 0.5), 0.25).feature_log_prob_.all()

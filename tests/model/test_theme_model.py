@@ -15,7 +15,7 @@ import pytest
 from analysis.errors import ModelMismatchError, UsageError
 from analysis.model.cross_validation import core_macro_f1
 from analysis.model.evaluation import read_labelled, select_split
-from analysis.model.theme_model import fit_model, load_model, predict_themes, save_model
+from analysis.model.theme_model import fine_source_labels, fit_model, load_model, predict_themes, save_model
 from tests.model.test_file_format import rewrite_model
 
 
@@ -167,3 +167,41 @@ def test_default_fit_has_no_cv_and_picks_the_preset_by_length(nyt_items):
                       word_head=None)
     assert "zyxwordlate" not in head_only.vectorizers["word"].vocabulary_  # past the first 3,000 characters
     assert "zyxwordlate" in whole.vectorizers["word"].vocabulary_
+
+
+def test_fine_labels_train_the_source_member_and_are_reported_as_source_labels(nyt_path, nyt_map, tmp_path):
+    """``fine_labels`` (CAP subtopics): learned classes of >= 10 items, each for its majority theme."""
+    items = select_split(read_labelled(nyt_path, "cap_major", nyt_map, fine_field="cap_sub"), "tune", sample_frac=0.3)
+    assert items["fine_label"].str.fullmatch(r"\d+").all()
+    labels, mapping = items["label"], dict(zip(items["label"], items["gold"]))
+    model = fit_model(items, labels, label_map=mapping, char_ngrams=None, fine_labels=items["fine_label"])
+    source = next(m for m in model.members if m["spec"]["target"] == "source")
+    classes = [str(c) for c in source["clf"].classes_]
+    fine = [c for c in classes if c.startswith("fine:")]
+    counts = items["fine_label"].value_counts()
+    assert model.metadata["fine_classes"] == len(fine) == int((counts >= 10).sum()) > 20
+    for cls in fine:
+        part = items[items["fine_label"] == cls[len("fine:"):]]
+        assert model.label_to_theme[cls] == part["gold"].value_counts().index[0]
+        assert model.fine_to_label[cls] in set(part["label"])
+    assert source["spec"]["keep_coef"] == 0.1 and (source["clf"].coef_ != 0).mean() <= 0.11
+    pred = predict_themes(model, select_split(read_labelled(nyt_path, "cap_major", nyt_map), "holdout").head(300))
+    assert set(pred["label"]) <= set(model.metadata["labels"]) | {f"[{t}]" for t in model.themes}
+    assert all(model.label_to_theme[lab] == th for lab, th in zip(pred["label"], pred["primary_theme"]))
+    loaded = load_model(save_model(model, tmp_path / "fine.model"))
+    assert loaded.fine_to_label == model.fine_to_label
+    assert predict_themes(loaded, items.head(200)).equals(predict_themes(model, items.head(200)))
+    balanced = fit_model(items, labels, label_map=mapping, char_ngrams=None, presets="balanced",
+                         fine_labels=items["fine_label"])  # no source-label member: fine labels unused
+    assert balanced.fine_to_label == {} and balanced.metadata["fine_classes"] == 0
+    with pytest.raises(UsageError, match="fine labels"):
+        fit_model(items, labels, label_map=mapping, fine_labels=["1"] * 3)
+
+
+def test_fine_source_labels_keep_rare_and_missing_fine_labels_coarse():
+    y_src = np.array(["12"] * 4 + ["20"] * 3, dtype=object)
+    themes = np.array(["security_crime"] * 4 + ["government"] * 3, dtype=object)
+    labels, to_theme, to_source = fine_source_labels(y_src, ["1205", "1205", "1205", "1201", "", None, float("nan")],
+                                                     themes, 3)
+    assert labels.tolist() == ["fine:1205"] * 3 + ["12", "20", "20", "20"]  # rare, empty, None, NaN: coarse
+    assert to_theme == {"fine:1205": "security_crime"} and to_source == {"fine:1205": "12"}
