@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -156,24 +157,29 @@ def clean_text(s: str) -> str:
     """
     if not s:
         return ""
+    # printable apart from line breaks: no surrogate, control, invisible or unusual space character
+    # (nor \r, \t), so those checks are skipped until a repair changes the text
+    plain = s.replace("\n", " ").isprintable()
     messy = False
     if not s.isascii():
-        s = no_surrogates(s)
+        if not plain:
+            s = no_surrogates(s)
         if any(h in s for h in patterns.MOJIBAKE_HINTS):
-            s = repair_mojibake(s)
-        if _UNUSUAL_SPACE.search(s):
+            s, plain = repair_mojibake(s), False
+        if not plain and _UNUSUAL_SPACE.search(s):
             s = _INVISIBLE.sub("", s)
             messy = _UNUSUAL_SPACE.search(s) is not None
         if not unicodedata.is_normalized("NFC", s):
-            s = unicodedata.normalize("NFC", s)
-    if "\r" in s:
-        s = s.replace("\r\n", "\n").replace("\r", "\n")
-    if _CONTROL.search(s):
-        s = _CONTROL.sub("", s)
+            s, plain = unicodedata.normalize("NFC", s), False
+    if not plain:
+        if "\r" in s:
+            s = s.replace("\r\n", "\n").replace("\r", "\n")
+        if _CONTROL.search(s):
+            s = _CONTROL.sub("", s)
     s = s.strip()
     if not (messy or "  " in s or "\t" in s or " \n" in s or "\n " in s or "\n\n\n" in s):
-        if "\n" not in s.replace("\n\n", ""):
-            return s                   # already clean
+        if s.count("\n") == 2 * s.count("\n\n"):
+            return s                   # already clean: every line break is part of a paragraph break
     s = _BLANK_LINE.sub("\n\n", s)
     if "\n\n" in s:
         paras = (" ".join(block.split()) for block in s.split("\n\n"))
@@ -192,12 +198,17 @@ def word_count(text: str) -> int:
 
 
 def utf8_joined(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All texts as one UTF-8 byte array, each followed by a NUL byte; returns (bytes, starts, ends)."""
-    joined = "\0".join(texts) + "\0" if len(texts) else ""
-    data = np.frombuffer(joined.encode("utf-8", errors="replace"), dtype=np.uint8)
-    ends = np.flatnonzero(data == 0)
-    if len(ends) != len(texts):       # a text contained NUL itself
+    """All texts as one UTF-8 byte array, each followed by a NUL byte; returns (bytes, starts, ends).
+
+    Each text is encoded on its own (joining the ``str`` objects first would widen every character
+    to the widest one among them); a NUL inside a text becomes a space.
+    """
+    parts = [t.encode("utf-8", errors="replace") for t in texts]
+    raw = b"\0".join(parts) + b"\0" if parts else b""
+    if raw.count(0) != len(parts):    # a text contained NUL itself
         return utf8_joined([t.replace("\0", " ") for t in texts])
+    data = np.frombuffer(raw, dtype=np.uint8)
+    ends = np.cumsum(np.fromiter((len(b) + 1 for b in parts), np.int64, len(parts))) - 1
     starts = np.zeros(len(texts), dtype=np.int64)
     starts[1:] = ends[:-1] + 1
     return data, starts, ends
@@ -208,6 +219,13 @@ for _lo, _hi in ((48, 57), (65, 90), (97, 122), (95, 95), (0x80, 0xFF)):
     _WORD_BYTE[_lo:_hi + 1] = True
 _SPECIAL_BYTE = np.zeros(256, dtype=bool)
 _SPECIAL_BYTE[[39, 45, 0xC2, 0xE2, 0xF0]] = True
+_WORD_TABLE: bytes = _WORD_BYTE.astype(np.uint8).tobytes()        # bytes.translate tables: 1 = in the set
+_SPECIAL_TABLE: bytes = _SPECIAL_BYTE.astype(np.uint8).tobytes()
+
+
+def byte_flags(raw: bytes, table: bytes) -> np.ndarray:
+    """Boolean array: ``table[b] != 0`` for every byte ``b`` of ``raw`` (a table lookup by ``bytes.translate``)."""
+    return np.frombuffer(raw.translate(table), dtype=bool)
 
 
 def word_mask(data: np.ndarray) -> np.ndarray:
@@ -217,8 +235,9 @@ def word_mask(data: np.ndarray) -> np.ndarray:
     U+0080-U+00BF, U+2000-U+2FFF and emoji are not. ``'``, ``-`` and ``’`` between word bytes join.
     """
     n = len(data)
-    w = _WORD_BYTE[data]
-    sp = np.flatnonzero(_SPECIAL_BYTE[data])
+    raw = data.tobytes()
+    w = byte_flags(raw, _WORD_TABLE).copy()
+    sp = np.flatnonzero(byte_flags(raw, _SPECIAL_TABLE))
     if not len(sp):
         return w
     lead = data[sp]
@@ -267,8 +286,9 @@ def _max_date() -> pd.Timestamp:
     return pd.Timestamp(date.today() + timedelta(days=patterns.MAX_DAYS_AHEAD))
 
 
+@lru_cache(maxsize=1 << 14)
 def _parse_one(value: str) -> tuple[pd.Timestamp | None, str | None]:
-    """Parse one date string without inventing missing parts; return (date, problem)."""
+    """Parse one date string without inventing missing parts; return (date, problem) (remembered: pages repeat dates)."""
     try:
         a = dparser.parse(value, default=datetime(1904, 1, 1), fuzzy=False)
         b = dparser.parse(value, default=datetime(1908, 2, 2), fuzzy=False)

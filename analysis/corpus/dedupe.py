@@ -42,18 +42,17 @@ _BAND_MULT = np.random.default_rng(20240601).integers(1, 2**63, size=ROWS, dtype
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
-    """Splitmix64 finalizer (in place on a uint64 array)."""
+    """Splitmix64 finalizer (in place on a uint64 array; one scratch array for the shifts)."""
+    t = x >> np.uint64(30)
     with np.errstate(over="ignore"):
-        x ^= x >> np.uint64(30)
+        x ^= t
         x *= np.uint64(0xBF58476D1CE4E5B9)
-        x ^= x >> np.uint64(27)
+        x ^= np.right_shift(x, np.uint64(27), out=t)
         x *= np.uint64(0x94D049BB133111EB)
-        x ^= x >> np.uint64(31)
+        x ^= np.right_shift(x, np.uint64(31), out=t)
     return x
 
 
-_LOWER = np.arange(256, dtype=np.uint8)
-_LOWER[65:91] += 32
 _MASKS = np.array([(1 << (8 * m)) - 1 for m in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 
 
@@ -67,11 +66,11 @@ def word_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     if n == 0:
         return np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(0, np.int64)
     data, starts, ends = utf8_joined(texts)
-    padded = np.zeros(len(data) + 2, dtype=np.int8)
+    padded = np.zeros(len(data) + 2, dtype=bool)
     padded[1:-1] = word_mask(data)
-    edges = np.flatnonzero(np.diff(padded))          # alternating word starts and stops
+    edges = np.flatnonzero(padded[1:] != padded[:-1])   # alternating word starts and stops
     first, stop = edges[0::2], edges[1::2]
-    low = np.concatenate([_LOWER[data], np.zeros(8, np.uint8)])
+    low = np.frombuffer(data.tobytes().lower() + bytes(8), dtype=np.uint8)   # ASCII case folded
     view = np.ndarray(shape=(len(data) + 1,), dtype="<u8", buffer=low, offset=0, strides=(1,))
     length = stop - first
     m = _MASKS[np.minimum(length, 8)]
@@ -79,8 +78,8 @@ def word_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     tail = view[np.maximum(stop - 8, first)] & m
     with np.errstate(over="ignore"):
         h = _mix(head ^ (length.astype(np.uint64) << np.uint64(56))) + _mix(tail + np.uint64(0x9E3779B97F4A7C15))
-    doc = np.searchsorted(starts, first, side="right") - 1
-    counts = np.bincount(doc, minlength=n)
+    counts = np.searchsorted(first, ends) - np.searchsorted(first, starts)   # words lie inside one text
+    doc = np.repeat(np.arange(n), counts)
     return h, doc, counts
 
 
@@ -277,10 +276,16 @@ def candidate_pairs(sig: np.ndarray, valid: np.ndarray, first_new: int) -> np.nd
         h, r = bh[order, b], rows[order]
         start = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
         size = np.diff(np.r_[start, len(h)])
+        fresh = r[start + size - 1] >= first_new       # buckets holding a new row (rows ascend in a bucket)
+        if not fresh.any():
+            continue
+        take = np.repeat(fresh, size)
+        r, size = r[take], size[fresh]                 # only those buckets, members in the same order
+        start = np.r_[0, np.cumsum(size)[:-1]]
+        pos = np.arange(len(r))
+        grp_start = np.repeat(start, size)
         for off in range(1, min(int(size.max()), MAX_GROUP_PAIRS + 1)):
             # pair every member with the member `off` places earlier in its bucket
-            pos = np.arange(len(h))
-            grp_start = np.repeat(start, size)
             ok = pos - off >= grp_start
             i, j = r[pos[ok] - off], r[pos[ok]]
             keep = j >= first_new
@@ -288,7 +293,9 @@ def candidate_pairs(sig: np.ndarray, valid: np.ndarray, first_new: int) -> np.nd
                 out.append(np.stack([i[keep], j[keep]], axis=1))
     if not out:
         return np.zeros((0, 2), np.int64)
-    return np.unique(np.concatenate(out), axis=0)
+    both = np.concatenate(out)
+    flat = np.unique(both[:, 0] * np.int64(len(sig)) + both[:, 1])   # one int64 per pair: sorted as (i, j)
+    return np.stack([flat // len(sig), flat % len(sig)], axis=1)
 
 
 def flag_duplicates(

@@ -366,6 +366,7 @@ def ingest(
         if replace:
             _remove_missing(run, _protected(skipped))
         run.repointed = settle_roots(tx, run.held)
+        tx.flush()                                # the rows still held in memory
         run.timings["write"] += time.perf_counter() - t
         run.cpu["write"] += time.process_time() - c
         report = _report(run, paths, store, started, totals, skipped, warnings)
@@ -403,7 +404,7 @@ def _report(run: Run, paths: list[str], store: str | os.PathLike[str] | None, st
         "duplicates": {"exact": run.kinds.get("exact", 0), "near": run.kinds.get("near", 0)},
         "without_date": int(totals["without_date"]),
         "new_without_date": run.new_without_date,
-        "store_rows": int(run.tx.manifest["rows"]) - len(run.tx.removed) + sum(f["rows"] for f in run.tx.new_files),
+        "store_rows": int(run.tx.manifest["rows"]) - len(run.tx.removed) + run.tx.staged_rows(),
         "skipped_count": len(skipped),
         "skipped_by_reason": dict(Counter(reason_category(s["reason"]) for s in skipped).most_common()),
         "skipped": skipped,
@@ -462,7 +463,7 @@ def delete_articles(
         if not dry_run and listed:
             tx.remove(gone["article_id"].tolist())
             report["dup_of_repointed"] = settle_roots(tx)
-            report["store_rows"] = int(tx.manifest["rows"]) - len(tx.removed) + sum(f["rows"] for f in tx.new_files)
+            report["store_rows"] = int(tx.manifest["rows"]) - len(tx.removed) + tx.staged_rows()
             report["seconds"] = round(time.time() - started, 3)
             tx.report = report
     return report

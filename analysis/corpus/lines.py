@@ -43,6 +43,7 @@ TEASERS_AFTER = 2                   # prose-looking lines after a list item that
 TEASER_MAX_WORDS = 18               # a teaser ("X runs deep. It is also evolving.") is this short
 WIDGET_MAX_ITEMS = 10               # a repeated widget lists at most this many items
 SENTENCE_MIN_WORDS = 4              # a line after the body with a final period/question mark, this long, is text
+PROSE_CHARS = 250                   # a longer line is prose, whatever its words
 
 
 def _floating(rule: str) -> bool:
@@ -193,6 +194,17 @@ def classify(line: str) -> str | None:
     return got  # type: ignore[return-value]
 
 
+def classify_all(lines: Sequence[str]) -> list[str | None]:
+    """:func:`classify` of every line (a remembered line is looked up directly, without a call per line;
+    a long paragraph is decided at once, without hashing it)."""
+    if _SEEN_GEN[0] != patterns.GENERATION[0] or len(_SEEN) > CACHE_MAX:
+        _caches_current()
+    get = _SEEN.get              # the same dict object after a rotation (rotations clear it in place)
+    most = patterns.LINE_RULE_MAX
+    return [_classify(line) if len(line) > most else got if (got := get(line, _MISS)) is not _MISS else classify(line)
+            for line in lines]
+
+
 def _classify(line: str) -> str | None:
     """:func:`classify` without the memory of lines already seen."""
     line = line.strip()
@@ -240,7 +252,7 @@ def shape(line: str) -> str:
     >>> shape("Body one."), shape("Senate passes the budget bill"), shape("Weather"), shape("Is the war over at last?")
     ('prose', 'headline', 'label', 'headline')
     """
-    if len(line) > 250:
+    if len(line) > PROSE_CHARS:
         return "prose"
     got = _SHAPES.get(line)
     if got is None:
@@ -253,10 +265,19 @@ def shape(line: str) -> str:
     return got
 
 
+def shapes_of(lines: Sequence[str]) -> list[str]:
+    """:func:`shape` of every line (a remembered line is looked up directly, without a call per line)."""
+    if _SEEN_GEN[0] != patterns.GENERATION[0] or len(_SHAPES) > CACHE_MAX:
+        _caches_current()
+    get = _SHAPES.get
+    return ["prose" if len(line) > PROSE_CHARS else got if (got := get(line)) is not None else shape(line)
+            for line in lines]
+
+
 def _shape(line: str) -> str:
     """:func:`shape` without the memory of lines already seen."""
     n = len(line)
-    if n > 250:
+    if n > PROSE_CHARS:
         return "prose"
     words = line.count(" ") + 1             # lines are whitespace-normalized: one space between words
     if words >= patterns.PROSE_MIN_WORDS:
@@ -481,8 +502,8 @@ def clean_lines(text: str) -> tuple[str, list[tuple[str, str]]]:
     if not idx:
         return text, []
     paras = [raw[i].strip() for i in idx]
-    kinds = [None if k in ("date", "byline") else k for k in map(classify, paras)]
-    shapes = [shape(p) for p in paras]
+    kinds = [None if k in ("date", "byline") else k for k in classify_all(paras)]
+    shapes = shapes_of(paras)
     marks = furniture(paras, kinds, shapes, 0, tail=False, page=False)
     if not any(marks):
         return text, []

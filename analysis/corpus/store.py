@@ -80,6 +80,7 @@ PARTITIONS = ("year", "month")
 LOCK_TIMEOUT_S = 600.0
 LOCK_NOTE_EVERY_S = 60.0
 MAX_SEGMENTS = 8
+PENDING_BYTES = 32 << 20               # staged rows held in memory (Arrow bytes) before they are written out
 VERSION_NAME = re.compile(r"v(\d{6})")
 CORE_ARROW: dict[str, pa.DataType] = {
     c: (pa.timestamp("ns") if c == "date" else pa.int64() if c == "n_words" else pa.string())
@@ -588,7 +589,9 @@ class Transaction:
 
     ``append`` stages new rows, ``remove`` drops rows of the base version, ``read`` reads the base
     version, ``index`` is the dedupe index of every stored article (assign the extended index to
-    it), ``report`` (when set) is published with the commit. ``sidecars`` maps a file name
+    it), ``report`` (when set) is published with the commit. Appended rows are held in memory per
+    partition (up to :data:`PENDING_BYTES`) and written as one part file per partition, so an
+    ingest of many small batches writes few files. ``sidecars`` maps a file name
     (starting with ``_``) to a JSON body written into the new version (e.g. the learned site
     templates); the base version's sidecars that are not replaced are carried over (hard links).
     """
@@ -607,6 +610,9 @@ class Transaction:
             (root / VERSIONS_DIR / GLOB_GUARD).write_text(GLOB_GUARD_TEXT, encoding="utf-8")
         self.new_files: list[dict[str, Any]] = []
         self.removed: set[str] = set()
+        self._pending: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[pa.Table]] = {}   # not yet written
+        self._pending_bytes = 0
+        self._pending_rows = 0
         self.report: dict[str, Any] | None = None
         self.sidecars: dict[str, dict[str, Any]] = {}    # small JSON files (name "_...json") for the new version
         self._index: DedupeIndex | None = None
@@ -653,23 +659,40 @@ class Transaction:
         return int(hit.sum())
 
     def append(self, df: pd.DataFrame) -> int:
-        """Stage article rows (one part file per year/month); return rows staged."""
+        """Stage article rows (one part file per year/month, written by :meth:`flush`); return rows staged."""
         if df.empty:
             return 0
         year, month = partition_of(pd.to_datetime(df["date"]))
         table = to_arrow(df.reset_index(drop=True))
+        shape = tuple((f.name, str(f.type)) for f in table.schema)     # only same-typed pieces share a file
         keys = (year + "/" + month).to_numpy(dtype=object)
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
         bounds = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1], True])
         for lo, hi in zip(bounds[:-1], bounds[1:]):
             y, m = sorted_keys[lo].split("/")
+            self._pending.setdefault((y, m, shape), []).append(table.take(order[lo:hi]))
+        self._pending_bytes += table.nbytes
+        self._pending_rows += len(df)
+        if self._pending_bytes >= PENDING_BYTES:
+            self.flush()
+        return len(df)
+
+    def flush(self) -> None:
+        """Write the appended rows held in memory: one part file per partition (and column types)."""
+        for (y, m, _), tables in self._pending.items():
+            table = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
             rel = f"year={y}/month={m}/part-{self.txid}-{len(self.new_files):05d}.parquet"
             dest = self.stage / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(table.take(order[lo:hi]), dest, compression="zstd")
-            self.new_files.append({"path": rel, "rows": int(hi - lo)})
-        return len(df)
+            pq.write_table(table, dest, compression="zstd")
+            self.new_files.append({"path": rel, "rows": table.num_rows})
+        self._pending.clear()
+        self._pending_bytes = self._pending_rows = 0
+
+    def staged_rows(self) -> int:
+        """Rows appended in this transaction (written or still held in memory)."""
+        return sum(f["rows"] for f in self.new_files) + self._pending_rows
 
     def carry_base_files(self, schema: pa.Schema, base_schema: pa.Schema | None) -> list[dict[str, Any]]:
         """Put the base version's part files into the stage: hard links, or rewritten when the
@@ -737,6 +760,7 @@ class Transaction:
         version current (before ``swapped``) or the new one (from ``swapped`` on), and the next
         writer cleans up either way.
         """
+        self.flush()
         commit_step("stage-written")
         old_files = list(self.manifest["files"])
         base_schema = pq.read_schema(self.base / old_files[0]["path"]) if old_files else None
@@ -796,6 +820,7 @@ class Transaction:
 
     def finish(self) -> Path | None:
         """Commit when there is anything to commit (or the store is new); else publish the report only."""
+        self.flush()
         if self.new_files or self.removed or self.base is None or self.sidecars_changed():
             return self.commit()
         shutil.rmtree(self.stage, ignore_errors=True)

@@ -96,7 +96,7 @@ def candidates(text: str) -> set[str]:
     (before the first prose line, after the last one, or among the first/last :data:`EDGE_LINES`)."""
     lines = [x.strip() for x in text.splitlines()]
     lines = [x if "  " not in x and "\t" not in x and "\xa0" not in x else " ".join(x.split()) for x in lines if x]
-    shapes = [L.shape(x) for x in lines]
+    shapes = L.shapes_of(lines)
     prose = [i for i, s in enumerate(shapes) if s == "prose"]
     first, last = (prose[0], prose[-1]) if prose else (len(lines), -1)
     out = set()

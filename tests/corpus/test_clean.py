@@ -35,6 +35,18 @@ def test_clean_text_nfc_whitespace_paragraphs() -> None:
     assert clean.clean_text("wrapped\nline\n\nnext") == "wrapped line\n\nnext"   # blank lines: re-join blocks
 
 
+@pytest.mark.parametrize("raw", ["Plain.\n\nText.", "Caf\u00e9 \u201cok\u201d.\n\nNext", "a\u00a0b", "a\u200bb\n\nc", "x\ry", "tab\there",
+                                 "a\x07b", "bad\ud800", "Ã©t\u00e9", "e\u0301\n\nf", "one\ntwo", "  edge \n\n"])
+def test_clean_text_fast_path_agrees_with_the_full_cleaning(raw: str) -> None:
+    # a printable text skips the per-character checks; its result is what the slow path gives
+    slow = clean.clean_text(raw + "\x00")                 # a control character forces every check
+    assert clean.clean_text(raw) == slow
+
+
+def test_word_counts_of_texts_holding_nul() -> None:
+    assert clean.word_counts(["a\0b c", "", "We’re here"]).tolist() == [3, 0, 2]
+
+
 def test_word_count_is_regex_based() -> None:
     assert clean.word_count("“We’re going to let the courts play out,” Noem told reporters.") == 11
     assert clean.word_count("U.S.-Mexico 25% tariff") == 5

@@ -91,6 +91,16 @@ def test_against_a_saved_index(tmp_path: Path) -> None:
     assert len(DedupeIndex.load(tmp_path / "absent.npz")) == 0
 
 
+def test_candidate_pairs_of_new_rows_are_those_of_the_whole_index() -> None:
+    rng = np.random.default_rng(7)
+    sig = rng.integers(0, 3, size=(400, dedupe.NUM_BINS), dtype=np.uint32)     # crowded buckets
+    valid = rng.random(400) < 0.9
+    every = dedupe.candidate_pairs(sig, valid, 0)
+    for first_new in (1, 150, 399):
+        got = dedupe.candidate_pairs(sig, valid, first_new)
+        assert got.tolist() == every[every[:, 1] >= first_new].tolist()
+
+
 def test_hashes_are_stable_constants() -> None:
     # the same input gives the same keys and signatures on every machine and run
     keys = dedupe.exact_keys(["Title"], ["Hello, world! Stable hashing across machines."])

@@ -60,6 +60,12 @@ def test_shapes() -> None:
     assert shape("word " * 25) == "prose"
 
 
+def test_line_lists_are_decided_like_single_lines() -> None:
+    got = ["4 min read", "By Ana Ruiz", "Weather", "Share prices fell.", "x " * 200, "Home » Politics", "4 min read"]
+    assert lines.classify_all(got) == [classify(x) for x in got]
+    assert lines.shapes_of(got) == [shape(x) for x in got]
+
+
 def test_menus_lists_and_footer_by_position() -> None:
     long = "Body paragraph three goes on for quite a while, much longer than any teaser of another story would ever be."
     paras = ["Body paragraph one.", "News", "Sports", "Weather", "Body paragraph two.", "Related",

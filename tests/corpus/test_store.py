@@ -92,6 +92,28 @@ def test_layout_and_load_corpus(tmp_path: Path) -> None:
     assert set(st.load_corpus(root, sources=["Outlet A"])["source"]) == {"Outlet A"}
 
 
+def test_appends_are_held_and_written_once_per_partition(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    df = _articles(40)
+    with st.transaction(root) as tx:
+        for lo in range(0, 40, 10):                      # four batches over the same months
+            tx.append(df.iloc[lo:lo + 10])
+        assert tx.staged_rows() == 40 and not tx.new_files      # held in memory until the commit
+    manifest = st.read_manifest(st.current_version(root))
+    parts = [f["path"].rsplit("/", 1)[0] for f in manifest["files"]]
+    assert len(parts) == len(set(parts))                 # one part file per year/month
+    assert manifest["rows"] == 40 and sorted(st.load_corpus(root)["article_id"]) == sorted(df["article_id"])
+
+
+def test_held_rows_are_written_when_the_memory_bound_is_reached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(st, "PENDING_BYTES", 1)
+    root = tmp_path / "store"
+    with st.transaction(root) as tx:
+        tx.append(_articles(5))
+        assert tx.new_files and tx.staged_rows() == 5
+    assert len(st.load_corpus(root)) == 5
+
+
 def test_other_readers_see_the_same_table(tmp_path: Path) -> None:
     root = tmp_path / "store"
     _commit(root, _articles(30))

@@ -61,7 +61,8 @@ def _same(a: str, b: str) -> bool:
 
 def _paragraphs(lines: list[str], template: frozenset[str] = frozenset()) -> list[str]:
     """Paragraphs: one per line, or per blank-line block (hard-wrapped lines re-joined; never template lines)."""
-    blank_sep = sum(1 for x in lines if not x) >= max(1, sum(1 for x in lines if x) // 3)
+    blanks = lines.count("")
+    blank_sep = blanks >= max(1, (len(lines) - blanks) // 3)
     paras: list[str] = []
     buf: list[str] = []
     seen_blank = False
@@ -189,11 +190,11 @@ def parse_scraped_text(raw: str, template: frozenset[str] = frozenset(), hints: 
              for x in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     paras = _paragraphs(lines, template)
     n = len(paras)
-    kinds = [L.classify(p) for p in paras]
+    kinds = L.classify_all(paras)
     folded = [p.casefold() if len(p) <= MAX_TITLE else "" for p in paras]
     if template:                       # a template line is furniture; a rule still says which kind
         kinds = [k or ("template" if f in template else None) for f, k in zip(folded, kinds)]
-    shapes = [L.shape(p) for p in paras]
+    shapes = L.shapes_of(paras)
     known = hints.get("title") if isinstance(hints.get("title"), str) and hints["title"].strip() else None
     end = _head_end(paras, kinds, shapes, Counter(folded))
     keys = Counter(folded[:end])                 # repeats that count: within the head
