@@ -8,7 +8,7 @@ place and number-word scan, ``analysis.evidence.wordscan``) are cleared at every
 and places on the same chunk -- the "sentences + quotes + amounts + places together" figure.
 
 ``baseline_evidence`` (and ``baseline_quotes``/``baseline_amounts``) run *today's committed*
-extractors in the same run: the files ``analysis/evidence/{gazetteer,wordscan,places,actors,speakers,
+extractors in the same run (or those of another commit: ``use_baseline(rev)``, ``bench/text.py --baseline REV``): the files ``analysis/evidence/{gazetteer,wordscan,places,actors,speakers,
 attribution,quotes,amounts}.py`` of git ``HEAD`` (the first two only where that commit has them) (read with ``git show``, a read-only command) are written to a temporary folder as
 ``_baseline_*`` modules that import one another, and timed exactly like the current ones (they read
 the current data files). Without git or a checkout they are left out.
@@ -50,12 +50,12 @@ def evidence(articles: pd.DataFrame) -> pd.DataFrame:
     """Sentences, quotes, amounts and places over one chunk, sharing one sentence split per document."""
     sentence_starts.cache_clear()
     clear_word_scan_cache()
-    n_sent = [len(sentence_starts(d)) for d in documents(articles).tolist()]
-    parts = [quotes(articles, hits=NO_HITS).assign(table="quotes"),
+    parts = [quotes(articles, hits=NO_HITS).assign(table="quotes"),  # splits each document into sentences
              amounts(articles, hits=NO_HITS).assign(table="amounts"),
-             places(articles, hits=NO_HITS).assign(table="places"),
-             pd.DataFrame({"article_id": articles["article_id"].astype("string").tolist(),
-                           "count": n_sent, "table": "sentences"})]
+             places(articles, hits=NO_HITS).assign(table="places")]
+    n_sent = [len(sentence_starts(d)) for d in documents(articles).tolist()]  # the split above, from the cache
+    parts.append(pd.DataFrame({"article_id": articles["article_id"].astype("string").tolist(),
+                               "count": n_sent, "table": "sentences"}))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -90,12 +90,12 @@ def _baseline_evidence(mods: dict[str, ModuleType]) -> Callable[[pd.DataFrame], 
         sentence_starts.cache_clear()
         if "wordscan" in mods:
             mods["wordscan"].clear_word_scan_cache()
-        n_sent = [len(sentence_starts(d)) for d in documents(articles).tolist()]
         parts = [mods["quotes"].quotes(articles, hits=NO_HITS).assign(table="quotes"),
                  mods["amounts"].amounts(articles, hits=NO_HITS).assign(table="amounts"),
-                 mods["places"].places(articles, hits=NO_HITS).assign(table="places"),
-                 pd.DataFrame({"article_id": articles["article_id"].astype("string").tolist(),
-                               "count": n_sent, "table": "sentences"})]
+                 mods["places"].places(articles, hits=NO_HITS).assign(table="places")]
+        n_sent = [len(sentence_starts(d)) for d in documents(articles).tolist()]
+        parts.append(pd.DataFrame({"article_id": articles["article_id"].astype("string").tolist(),
+                                   "count": n_sent, "table": "sentences"}))
         return pd.concat(parts, ignore_index=True)
     return run
 
@@ -107,9 +107,22 @@ EXTRACTORS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "actors": _cold(actors),
     "evidence": evidence,
 }
-_BASELINE = load_baseline()
-if _BASELINE is not None:
-    EXTRACTORS["baseline_quotes"] = _cold(_BASELINE["quotes"].quotes)
-    EXTRACTORS["baseline_amounts"] = _cold(_BASELINE["amounts"].amounts)
-    EXTRACTORS["baseline_evidence"] = _baseline_evidence(_BASELINE)
+
+
+def use_baseline(rev: str) -> bool:
+    """Time the extractors as committed at ``rev`` as the ``baseline_*`` extractors; False without git."""
+    for name in [m for m in sys.modules if m.startswith("_baseline_")]:
+        del sys.modules[name]
+    mods = load_baseline(rev)
+    for key in ("baseline_quotes", "baseline_amounts", "baseline_evidence"):
+        EXTRACTORS.pop(key, None)
+    if mods is None:
+        return False
+    EXTRACTORS["baseline_quotes"] = _cold(mods["quotes"].quotes)
+    EXTRACTORS["baseline_amounts"] = _cold(mods["amounts"].amounts)
+    EXTRACTORS["baseline_evidence"] = _baseline_evidence(mods)
+    return True
+
+
+use_baseline("HEAD")
 

@@ -21,7 +21,7 @@ engine runs when they are not given) and tags each row with the themes of its se
 - ``tone``: VADER tone per sentence, article or theme -- ``tone``, ``sentence_tone``,
   ``article_tone``, ``theme_tone``, ``tagged_sentences``.
 - ``vader``: the fast, identical VADER -- ``polarity_scores``, ``document_scores``.
-- ``documents``: shared plumbing -- ``resolve_hits``, ``article_theme_index``, ``themes_between``,
+- ``documents``: shared plumbing -- ``resolve_hits``, ``article_theme_index``, ``themes_between``, ``paused_gc``,
   ``SentenceLocator``, ``iter_documents``, ``data_lines``, ``data_table``, ``frame``,
   ``aggregate_mentions``.
 """

@@ -28,6 +28,7 @@ from analysis.evidence.documents import (
     data_table,
     frame,
     iter_documents,
+    paused_gc,
     themes_between,
 )
 from analysis.evidence.gazetteer import gazetteer, subnational
@@ -323,13 +324,14 @@ def actor_mentions(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> 
     """One row per person/organization mention (MENTION_LONG_COLUMNS), with the sentence's themes."""
     index = article_theme_index(articles, hits)
     rows = []
-    for aid, doc in iter_documents(articles):
-        loc = SentenceLocator(doc)
-        for m in doc_actors(doc):
-            sid = loc.sid(m.start)
-            rows.append({"article_id": aid, "sentence_id": sid, "kind": m.kind, "name": m.name,
-                         "canonical": m.canonical, "start": m.start, "end": m.end,
-                         "themes": themes_between(index, aid, sid, sid)})
+    with paused_gc():  # the extractor makes no reference cycles: the collector's passes are overhead
+        for aid, doc in iter_documents(articles):
+            loc = SentenceLocator(doc)
+            for m in doc_actors(doc):
+                sid = loc.sid(m.start)
+                rows.append({"article_id": aid, "sentence_id": sid, "kind": m.kind, "name": m.name,
+                             "canonical": m.canonical, "start": m.start, "end": m.end,
+                             "themes": themes_between(index, aid, sid, sid)})
     return frame(rows, MENTION_LONG_COLUMNS,
                  {"article_id": "string", "sentence_id": "int64", "kind": "string", "name": "string",
                   "canonical": "string", "start": "int64", "end": "int64"})
@@ -345,11 +347,12 @@ def actors(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataF
     """
     index = article_theme_index(articles, hits)
     records = []
-    for aid, doc in iter_documents(articles):
-        loc = SentenceLocator(doc) if index else None
-        for m in doc_actors(doc):
-            themes = themes_between(index, aid, loc.sid(m.start), loc.sid(m.start)) if loc else ()
-            records.append((aid, m.kind, m.name, m.canonical, None, themes))
+    with paused_gc():  # the extractor makes no reference cycles: the collector's passes are overhead
+        for aid, doc in iter_documents(articles):
+            loc = SentenceLocator(doc) if index else None
+            for m in doc_actors(doc):
+                themes = themes_between(index, aid, loc.sid(m.start), loc.sid(m.start)) if loc else ()
+                records.append((aid, m.kind, m.name, m.canonical, None, themes))
     return aggregate_mentions(records)
 
 

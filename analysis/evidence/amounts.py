@@ -32,6 +32,7 @@ from analysis.evidence.documents import (
     data_table,
     frame,
     iter_documents,
+    paused_gc,
     themes_between,
 )
 from analysis.evidence.wordscan import word_scan
@@ -370,16 +371,17 @@ def amounts(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.Data
     """
     index = article_theme_index(articles, hits)
     rows = []
-    for aid, doc in iter_documents(articles):
-        found = doc_amounts(doc)
-        if not found:
-            continue
-        loc = SentenceLocator(doc)
-        for a in found:
-            sid = loc.sid(a.start)
-            rows.append({"article_id": aid, "sentence_id": sid, "value": a.value, "unit": a.unit,
-                         "object": a.object, "text": doc[a.start:a.end], "start": a.start, "end": a.end,
-                         "themes": themes_between(index, aid, sid, sid)})
+    with paused_gc():  # the extractor makes no reference cycles: the collector's passes are overhead
+        for aid, doc in iter_documents(articles):
+            found = doc_amounts(doc)
+            if not found:
+                continue
+            loc = SentenceLocator(doc)
+            for a in found:
+                sid = loc.sid(a.start)
+                rows.append({"article_id": aid, "sentence_id": sid, "value": a.value, "unit": a.unit,
+                             "object": a.object, "text": doc[a.start:a.end], "start": a.start, "end": a.end,
+                             "themes": themes_between(index, aid, sid, sid)})
     return frame(rows, AMOUNT_COLUMNS, {"article_id": "string", "sentence_id": "int64", "value": "float64",
                                         "unit": "string", "object": "string", "text": "string",
                                         "start": "int64", "end": "int64"})

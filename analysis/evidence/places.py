@@ -19,6 +19,7 @@ from analysis.evidence.documents import (
     article_theme_index,
     frame,
     iter_documents,
+    paused_gc,
     themes_between,
 )
 from analysis.evidence.gazetteer import gazetteer
@@ -94,13 +95,14 @@ def place_mentions(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> 
     """One row per country mention (PLACE_LONG_COLUMNS) with its sentence id and themes."""
     index = article_theme_index(articles, hits)
     rows = []
-    for aid, doc in iter_documents(articles):
-        loc = SentenceLocator(doc)
-        for start, end, canon, iso3, form, level in doc_places(doc):
-            sid = loc.sid(start)
-            rows.append({"article_id": aid, "sentence_id": sid, "kind": "place", "name": form,
-                         "canonical": canon, "iso_country": iso3, "start": start, "end": end,
-                         "themes": themes_between(index, aid, sid, sid), "level": level})
+    with paused_gc():  # the extractor makes no reference cycles: the collector's passes are overhead
+        for aid, doc in iter_documents(articles):
+            loc = SentenceLocator(doc)
+            for start, end, canon, iso3, form, level in doc_places(doc):
+                sid = loc.sid(start)
+                rows.append({"article_id": aid, "sentence_id": sid, "kind": "place", "name": form,
+                             "canonical": canon, "iso_country": iso3, "start": start, "end": end,
+                             "themes": themes_between(index, aid, sid, sid), "level": level})
     return frame(rows, PLACE_LONG_COLUMNS,
                  {"article_id": "string", "sentence_id": "int64", "kind": "string", "name": "string",
                   "canonical": "string", "iso_country": "string", "start": "int64", "end": "int64",
@@ -117,11 +119,12 @@ def places(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataF
     """
     index = article_theme_index(articles, hits)
     records = []
-    for aid, doc in iter_documents(articles):
-        loc = SentenceLocator(doc) if index else None
-        for start, _end, canon, iso3, form, _level in doc_places(doc):
-            themes = themes_between(index, aid, loc.sid(start), loc.sid(start)) if loc else ()
-            records.append((aid, "place", form, canon, iso3, themes))
+    with paused_gc():  # the extractor makes no reference cycles: the collector's passes are overhead
+        for aid, doc in iter_documents(articles):
+            loc = SentenceLocator(doc) if index else None
+            for start, _end, canon, iso3, form, _level in word_scan(doc).places:
+                themes = themes_between(index, aid, loc.sid(start), loc.sid(start)) if loc else ()
+                records.append((aid, "place", form, canon, iso3, themes))
     return aggregate_mentions(records)
 
 

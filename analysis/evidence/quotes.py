@@ -72,6 +72,7 @@ from analysis.evidence.documents import (
     article_theme_index,
     frame,
     iter_documents,
+    paused_gc,
     themes_between,
 )
 from analysis.evidence.speakers import ORG, PLACE, ArticleEntities, resolve_name, voice_of
@@ -483,19 +484,20 @@ def quotes(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataF
     """
     index = article_theme_index(articles, hits)
     rows = []
-    for aid, doc in iter_documents(articles):
-        found = doc_quotes(doc)
-        if not found:
-            continue
-        loc = SentenceLocator(doc)
-        for a in found:
-            q = a.quote
-            first, last = loc.sid(q.start), loc.sid(max(q.start, q.end - 1))
-            text = q.text[:-1].rstrip() if q.text.endswith(",") else q.text
-            rows.append({"article_id": aid, "sentence_id": first, "speaker": a.speaker, "verb": a.verb,
-                         "quote": text, "start": q.start, "end": q.end,
-                         "themes": themes_between(index, aid, first, last), "rule": a.rule,
-                         "speaker_mention": a.mention, "speaker_type": a.kind})
+    with paused_gc():  # the extractor makes no reference cycles: the collector's passes are overhead
+        for aid, doc in iter_documents(articles):
+            found = doc_quotes(doc)
+            if not found:
+                continue
+            loc = SentenceLocator(doc)
+            for a in found:
+                q = a.quote
+                first, last = loc.sid(q.start), loc.sid(max(q.start, q.end - 1))
+                text = q.text[:-1].rstrip() if q.text.endswith(",") else q.text
+                rows.append({"article_id": aid, "sentence_id": first, "speaker": a.speaker, "verb": a.verb,
+                             "quote": text, "start": q.start, "end": q.end,
+                             "themes": themes_between(index, aid, first, last), "rule": a.rule,
+                             "speaker_mention": a.mention, "speaker_type": a.kind})
     return frame(rows, QUOTE_COLUMNS, {"article_id": "string", "sentence_id": "int64", "speaker": "string",
                                        "verb": "string", "quote": "string", "start": "int64", "end": "int64",
                                        "rule": "string", "speaker_mention": "string", "speaker_type": "string"})

@@ -53,16 +53,19 @@ def abbreviations() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(never), frozenset(starters)
 
 
-def _is_boundary(text: str, end: int, dot: int) -> bool:
+def _is_boundary(text: str, end: int, dot: int, never: frozenset[str] | None = None,
+                 starters: frozenset[str] | None = None) -> bool:
     """Decide whether the candidate whose terminal punctuation starts at ``dot`` ends a sentence.
 
     Only a period can be ambiguous; its token is the run of non-space characters before it (at
-    most 40 characters back), without opening quotes/brackets.
+    most 40 characters back), without opening quotes/brackets. ``never``/``starters`` default to
+    :func:`abbreviations` (callers in a loop pass them once).
     """
     if text[dot] != ".":
         return True
     token = text[max(0, dot - 40):dot + 1].rsplit(None, 1)[-1].lstrip("\"'“‘([")
-    never, starters = abbreviations()
+    if never is None or starters is None:
+        never, starters = abbreviations()
     if token[:-1].lower() in never:
         return False
     n = len(token)
@@ -125,11 +128,12 @@ def _sentences_in(text: str, paras: list[tuple[int, int]]) -> list[tuple[int, in
     out: list[tuple[int, int]] = []
     append = out.append
     finditer = _CANDIDATE.finditer
+    never, starters = abbreviations()
     for ps, pe in paras:
         start = ps
         for m in finditer(text, ps, pe):
             dot = m.start()
-            if text[dot] == "." and not _is_boundary(text, m.end(), dot):
+            if text[dot] == "." and not _is_boundary(text, m.end(), dot, never, starters):
                 continue
             append((start, m.end()))
             start = m.end(1)
