@@ -332,9 +332,11 @@ def actor_mentions(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> 
                 rows.append({"article_id": aid, "sentence_id": sid, "kind": m.kind, "name": m.name,
                              "canonical": m.canonical, "start": m.start, "end": m.end,
                              "themes": themes_between(index, aid, sid, sid)})
-    return frame(rows, MENTION_LONG_COLUMNS,
-                 {"article_id": "string", "sentence_id": "int64", "kind": "string", "name": "string",
-                  "canonical": "string", "start": "int64", "end": "int64"})
+        out = frame(rows, MENTION_LONG_COLUMNS,
+                    {"article_id": "string", "sentence_id": "int64", "kind": "string", "name": "string",
+                     "canonical": "string", "start": "int64", "end": "int64"})
+        del rows  # freed before the collector is back on: nothing left for it to walk
+    return out
 
 
 def actors(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -353,7 +355,9 @@ def actors(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataF
             for m in doc_actors(doc):
                 themes = themes_between(index, aid, loc.sid(m.start), loc.sid(m.start)) if loc else ()
                 records.append((aid, m.kind, m.name, m.canonical, None, themes))
-    return aggregate_mentions(records)
+        out = aggregate_mentions(records)
+        del records  # freed before the collector is back on: nothing left for it to walk
+    return out
 
 
 DOMINANT = 0.9  # share of a surname's mentions one full name needs to take the short form across the corpus

@@ -382,6 +382,8 @@ def amounts(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.Data
                 rows.append({"article_id": aid, "sentence_id": sid, "value": a.value, "unit": a.unit,
                              "object": a.object, "text": doc[a.start:a.end], "start": a.start, "end": a.end,
                              "themes": themes_between(index, aid, sid, sid)})
-    return frame(rows, AMOUNT_COLUMNS, {"article_id": "string", "sentence_id": "int64", "value": "float64",
-                                        "unit": "string", "object": "string", "text": "string",
-                                        "start": "int64", "end": "int64"})
+        out = frame(rows, AMOUNT_COLUMNS, {"article_id": "string", "sentence_id": "int64", "value": "float64",
+                                           "unit": "string", "object": "string", "text": "string",
+                                           "start": "int64", "end": "int64"})
+        del rows  # freed before the collector is back on: nothing left for it to walk
+    return out

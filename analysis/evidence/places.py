@@ -103,10 +103,12 @@ def place_mentions(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> 
                 rows.append({"article_id": aid, "sentence_id": sid, "kind": "place", "name": form,
                              "canonical": canon, "iso_country": iso3, "start": start, "end": end,
                              "themes": themes_between(index, aid, sid, sid), "level": level})
-    return frame(rows, PLACE_LONG_COLUMNS,
-                 {"article_id": "string", "sentence_id": "int64", "kind": "string", "name": "string",
-                  "canonical": "string", "iso_country": "string", "start": "int64", "end": "int64",
-                  "level": "string"})
+        out = frame(rows, PLACE_LONG_COLUMNS,
+                    {"article_id": "string", "sentence_id": "int64", "kind": "string", "name": "string",
+                     "canonical": "string", "iso_country": "string", "start": "int64", "end": "int64",
+                     "level": "string"})
+        del rows  # freed before the collector is back on: nothing left for it to walk
+    return out
 
 
 def places(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -125,7 +127,9 @@ def places(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataF
             for start, _end, canon, iso3, form, _level in word_scan(doc).places:
                 themes = themes_between(index, aid, loc.sid(start), loc.sid(start)) if loc else ()
                 records.append((aid, "place", form, canon, iso3, themes))
-    return aggregate_mentions(records)
+        out = aggregate_mentions(records)
+        del records  # freed before the collector is back on: nothing left for it to walk
+    return out
 
 
 def mention_counts(long: pd.DataFrame, by: str = "theme") -> pd.DataFrame:

@@ -498,6 +498,8 @@ def quotes(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataF
                              "quote": text, "start": q.start, "end": q.end,
                              "themes": themes_between(index, aid, first, last), "rule": a.rule,
                              "speaker_mention": a.mention, "speaker_type": a.kind})
-    return frame(rows, QUOTE_COLUMNS, {"article_id": "string", "sentence_id": "int64", "speaker": "string",
-                                       "verb": "string", "quote": "string", "start": "int64", "end": "int64",
-                                       "rule": "string", "speaker_mention": "string", "speaker_type": "string"})
+        out = frame(rows, QUOTE_COLUMNS, {"article_id": "string", "sentence_id": "int64", "speaker": "string",
+                                          "verb": "string", "quote": "string", "start": "int64", "end": "int64",
+                                          "rule": "string", "speaker_mention": "string", "speaker_type": "string"})
+        del rows  # freed before the collector is back on: nothing left for it to walk
+    return out
