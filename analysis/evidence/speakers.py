@@ -269,7 +269,16 @@ def _full_names(doc: str, short: str) -> list[tuple[int, str]]:
             if doc[i - 1:i] == "-":  # "al-Abadi" for "Abadi"
                 j = doc.rfind(" ", max(0, i - 12), i) + 1
                 word = doc[j:i + n] if j > 0 else short
-            toks = doc[max(0, j - 80):j].split(" ")[:-1] if doc[j - 1:j] == " " else []
+            if doc[j - 1:j] != " ":
+                i = doc.find(short, i + n)
+                continue  # nothing in front of it: no fuller name
+            lo = max(0, j - 80)
+            space = doc.rfind(" ", lo, j - 1)
+            prev = doc[space + 1 if space >= 0 else lo:j - 1]  # the word in front (as the split below gives it)
+            if not (prev[:1].isupper() or prev in PARTICLES):
+                i = doc.find(short, i + n)
+                continue  # a lower-case word in front: no fuller name
+            toks = doc[lo:j].split(" ")[:-1]
             k = len(toks)
             while k > 0 and len(toks) - k < 6 and (toks[k - 1][:1].isupper() or toks[k - 1] in PARTICLES):
                 k -= 1
