@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -26,12 +26,13 @@ from analysis.evidence.documents import (
     article_theme_index,
     data_lines,
     data_table,
-    frame,
+    extract_rows,
     iter_documents,
     paused_gc,
     themes_between,
 )
 from analysis.evidence.gazetteer import gazetteer, subnational
+from analysis.text.theme_tags import SentenceThemeIndex
 
 MENTION_LONG_COLUMNS: list[str] = [
     "article_id", "sentence_id", "kind", "name", "canonical", "start", "end", "themes",
@@ -320,23 +321,18 @@ def resolve_surname(name: str, pos: int, fulls: dict[str, list[tuple[int, str]]]
     return (lex or lexicon()).known_people.get(name)
 
 
+def _actor_row(aid: str, doc: str, m: Mention, loc: SentenceLocator, index: SentenceThemeIndex) -> dict[str, Any]:
+    """The table row of one person or organisation mention."""
+    sid = loc.sid(m.start)
+    return {"article_id": aid, "sentence_id": sid, "kind": m.kind, "name": m.name, "canonical": m.canonical,
+            "start": m.start, "end": m.end, "themes": themes_between(index, aid, sid, sid)}
+
+
 def actor_mentions(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per person/organization mention (MENTION_LONG_COLUMNS), with the sentence's themes."""
-    index = article_theme_index(articles, hits)
-    rows = []
-    with paused_gc():  # the extractor makes no reference cycles: the collector's passes are overhead
-        for aid, doc in iter_documents(articles):
-            loc = SentenceLocator(doc)
-            for m in doc_actors(doc):
-                sid = loc.sid(m.start)
-                rows.append({"article_id": aid, "sentence_id": sid, "kind": m.kind, "name": m.name,
-                             "canonical": m.canonical, "start": m.start, "end": m.end,
-                             "themes": themes_between(index, aid, sid, sid)})
-        out = frame(rows, MENTION_LONG_COLUMNS,
-                    {"article_id": "string", "sentence_id": "int64", "kind": "string", "name": "string",
-                     "canonical": "string", "start": "int64", "end": "int64"})
-        del rows  # freed before the collector is back on: nothing left for it to walk
-    return out
+    return extract_rows(articles, hits, doc_actors, _actor_row, MENTION_LONG_COLUMNS,
+                        {"article_id": "string", "sentence_id": "int64", "kind": "string", "name": "string",
+                         "canonical": "string", "start": "int64", "end": "int64"})
 
 
 def actors(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:

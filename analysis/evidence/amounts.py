@@ -22,21 +22,19 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
 
 from analysis.evidence.documents import (
     SentenceLocator,
-    article_theme_index,
     data_table,
-    frame,
-    iter_documents,
-    paused_gc,
+    extract_rows,
     themes_between,
 )
 from analysis.evidence.wordscan import word_scan
 from analysis.schema import AMOUNT_COLUMNS
+from analysis.text.theme_tags import SentenceThemeIndex
 
 _QUALIFIER = re.compile(
     r"\b(?:more than|less than|fewer than|nearly|almost|about|around|roughly|approximately|over|under|"
@@ -360,6 +358,13 @@ def _clean_np(text: str) -> str:
     return " ".join(w for w in kept if not w[:1].isdigit())
 
 
+def _amount_row(aid: str, doc: str, a: Amount, loc: SentenceLocator, index: SentenceThemeIndex) -> dict[str, Any]:
+    """The table row of one amount."""
+    sid = loc.sid(a.start)
+    return {"article_id": aid, "sentence_id": sid, "value": a.value, "unit": a.unit, "object": a.object,
+            "text": doc[a.start:a.end], "start": a.start, "end": a.end, "themes": themes_between(index, aid, sid, sid)}
+
+
 def amounts(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:
     """Money, percentages and counts per article (AMOUNT_COLUMNS) with object and themes.
 
@@ -369,21 +374,6 @@ def amounts(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.Data
     >>> amounts(arts)[["value", "unit", "object"]].values.tolist()
     [[25.0, 'percent', 'tariff'], [10000.0, 'count', 'troops']]
     """
-    index = article_theme_index(articles, hits)
-    rows = []
-    with paused_gc():  # the extractor makes no reference cycles: the collector's passes are overhead
-        for aid, doc in iter_documents(articles):
-            found = doc_amounts(doc)
-            if not found:
-                continue
-            loc = SentenceLocator(doc)
-            for a in found:
-                sid = loc.sid(a.start)
-                rows.append({"article_id": aid, "sentence_id": sid, "value": a.value, "unit": a.unit,
-                             "object": a.object, "text": doc[a.start:a.end], "start": a.start, "end": a.end,
-                             "themes": themes_between(index, aid, sid, sid)})
-        out = frame(rows, AMOUNT_COLUMNS, {"article_id": "string", "sentence_id": "int64", "value": "float64",
-                                           "unit": "string", "object": "string", "text": "string",
-                                           "start": "int64", "end": "int64"})
-        del rows  # freed before the collector is back on: nothing left for it to walk
-    return out
+    return extract_rows(articles, hits, doc_amounts, _amount_row, AMOUNT_COLUMNS,
+                        {"article_id": "string", "sentence_id": "int64", "value": "float64", "unit": "string",
+                         "object": "string", "text": "string", "start": "int64", "end": "int64"})

@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import threading
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
@@ -149,6 +149,35 @@ def typed_frame(cols: dict[str, list[Any]], columns: list[str], dtypes: dict[str
     types = dtypes or {}
     return pd.DataFrame({c: pd.Series(cols[c], dtype=types[c] if c in types else None if cols[c] else object)
                          for c in columns}, columns=columns)
+
+
+def extract_rows(articles: pd.DataFrame, hits: pd.DataFrame | None, find: Callable[[str], Sequence[Any]],
+                 row: Callable[[str, str, Any, SentenceLocator, SentenceThemeIndex], dict[str, Any]],
+                 columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
+    """One table row per match of ``find(document)`` in each article, built by ``row``.
+
+    ``row(article_id, document, match, locator, theme_index)`` returns the row's dict. The document loop
+    runs with the collector paused (:func:`paused_gc`), and the row dicts are freed before it is back on.
+
+    >>> rows = extract_rows(pd.DataFrame({"article_id": ["a"], "title": ["T"], "text": ["One. Two."]}),
+    ...                     pd.DataFrame(), lambda doc: [doc.find("Two")],
+    ...                     lambda aid, doc, at, loc, index: {"article_id": aid, "sentence_id": loc.sid(at)},
+    ...                     ["article_id", "sentence_id"], {"sentence_id": "int64"})
+    >>> rows.values.tolist()
+    [['a', 2]]
+    """
+    index = article_theme_index(articles, hits)
+    rows = []
+    with paused_gc():  # the extractors make no reference cycles: the collector's passes are overhead
+        for aid, doc in iter_documents(articles):
+            found = find(doc)
+            if not found:
+                continue
+            loc = SentenceLocator(doc)
+            rows.extend(row(aid, doc, item, loc, index) for item in found)
+        out = frame(rows, columns, dtypes)
+        del rows  # freed before the collector is back on: nothing left for it to walk
+    return out
 
 
 def _most_frequent(names: dict[str, int]) -> str:

@@ -11,19 +11,22 @@ case-sensitive, longest-first and on word boundaries (Aho-Corasick over the whol
 """
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from analysis.evidence.documents import (
     SentenceLocator,
     aggregate_mentions,
     article_theme_index,
-    frame,
+    extract_rows,
     iter_documents,
     paused_gc,
     themes_between,
 )
 from analysis.evidence.gazetteer import gazetteer
-from analysis.evidence.wordscan import word_scan
+from analysis.evidence.wordscan import PlaceMatch, word_scan
+from analysis.text.theme_tags import SentenceThemeIndex
 
 PLACE_LONG_COLUMNS: list[str] = [
     "article_id", "sentence_id", "kind", "name", "canonical", "iso_country", "start", "end", "themes", "level",
@@ -91,24 +94,21 @@ def country_pivot(counts: pd.DataFrame, top: int = 15) -> pd.DataFrame:
     return wide.astype("int64")
 
 
+def _place_row(aid: str, doc: str, m: PlaceMatch, loc: SentenceLocator, index: SentenceThemeIndex) -> dict[str, Any]:
+    """The table row of one place mention."""
+    start, end, canon, iso3, form, level = m
+    sid = loc.sid(start)
+    return {"article_id": aid, "sentence_id": sid, "kind": "place", "name": form, "canonical": canon,
+            "iso_country": iso3, "start": start, "end": end, "themes": themes_between(index, aid, sid, sid),
+            "level": level}
+
+
 def place_mentions(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per country mention (PLACE_LONG_COLUMNS) with its sentence id and themes."""
-    index = article_theme_index(articles, hits)
-    rows = []
-    with paused_gc():  # the extractor makes no reference cycles: the collector's passes are overhead
-        for aid, doc in iter_documents(articles):
-            loc = SentenceLocator(doc)
-            for start, end, canon, iso3, form, level in doc_places(doc):
-                sid = loc.sid(start)
-                rows.append({"article_id": aid, "sentence_id": sid, "kind": "place", "name": form,
-                             "canonical": canon, "iso_country": iso3, "start": start, "end": end,
-                             "themes": themes_between(index, aid, sid, sid), "level": level})
-        out = frame(rows, PLACE_LONG_COLUMNS,
-                    {"article_id": "string", "sentence_id": "int64", "kind": "string", "name": "string",
-                     "canonical": "string", "iso_country": "string", "start": "int64", "end": "int64",
-                     "level": "string"})
-        del rows  # freed before the collector is back on: nothing left for it to walk
-    return out
+    return extract_rows(articles, hits, doc_places, _place_row, PLACE_LONG_COLUMNS,
+                        {"article_id": "string", "sentence_id": "int64", "kind": "string", "name": "string",
+                         "canonical": "string", "iso_country": "string", "start": "int64", "end": "int64",
+                         "level": "string"})
 
 
 def places(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -69,15 +69,13 @@ from analysis.evidence.attribution import (
 )
 from analysis.evidence.documents import (
     SentenceLocator,
-    article_theme_index,
-    frame,
-    iter_documents,
-    paused_gc,
+    extract_rows,
     themes_between,
 )
 from analysis.evidence.speakers import ORG, PLACE, ArticleEntities, resolve_name, voice_of
 from analysis.schema import QUOTE_COLUMNS
 from analysis.text.sentences import cached_paragraph_spans, sentence_starts
+from analysis.text.theme_tags import SentenceThemeIndex
 
 _MARKS = re.compile(r"[“”\"]")
 _MARKS_TYPOS = re.compile(r"[“”\"]|’’|''")  # only for documents that have a doubled apostrophe
@@ -473,6 +471,16 @@ def doc_quotes(doc: str) -> list[Attributed]:
     return out
 
 
+def _quote_row(aid: str, doc: str, a: Attributed, loc: SentenceLocator, index: SentenceThemeIndex) -> dict[str, Any]:
+    """The table row of one attributed quotation."""
+    q = a.quote
+    first, last = loc.sid(q.start), loc.sid(max(q.start, q.end - 1))
+    text = q.text[:-1].rstrip() if q.text.endswith(",") else q.text
+    return {"article_id": aid, "sentence_id": first, "speaker": a.speaker, "verb": a.verb, "quote": text,
+            "start": q.start, "end": q.end, "themes": themes_between(index, aid, first, last), "rule": a.rule,
+            "speaker_mention": a.mention, "speaker_type": a.kind}
+
+
 def quotes(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataFrame:
     """Direct quotations of each article (QUOTE_COLUMNS) with speaker, verb, offsets, themes and rule.
 
@@ -482,24 +490,7 @@ def quotes(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataF
     >>> quotes(arts)[["speaker", "verb", "quote", "speaker_type"]].values.tolist()
     [['Claudia Sheinbaum', 'said', 'Any tariff will hurt us', 'person']]
     """
-    index = article_theme_index(articles, hits)
-    rows = []
-    with paused_gc():  # the extractor makes no reference cycles: the collector's passes are overhead
-        for aid, doc in iter_documents(articles):
-            found = doc_quotes(doc)
-            if not found:
-                continue
-            loc = SentenceLocator(doc)
-            for a in found:
-                q = a.quote
-                first, last = loc.sid(q.start), loc.sid(max(q.start, q.end - 1))
-                text = q.text[:-1].rstrip() if q.text.endswith(",") else q.text
-                rows.append({"article_id": aid, "sentence_id": first, "speaker": a.speaker, "verb": a.verb,
-                             "quote": text, "start": q.start, "end": q.end,
-                             "themes": themes_between(index, aid, first, last), "rule": a.rule,
-                             "speaker_mention": a.mention, "speaker_type": a.kind})
-        out = frame(rows, QUOTE_COLUMNS, {"article_id": "string", "sentence_id": "int64", "speaker": "string",
-                                          "verb": "string", "quote": "string", "start": "int64", "end": "int64",
-                                          "rule": "string", "speaker_mention": "string", "speaker_type": "string"})
-        del rows  # freed before the collector is back on: nothing left for it to walk
-    return out
+    return extract_rows(articles, hits, doc_quotes, _quote_row, QUOTE_COLUMNS,
+                        {"article_id": "string", "sentence_id": "int64", "speaker": "string", "verb": "string",
+                         "quote": "string", "start": "int64", "end": "int64", "rule": "string",
+                         "speaker_mention": "string", "speaker_type": "string"})
