@@ -83,3 +83,11 @@ def test_cache_returns_the_scan_and_is_bounded(monkeypatch: pytest.MonkeyPatch) 
     assert word_scan(doc) is not first  # the budget was exceeded: the cache was emptied and rebuilt
     clear_word_scan_cache()
     assert word_scan(other) == scan_document(other)
+
+
+def test_offsets_are_characters_with_emoji_and_cjk() -> None:
+    """Offsets count characters (not UTF-8 bytes) past emoji, flags and CJK text."""
+    doc = "😀 Talks in Mexico 🇺🇸 with two Texas officials, é ü 中文 then Canada."
+    scan = scan_document(doc)
+    assert [doc[s:e] for s, e, *_ in scan.places] == ["Mexico", "Texas", "Canada"]
+    assert [doc[i:i + 3] for i in scan.numbers] == ["two"]
