@@ -123,6 +123,3 @@ def use_baseline(rev: str) -> bool:
     EXTRACTORS["baseline_evidence"] = _baseline_evidence(mods)
     return True
 
-
-use_baseline("HEAD")
-

@@ -31,7 +31,7 @@ import pandas as pd
 from analysis import schema
 from analysis.aggregate.grouping import group_columns, group_frame, sum_counts
 from analysis.frames import isin
-from analysis.periods import FREQ_LABELS, period_freq, periods
+from analysis.periods import period_freq, periods
 
 OTHER_GROUP = "Other outlets"
 # calendar periods from fine to coarse, as the aliases the charts and ``periods`` take
@@ -343,15 +343,6 @@ def coarser_freqs(freq: str) -> list[str]:
     """
     steps = [period_freq(f) for f in PERIOD_LADDER]
     return list(PERIOD_LADDER[steps.index(period_freq(freq)):])
-
-
-def period_name(freq: str) -> str:
-    """Readable name of a period alias ("QS" -> "quarter").
-
-    >>> period_name("W")
-    'week'
-    """
-    return FREQ_LABELS[period_freq(freq)]
 
 
 def rebucket(counts: pd.DataFrame, freq: str, keys: Sequence[str] = (),

@@ -10,7 +10,7 @@
 - ``report_counts``: the report's count tables in one pass -- ``compute_report_aggregates``,
   ``aggregate_params``, ``stale_params``, ``partition_tables``.
 - ``report_text``: the text sections' bounded pieces (k-best samples, summed counts) -- ``text_pieces``,
-  ``combine_piece``, ``top_from_sample``, ``newest_from_sample``, ``kwic_from_sample``.
+  ``combine_piece``, ``choose_kwic``, ``kwic_pass``, ``clear_worker_caches``.
 - ``query``: a query over the store, partition by partition -- ``query_store``, ``partition_query``,
   ``merge_parts``, ``in_dates``, ``QuerySummary``.
 - ``ingest``: ingest of tabular corpora on the cluster -- ``ingest``; its block tasks live in ``ingest_blocks``.

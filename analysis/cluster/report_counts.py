@@ -33,14 +33,10 @@ from analysis.aggregate.report_counts import (
     selected_counts,
 )
 from analysis.cluster import engine
-from analysis.cluster.report_text import choose_kwic, combine_piece, kwic_pass, text_pieces
+from analysis.cluster.report_text import choose_kwic, clear_worker_caches, combine_piece, kwic_pass, text_pieces
 from analysis.cluster.session import progress
 from analysis.corpus import quality
 from analysis.corpus.store import corpus_fingerprint
-from analysis.evidence.actors import clear_name_cache
-from analysis.evidence.vader import clear_tone_cache
-from analysis.evidence.wordscan import clear_word_scan_cache
-from analysis.text.sentences import clear_sentence_cache
 from analysis.themes.lexicon import lexicon_fingerprint
 
 REPORT_FANIN: int = 4      # partitions' (or reduced) table sets per reduction step: a worker holds at most this many
@@ -59,10 +55,7 @@ def partition_tables(part: pd.DataFrame, sel: dict[str, Any], lexicons: Any = No
         return {"quality": quality.count_quality(part), **selected_counts(arts, scores, hits),
                 **text_pieces(arts, scores, hits, part_no, text_themes=text_themes)}
     finally:
-        clear_sentence_cache()
-        clear_name_cache()
-        clear_tone_cache()
-        clear_word_scan_cache()
+        clear_worker_caches()
 
 
 def _combine(name: str) -> Any:

@@ -25,6 +25,7 @@ one exception: five small fields per theme article, held by the client only (see
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from functools import partial
 
 import pandas as pd
 
@@ -61,10 +62,18 @@ def _themes(scores: pd.DataFrame) -> list[str]:
     return sorted(set(presence(scores)["theme"].astype(str)))
 
 
-def _cat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
-    """Concatenate non-empty frames (``empty`` when there are none)."""
+def _cat(frames: list[pd.DataFrame], empty: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate non-empty frames (``empty()`` when there are none)."""
     frames = [f for f in frames if len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else empty
+    return pd.concat(frames, ignore_index=True) if frames else empty()
+
+
+def clear_worker_caches() -> None:
+    """Empty the per-process caches the extractors fill (sentences, names, tone, word scan)."""
+    clear_sentence_cache()
+    clear_name_cache()
+    clear_tone_cache()
+    clear_word_scan_cache()
 
 
 def text_pieces(arts: pd.DataFrame, scores: pd.DataFrame, hits: pd.DataFrame, part_no: int = 0,
@@ -103,7 +112,7 @@ def text_pieces(arts: pd.DataFrame, scores: pd.DataFrame, hits: pd.DataFrame, pa
         for name, table in text_counts.count_speakers(spoken, sources, theme, spoken["position"]).items():
             out[name].append(table)
         out["countries_theme"].append(text_counts.count_countries(on, hits, theme))
-    return {name: _cat(frames, _empty(name, arts, hits)) for name, frames in out.items()}
+    return {name: _cat(frames, partial(_empty, name, arts, hits)) for name, frames in out.items()}
 
 
 def _empty(name: str, arts: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
@@ -181,11 +190,11 @@ def kwic_pass(part: pd.DataFrame, sel: dict, lexicons: object, chosen: dict[str,
     mine = part[part["article_id"].astype(str).isin(ids)]
     frames = []
     if len(mine):
-        arts, _scores, hits = select_and_score(mine, sel, lexicons)
-        frames = [kwic_lines(arts, hits, theme, c, window) for theme, c in chosen.items()]
-        clear_sentence_cache()
-        clear_name_cache()
-        clear_tone_cache()
-        clear_word_scan_cache()
-    return _cat(frames, kwic_lines(part.iloc[:0], pd.DataFrame(columns=["article_id", "theme", "start", "end"]),
-                                   "trade", pd.DataFrame(columns=["article_id", "start", "first_n"]), window))
+        try:
+            arts, _scores, hits = select_and_score(mine, sel, lexicons)
+            frames = [kwic_lines(arts, hits, theme, c, window) for theme, c in chosen.items()]
+        finally:
+            clear_worker_caches()
+    # the empty table: any theme name will do, without articles only its columns matter
+    return _cat(frames, lambda: kwic_lines(part.iloc[:0], pd.DataFrame(columns=["article_id", "theme", "start", "end"]),
+                                           "trade", pd.DataFrame(columns=["article_id", "start", "first_n"]), window))

@@ -33,7 +33,7 @@ _GC_STATE = {"depth": 0, "was_enabled": False}
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while an extractor walks its documents (also a decorator).
+    """Pause Python's cyclic garbage collector while an extractor walks its documents.
 
     The extractors build many small tuples, lists and dicts and create no reference cycles (a run
     over 2,000 AllSides articles with the collector off leaves nothing for ``gc.collect()`` to find),

@@ -71,8 +71,7 @@ def theme_mix(shares: pd.DataFrame, freq: str = "MS", top: int = 6, *, source: s
     if min_median and len(d):
         use = aggregate.auto_freq(d[d["theme"] == keep[0]], freq, min_median=min_median)
     values = ["n_articles_with_theme", "n_articles"]
-    d = _shares(aggregate.rebucket(d, use, ["theme"], values) if use != freq else d[["period", "theme", *values]],
-                ["theme"])
+    d = _shares(aggregate.rebucket(d, use, ["theme"], values) if use != freq else d[["period", "theme", *values]])
     d = d[d["n_articles"] > 0]
     shown = d[d["n_articles"] >= min_articles].copy()
     n_hidden = d.loc[d["n_articles"] < min_articles, "period"].nunique()
@@ -166,8 +165,9 @@ def theme_attention(shares: pd.DataFrame, theme: str, freq: str = "W", *, source
                                       freq_label=_unit(freq), source=source, stem=stem)
 
 
-def _shares(counts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Add ``share`` and its 95% Wilson interval to summed (n_articles_with_theme, n_articles) counts."""
+def _shares(counts: pd.DataFrame) -> pd.DataFrame:
+    """Add ``share`` and its 95% Wilson interval to counts already summed per row (no regrouping,
+    unlike ``aggregate.share_with_ci``: the rows keep their order)."""
     out = counts.copy()
     out["share"] = out["n_articles_with_theme"] / out["n_articles"].where(out["n_articles"] > 0)
     out["ci_low"], out["ci_high"] = aggregate.wilson_interval(out["n_articles_with_theme"], out["n_articles"])
@@ -199,9 +199,9 @@ def attention_by_outlet(shares: pd.DataFrame, theme: str, freq: str = "MS", top:
     mine = d[d["source"].isin(outlets)]
     use = aggregate.auto_freq(mine, freq, keys=("source",), min_median=min_median) if len(mine) else freq
     values = ["n_articles_with_theme", "n_articles"]
-    per = _shares(aggregate.rebucket(mine, use, ["source"], values), ["source"])
+    per = _shares(aggregate.rebucket(mine, use, ["source"], values))
     per = per[per["n_articles"] > 0]
-    every = _shares(aggregate.rebucket(d, use, values=values), []).assign(source=ALL_OUTLETS)
+    every = _shares(aggregate.rebucket(d, use, values=values)).assign(source=ALL_OUTLETS)
     shown = per[per["n_articles"] >= min_articles]
     every = every[every["n_articles"] >= min_articles]
     rank = {s: i for i, s in enumerate(outlets)}

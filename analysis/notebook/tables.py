@@ -248,15 +248,6 @@ HIDDEN_COLUMNS: tuple[str, ...] = ("article_id", "start", "end", "origin", "dup_
 READER_VALUES: dict[str, str] = {"duplicates flagged (dup_of set)": "duplicates flagged"}
 
 
-def label_value(value: object) -> str:
-    """A theme or sub-theme id as readers write it ("security_crime" -> "security and crime").
-
-    >>> label_value("foreign_affairs"), label_value("other")
-    ('foreign affairs', 'no policy theme')
-    """
-    return label(value)
-
-
 def format_number(value: object, percent: bool = False) -> str:
     """A number for readers: thousands separators, sensible rounding, never scientific notation.
 
@@ -284,7 +275,7 @@ def format_number(value: object, percent: bool = False) -> str:
 def _format_cell(value: object) -> object:
     """A non-number cell for readers: dates as YYYY-MM-DD, lists joined, missing values empty."""
     if isinstance(value, (list, tuple, np.ndarray)):
-        return ", ".join(label_value(v) for v in list(value))
+        return ", ".join(label(v) for v in list(value))
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d") if value == value.normalize() else value.strftime("%Y-%m-%d %H:%M")
     if value is None or (not isinstance(value, (dict, str)) and pd.isna(value)):
@@ -312,7 +303,7 @@ def reader_table(df: pd.DataFrame, names: dict[str, str] | None = None,
         elif pd.api.types.is_bool_dtype(s) or (pd.api.types.is_numeric_dtype(s)):
             out[col] = s.map(lambda v, p=str(col) in PERCENT_COLUMNS: format_number(v, percent=p))
         elif col in LABEL_COLUMNS:
-            out[col] = s.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else label_value(v))
+            out[col] = s.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else label(v))
         else:
             out[col] = s.map(_format_cell)
     mapping = {**READER_NAMES, **(names or {})}

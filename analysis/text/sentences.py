@@ -53,19 +53,16 @@ def abbreviations() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(never), frozenset(starters)
 
 
-def _is_boundary(text: str, end: int, dot: int, never: frozenset[str] | None = None,
-                 starters: frozenset[str] | None = None) -> bool:
+def _is_boundary(text: str, end: int, dot: int, never: frozenset[str], starters: frozenset[str]) -> bool:
     """Decide whether the candidate whose terminal punctuation starts at ``dot`` ends a sentence.
 
     Only a period can be ambiguous; its token is the run of non-space characters before it (at
-    most 40 characters back), without opening quotes/brackets. ``never``/``starters`` default to
-    :func:`abbreviations` (callers in a loop pass them once).
+    most 40 characters back), without opening quotes/brackets. ``never``/``starters`` are
+    :func:`abbreviations`.
     """
     if text[dot] != ".":
         return True
     token = text[max(0, dot - 40):dot + 1].rsplit(None, 1)[-1].lstrip("\"'“‘([")
-    if never is None or starters is None:
-        never, starters = abbreviations()
     if token[:-1].lower() in never:
         return False
     n = len(token)
@@ -86,15 +83,9 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     [(2, 6)]
     """
     out: list[tuple[int, int]] = []
-    append = out.append
     pos = 0
     for m in _PARA.finditer(text):
-        e = m.start()
-        if pos < e:
-            if text[pos].isspace() or text[e - 1].isspace():
-                _add_stripped(out, text, pos, e)
-            else:
-                append((pos, e))  # the common case, inline: no surrounding whitespace to strip
+        _add_stripped(out, text, pos, m.start())
         pos = m.end()
     _add_stripped(out, text, pos, len(text))
     return out
