@@ -151,7 +151,7 @@ def _pandas_aggregate(df, aggregate, themes, term_counts_table) -> None:
     aggregate.count_articles(df, freq="W", by=("source",))
     aggregate.count_themes(df, scores, by=("source",))
     aggregate.cooccurrence_matrix(aggregate.count_cooccurrence(scores))
-    aggregate.top_matched_terms(aggregate.count_terms(hits, present=scores))
+    aggregate.top_matched_terms(aggregate.count_matched_terms(hits, present=scores))
     aggregate.count_subthemes(hits, present=scores)
     term_counts_table(df, by="source")
 

@@ -307,12 +307,13 @@ def subtheme_share(counts: pd.DataFrame, n_theme_articles: pd.Series | dict | pd
                            ascending=[True, False, False, True]).reset_index(drop=True)
 
 
-def count_terms(hits: pd.DataFrame, theme: str | None = None, present: pd.DataFrame | None = None) -> pd.DataFrame:
+def count_matched_terms(hits: pd.DataFrame, theme: str | None = None,
+                        present: pd.DataFrame | None = None) -> pd.DataFrame:
     """Count matched terms per theme: (theme, term, n_hits, n_articles). Additive.
 
     >>> hits = pd.DataFrame({"article_id": ["a", "a", "b"], "theme": ["trade"] * 3,
     ...                      "subtheme": ["tariffs", "tariffs", None], "term": ["tariff*", "tariff*", "trade"]})
-    >>> count_terms(hits).values.tolist()
+    >>> count_matched_terms(hits).values.tolist()
     [['trade', 'tariff*', 2, 1], ['trade', 'trade', 1, 1]]
     """
     h = _present_hits(hits, theme, present)
@@ -327,7 +328,7 @@ def top_matched_terms(counts: pd.DataFrame, top: int = 20) -> pd.DataFrame:
 
     >>> hits = pd.DataFrame({"article_id": ["a", "a", "b"], "theme": ["trade"] * 3,
     ...                      "subtheme": ["tariffs", "tariffs", None], "term": ["tariff*", "tariff*", "trade"]})
-    >>> top_matched_terms(count_terms(hits), top=1).term.tolist()
+    >>> top_matched_terms(count_matched_terms(hits), top=1).term.tolist()
     ['tariff*']
     """
     out = sum_counts(counts, ["theme", "term"], ["n_hits", "n_articles"])
@@ -369,9 +370,13 @@ def median_count(counts: pd.DataFrame, freq: str, keys: Sequence[str] = (), valu
     >>> median_count(c, "MS"), median_count(c, "QS")
     (2.0, 4.0)
     """
-    per = rebucket(counts, freq, keys, [value])[value]
-    per = per[per > 0]
-    return float(per.median()) if len(per) else 0.0
+    return _positive_median(rebucket(counts, freq, keys, [value])[value])
+
+
+def _positive_median(values: pd.Series) -> float:
+    """Median of the positive ``values`` (0.0 if none)."""
+    values = values[values > 0]
+    return float(values.median()) if len(values) else 0.0
 
 
 def auto_freq(counts: pd.DataFrame, freq: str, keys: Sequence[str] = (), value: str = "n_articles",
@@ -390,8 +395,9 @@ def auto_freq(counts: pd.DataFrame, freq: str, keys: Sequence[str] = (), value: 
     if counts.empty:
         return choices[0]
     for f in choices:
-        n_periods = periods(counts["period"], f).nunique()
-        if median_count(counts, f, keys, value) >= min_median and (max_periods is None or n_periods <= max_periods):
+        per = rebucket(counts, f, keys, [value])  # once per candidate: the median and the number of periods
+        few = max_periods is None or per["period"].nunique() <= max_periods
+        if few and _positive_median(per[value]) >= min_median:
             return f
     return choices[-1]
 

@@ -35,7 +35,7 @@ TEXT_TABLES: tuple[str, ...] = ("top_articles", "quote_rows", "amount_rows", "kw
                                 "collocation_words", "collocation_pairs", "speakers", "speaker_articles",
                                 "shared_speakers", "countries_theme")
 TEXT_ROWS: int = 50             # rows kept per theme of each sample (top articles, quotes, amounts)
-KWIC_ROWS: int = 25             # KWIC lines per theme (choosing them costs a kwic_sample call per line)
+KWIC_ROWS: int = 25             # KWIC lines per theme (the largest sample kwic_order prepares)
 KWIC_WINDOW: int = 8            # words of context either side of a stored KWIC line
 
 
@@ -81,7 +81,7 @@ def selected_counts(arts: pd.DataFrame, scores: pd.DataFrame, hits: pd.DataFrame
     out["mention_periods"] = counts.count_theme_periods(arts, counts.mentions(scores), freq=freq, by=())
     out["themes_by_source"] = counts.count_themes(arts, scores, by=("source",))
     out["cooccurrence"] = counts.count_cooccurrence(scores)
-    out["matched_terms"] = counts.count_terms(hits, present=scores)
+    out["matched_terms"] = counts.count_matched_terms(hits, present=scores)
     out["subthemes"] = counts.count_subthemes(hits, present=scores)
     tt = tone(arts, by="theme", hits=hits)
     tt = tt.astype({"article_id": "string", "theme": "string"}).merge(pairs, on=["article_id", "theme"])

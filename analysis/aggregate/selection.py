@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 
@@ -64,13 +64,40 @@ def match_outlets(requested: Sequence[str] | str | None, known: Iterable[str],
     return out
 
 
-def outlet_hint(name: str, known: Sequence[str]) -> str:
-    """``" (did you mean 'X'?)"`` for the closest known outlet (compared by key), or ``""``."""
-    keys = {outlet_key(k): k for k in known}
-    close = difflib.get_close_matches(outlet_key(name), list(keys), n=1, cutoff=0.6)
-    if not close:  # a fragment such as "fox" for "Fox News"
-        close = [k for k in keys if outlet_key(name) and outlet_key(name) in k.split(" ")][:1]
-    return f" (did you mean {keys[close[0]]!r}?)" if close else ""
+def did_you_mean(name: str, choices: Iterable[str], key: Callable[[str], str] | None = None,
+                 by_word: bool = False) -> str:
+    """``" (did you mean 'x'?)"`` for the closest choice, or ``""``: the one did-you-mean of every message.
+
+    ``key`` compares names in another form (e.g. :func:`outlet_key`); ``by_word`` also takes the
+    first choice one of whose words (of that form) is the name, such as "fox" for "Fox News".
+
+    >>> did_you_mean("migraton", ["migration", "trade"])
+    " (did you mean 'migration'?)"
+    """
+    forms = {(key(c) if key else c): c for c in sorted(choices)}
+    want = key(name) if key else name
+    close = difflib.get_close_matches(want, list(forms), n=1, cutoff=0.6)
+    if not close and by_word and want:
+        close = [f for f in forms if want in f.split(" ")][:1]
+    return f" (did you mean {forms[close[0]]!r}?)" if close else ""
+
+
+def outlet_hint(name: str, known: Iterable[str]) -> str:
+    """``" (did you mean 'X'?)"`` for the closest known outlet (compared by key, or a word of it), or ``""``."""
+    return did_you_mean(name, known, key=outlet_key, by_word=True)
+
+
+def match_groups(requested: Sequence[str] | str | None, known: Sequence[str]) -> tuple[list[str], str]:
+    """(the ``known`` spelling of each requested group, a did-you-mean line of those that match none).
+
+    Groups match like outlets (:func:`match_outlets`); the line is ``""`` when every name matched.
+
+    >>> match_groups("fox news, Fox Newz", ["Fox News", "CNN"])
+    (['Fox News', 'Fox Newz'], "'Fox Newz' (did you mean 'Fox News'?)")
+    """
+    names = match_outlets(requested, known, strict=False)
+    missing = [n for n in names if n not in known]
+    return names, "; ".join(f"{m!r}{outlet_hint(m, known)}" for m in missing)
 
 
 def select_articles(articles: pd.DataFrame, start: str | None = None, end: str | None = None,
@@ -149,14 +176,12 @@ def pick_groups(grouped: pd.DataFrame, groups: Sequence[str] | str | None = None
     (['b', 'b'], ['a'])
     """
     names = parse_list(groups)
-    known = sorted(map(str, set(grouped[column].dropna())))
     if names:  # case and punctuation do not matter, as for outlets
-        names = match_outlets(names, known, strict=False)
+        known = sorted(map(str, set(grouped[column].dropna())))
+        names, unknown = match_groups(names, known)
+        if unknown:
+            raise ValueError(f"unknown group(s) {unknown}; known: {', '.join(known)}")
     else:
         names = grouped[column].value_counts(sort=True).index[:top].tolist()
-    missing = [n for n in names if n not in set(grouped[column])]
-    if missing:
-        hints = "; ".join(f"{m!r}{outlet_hint(m, known)}" for m in missing)
-        raise ValueError(f"unknown group(s) {hints}; known: {', '.join(known)}")
     return grouped[grouped[column].isin(names)]
 

@@ -263,7 +263,7 @@ def partition_counts(part: pd.DataFrame, freq: str = "W", by: Sequence[str] = ("
         "theme_periods": lambda: aggregate.count_theme_periods(part, scores, freq=freq, by=by),
         "themes_by_source": lambda: aggregate.count_themes(part, scores, by=("source",)),
         "cooccurrence": lambda: aggregate.count_cooccurrence(scores),
-        "matched_terms": lambda: aggregate.count_terms(hits, present=scores),
+        "matched_terms": lambda: aggregate.count_matched_terms(hits, present=scores),
         "subthemes": lambda: aggregate.count_subthemes(hits, present=scores),
         "top_terms_source": lambda: term_counts_table(part, by="source"),
         "top_terms_theme": lambda: term_counts_table(part, by="theme", hits=hits),

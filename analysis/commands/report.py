@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from analysis import config
 from analysis.aggregate.count_files import AGGREGATES_DIR, write_aggregates
+from analysis.aggregate.selection import did_you_mean
 from analysis.cluster.options import add_dask_argument, session
 from analysis.errors import LexiconError, ModelMismatchError, UsageError
 from analysis.report import checks
@@ -99,7 +100,7 @@ def plan_from_args(args: argparse.Namespace,
     themes = _split(args.themes)
     bad = [t for t in themes if t not in valid]
     if bad:
-        hints = "; ".join(f"{t!r}{reports.did_you_mean(t, valid)}" for t in bad)
+        hints = "; ".join(f"{t!r}{did_you_mean(t, valid)}" for t in bad)
         problems.append(f"unknown theme(s): {hints}. Valid themes: {', '.join(valid)}")
     start = check(reports.parse_date, args.start, "--start")
     end = check(reports.parse_date, args.end, "--end")

@@ -130,7 +130,7 @@ class AggregateData:
         return self.tables["cooccurrence"]
 
     def term_counts(self, theme: str) -> pd.DataFrame:
-        """(theme, term, n_hits, n_articles) of one theme, as ``count_terms(hits, theme, present=)``."""
+        """(theme, term, n_hits, n_articles) of one theme, as ``count_matched_terms(hits, theme, present=)``."""
         t = self.tables["matched_terms"]
         return t[t["theme"] == theme].reset_index(drop=True)
 
@@ -305,8 +305,8 @@ class ArticleData:
         return counts.count_cooccurrence(self.corpus.scores)
 
     def term_counts(self, theme: str) -> pd.DataFrame:
-        """``counts.count_terms`` of one theme (articles where it is present)."""
-        return counts.count_terms(self.corpus.hits, theme, present=self.corpus.scores)
+        """``counts.count_matched_terms`` of one theme (articles where it is present)."""
+        return counts.count_matched_terms(self.corpus.hits, theme, present=self.corpus.scores)
 
     def subtheme_counts(self, theme: str) -> pd.DataFrame:
         """``counts.count_subthemes`` of one theme (articles where it is present)."""

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from analysis import schema
 from analysis.aggregate.report_counts import KWIC_ROWS, KWIC_WINDOW, TEXT_ROWS
 from analysis.notebook import tables
-from analysis.text.concordance import KWIC_READER_COLUMNS, kwic, kwic_sample
+from analysis.text.concordance import KWIC_READER_COLUMNS, kwic, kwic_ranked, kwic_sample
 
 META: list[str] = ["article_id", "date", "source", "title", "url"]
 SCORE_COLUMNS: list[str] = ["article_id", "hits", "hits_per_1k_words", "share_of_sentences"]
@@ -93,16 +94,17 @@ def kwic_candidates(articles: pd.DataFrame, hits: pd.DataFrame, theme: str,
 
 def kwic_order(candidates: pd.DataFrame, n: int = KWIC_ROWS) -> pd.DataFrame:
     """(article_id, start, first_n) of the lines ``concordance.kwic_sample`` shows for some ``n`` up to
-    ``n``, from the candidates of all articles; ``first_n``: the smallest sample size that shows it."""
-    seen: dict[tuple[str, int], int] = {}
-    for k in range(1, n + 1):
-        shown = kwic_sample(candidates, n=k)
-        for key in zip(shown["article_id"].astype(str).tolist(), shown["start"].astype("int64").tolist()):
-            seen.setdefault(key, k)
-        if len(shown) < k:  # every candidate is shown
-            break
-    return pd.DataFrame([(a, st, k) for (a, st), k in seen.items()], columns=["article_id", "start", "first_n"]
-                        ).astype({"article_id": "string", "start": "int64", "first_n": "int64"})
+    ``n``, from the candidates of all articles; ``first_n``: the smallest sample size that shows it.
+
+    ``kwic_sample(candidates, k)`` shows the first ``k`` lines of one ranking (``concordance.kwic_ranked``),
+    so a line's ``first_n`` is its place in that ranking (the first place of a repeated line).
+    """
+    ranked = kwic_ranked(candidates).head(max(n, 0))
+    order = pd.DataFrame({"article_id": ranked["article_id"].astype(str).to_numpy(dtype=object),
+                          "start": ranked["start"].astype("int64").to_numpy(),
+                          "first_n": np.arange(1, len(ranked) + 1)})
+    return order.drop_duplicates(["article_id", "start"]).reset_index(drop=True).astype(
+        {"article_id": "string", "start": "int64", "first_n": "int64"})
 
 
 def kwic_lines(articles: pd.DataFrame, hits: pd.DataFrame, theme: str, chosen: pd.DataFrame,

@@ -19,11 +19,12 @@ from typing import Any
 import pandas as pd
 
 from analysis.aggregate import selection
+from analysis.aggregate.selection import did_you_mean
 from analysis.corpus.loaders.articles import read_articles
 from analysis.corpus.store import load_corpus, read_manifest, reader_lease
 from analysis.errors import UsageError
 from analysis.report.declarations import DECLARED, GROUP_BY_NAMED, Decl
-from analysis.report.plan import Job, as_list, did_you_mean
+from analysis.report.plan import Job, as_list
 from analysis.search.parser import parse_query
 
 log = logging.getLogger(__name__)
@@ -142,12 +143,10 @@ def _groups(value: str, params: dict[str, Any], corpus: Corpus) -> str:
                                      bool(params.get("exclude_duplicates", True)))
     grouped, _ = selection.compare_groups(arts, group_by, params.get("freq") or "YS")
     known = sorted(map(str, set(grouped["group"])))
-    names = selection.match_outlets(as_list(value), known, strict=False)
-    missing = [n for n in names if n not in known]
-    if missing:
+    names, unknown = selection.match_groups(as_list(value), known)
+    if unknown:
         shown = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
-        hints = "; ".join(f"{m!r}{selection.outlet_hint(m, known)}" for m in missing)
-        raise UsageError(f"group(s) not in the selection (grouped by {group_by}): {hints}; "
+        raise UsageError(f"group(s) not in the selection (grouped by {group_by}): {unknown}; "
                          f"its groups: {shown or 'none'}")
     return ",".join(names)
 

@@ -129,18 +129,24 @@ def thumbnail(png: bytes, size: tuple[int, int] = THUMB_SIZE) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _card(run_dir: Path, entry: dict[str, Any]) -> str:
-    """HTML of one report card: thumbnail, title, lead finding, corpus line (and the error of a failed report)."""
-    nb: dict[str, Any] = {}
+def _executed(run_dir: Path, entry: dict[str, Any]) -> dict[str, Any]:
+    """The executed notebook of a manifest entry, parsed ({} if it cannot be read)."""
     try:
-        nb = json.loads((run_dir / entry["ipynb"]).read_text(encoding="utf-8"))
+        return json.loads((run_dir / entry["ipynb"]).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        pass
+        return {}
+
+
+def _card(run_dir: Path, entry: dict[str, Any], nb: dict[str, Any], shown_charts: list[tuple[bytes, str]]) -> str:
+    """HTML of one report card: thumbnail, title, lead finding, corpus line (and the error of a failed report).
+
+    ``nb`` is the entry's executed notebook and ``shown_charts`` its :func:`_charts`.
+    """
     title = card_title(nb, entry["label"])
     stem = Path(entry["notebook"]).stem
     if entry["key"] != stem and entry["key"].startswith(stem + "-"):
         title += f": {entry['key'][len(stem) + 1:].replace('_', ' ')}"  # e.g. "Theme report: trade"
-    charts = _charts(nb)[:1] or [  # the first chart shown, else the first PNG saved
+    charts = shown_charts[:1] or [  # the first chart shown, else the first PNG saved
         ((run_dir / f).read_bytes(), "") for f in entry.get("figures", [])[:50] if f.endswith(".png")]
     img = '<div class="noimg">no chart</div>'
     if charts:
@@ -190,14 +196,14 @@ def write_index(run_dir: Path, manifest: dict[str, Any]) -> Path:
     """
     c = manifest.get("corpus", {})
     entries = manifest.get("notebooks", [])
-    cards = "\n".join(_card(run_dir, e) for e in entries)
-    rows = []
-    for e in entries:
-        try:
-            n = len(_charts(json.loads((run_dir / e["ipynb"]).read_text(encoding="utf-8"))))
-        except (OSError, ValueError):
-            n = 0
-        rows.append(_run_row(e, n))
+    card_html: list[str] = []
+    rows: list[str] = []
+    for e in entries:  # each executed notebook parsed once, and one at a time
+        nb = _executed(run_dir, e)
+        shown = _charts(nb)
+        card_html.append(_card(run_dir, e, nb, shown))
+        rows.append(_run_row(e, len(shown)))
+    cards = "\n".join(card_html)
     n_ok = sum(e.get("status") == "ok" for e in entries)
     n_outlets = len(c.get("sources") or [])
     html = f"""<!DOCTYPE html>

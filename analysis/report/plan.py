@@ -5,13 +5,10 @@ happens before :mod:`analysis.report.run` executes anything, so a mistake costs 
 
     >>> coerce_value("12", "int", "n_top", "02-theme-report")
     12
-    >>> did_you_mean("thme", ["theme", "start"])
-    " (did you mean 'theme'?)"
 """
 from __future__ import annotations
 
 import ast
-import difflib
 import hashlib
 import json
 import logging
@@ -24,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import config
-from analysis.aggregate.selection import match_outlets
+from analysis.aggregate.selection import did_you_mean, match_outlets
 from analysis.errors import UsageError
 from analysis.report.declarations import declared_type
 from analysis.themes.lexicon import load_lexicons, with_user_lexicons
@@ -79,16 +76,6 @@ class Param:
     type_name: str
     default: str
     help: str = ""
-
-
-def did_you_mean(name: str, choices: list[str] | set[str]) -> str:
-    """Return ``" (did you mean 'x'?)"`` for the closest choice, or ``""``.
-
-    >>> did_you_mean("migraton", ["migration", "trade"])
-    " (did you mean 'migration'?)"
-    """
-    close = difflib.get_close_matches(name, sorted(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _parameters_cell(nb: dict) -> str:

@@ -141,6 +141,23 @@ def kwic_sample(lines: pd.DataFrame, n: int = 15, per_article: int = 2) -> pd.Da
     """
     if lines.empty or n <= 0:
         return lines.head(0)
+    d = kwic_ranked(lines, per_article).head(n)
+    pos = ["start"] if "start" in d.columns else []
+    d = d.sort_values(["date", "source", "article_id", *pos], kind="stable", na_position="last")
+    return d.reset_index(drop=True)
+
+
+def kwic_ranked(lines: pd.DataFrame, per_article: int = 2) -> pd.DataFrame:
+    """The lines :func:`kwic_sample` may show, in the order it takes them: ``kwic_sample(lines, n)`` is
+    the first ``n`` of them sorted by date, outlet and position, so one ranking serves every ``n``.
+
+    >>> kw = pd.DataFrame({"article_id": list("aab"), "date": pd.to_datetime(["2025-01-01"] * 2 + ["2025-02-01"]),
+    ...                    "source": list("XXY"), "match": ["tariff", "trade", "tariff"], "start": [0, 9, 0]})
+    >>> kwic_ranked(kw)[["article_id", "start"]].values.tolist()
+    [['a', 0], ['b', 0], ['a', 9]]
+    """
+    if lines.empty:
+        return lines.head(0)
     d = lines.reset_index(drop=True)
     pos = ["start"] if "start" in d.columns else []
     d = d.assign(_m=d["match"].astype(str).str.lower(), _i=np.arange(len(d)))
@@ -156,8 +173,7 @@ def kwic_sample(lines: pd.DataFrame, n: int = 15, per_article: int = 2) -> pd.Da
     arts["_round"] = arts.groupby("source", sort=False).cumcount()  # then one article per outlet per round
     arts = arts.assign(_g=np.arange(len(arts))).sort_values(["_round", "_g"], kind="stable")
     rank = pd.Series(np.arange(len(arts)), index=arts["article_id"].to_numpy())
-    d = d.assign(_rank=d["article_id"].map(rank)).sort_values(["_pass", "_rank"], kind="stable").head(n)
-    d = d.sort_values(["date", "source", "article_id", *pos], kind="stable", na_position="last")
+    d = d.assign(_rank=d["article_id"].map(rank)).sort_values(["_pass", "_rank"], kind="stable")
     return d.drop(columns=["_m", "_i", "_again", "_pass", "_rank"]).reset_index(drop=True)
 
 

@@ -79,8 +79,8 @@ def test_counts_are_additive_over_partitions(corpus):
     co_sum = aggregate.cooccurrence_matrix(pd.concat([aggregate.count_cooccurrence(part_scores(p)) for p in parts]))
     pd.testing.assert_frame_equal(co_whole, co_sum)
     ph = [hits[hits["article_id"].isin(p["article_id"])] for p in parts]
-    pd.testing.assert_frame_equal(aggregate.top_matched_terms(aggregate.count_terms(hits)),
-                                  aggregate.top_matched_terms(pd.concat(map(aggregate.count_terms, ph))))
+    pd.testing.assert_frame_equal(aggregate.top_matched_terms(aggregate.count_matched_terms(hits)),
+                                  aggregate.top_matched_terms(pd.concat(map(aggregate.count_matched_terms, ph))))
     pd.testing.assert_frame_equal(aggregate.subtheme_share(aggregate.count_subthemes(hits)),
                                   aggregate.subtheme_share(pd.concat(map(aggregate.count_subthemes, ph))))
     a1 = aggregate.count_articles(arts, "W").sort_values(["period", "source"]).reset_index(drop=True)
@@ -212,7 +212,7 @@ def test_empty_inputs_give_empty_tables_not_errors(corpus):
     subs = aggregate.subtheme_share(aggregate.count_subthemes(none, "trade"),
                                     aggregate.theme_share(aggregate.count_themes(arts, scores)))
     assert subs.empty and "share_of_theme_articles" in subs
-    assert aggregate.top_matched_terms(aggregate.count_terms(none, "trade")).empty
+    assert aggregate.top_matched_terms(aggregate.count_matched_terms(none, "trade")).empty
     assert evidence_stats.top_mentions(evidence_stats.count_mentions(pd.DataFrame())).empty
     shares = aggregate.theme_share(aggregate.count_theme_periods(arts.iloc[0:0], scores, "W", by=()))
     assert shares.empty

@@ -80,7 +80,7 @@ def test_aggregates_identical_and_written_for_reports(store, corpus, pandas_scor
     pd.testing.assert_frame_equal(aggregate.cooccurrence_matrix(got["cooccurrence"]),
                                   aggregate.cooccurrence_matrix(aggregate.count_cooccurrence(scores)))
     pd.testing.assert_frame_equal(aggregate.top_matched_terms(got["matched_terms"]),
-                                  aggregate.top_matched_terms(aggregate.count_terms(hits, present=scores)))
+                                  aggregate.top_matched_terms(aggregate.count_matched_terms(hits, present=scores)))
     pd.testing.assert_frame_equal(aggregate.subtheme_share(got["subthemes"]),
                                   aggregate.subtheme_share(aggregate.count_subthemes(hits, present=scores)))
     pd.testing.assert_frame_equal(
