@@ -38,7 +38,6 @@ from analysis.evidence.actors import clear_name_cache
 from analysis.evidence.amounts import amounts
 from analysis.evidence.quotes import quotes
 from analysis.evidence.vader import clear_tone_cache
-from analysis.evidence.wordscan import clear_word_scan_cache
 from analysis.notebook import tables
 from analysis.notebook.text_samples import (
     META,
@@ -50,7 +49,7 @@ from analysis.notebook.text_samples import (
     top_from_sample,
     top_sample,
 )
-from analysis.text.sentences import clear_sentence_cache
+from analysis.text.sentences import clear_document_caches
 
 POSITION_BITS: int = 32          # first-quote positions: partition << 32 | row
 VOCAB_TABLES: tuple[str, ...] = ("keyness_terms", "collocation_words", "collocation_pairs")
@@ -69,11 +68,11 @@ def _cat(frames: list[pd.DataFrame], empty: Callable[[], pd.DataFrame]) -> pd.Da
 
 
 def clear_worker_caches() -> None:
-    """Empty the per-process caches the extractors fill (sentences, names, tone, word scan)."""
-    clear_sentence_cache()
+    """Empty the per-process caches the extractors fill (per-document caches: sentences, word scan,
+    speaker look-ups; names; tone)."""
+    clear_document_caches()
     clear_name_cache()
     clear_tone_cache()
-    clear_word_scan_cache()
 
 
 def text_pieces(arts: pd.DataFrame, scores: pd.DataFrame, hits: pd.DataFrame, part_no: int = 0,

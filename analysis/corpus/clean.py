@@ -50,12 +50,40 @@ def _cp1252_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
 codecs.register_error("cp1252_latin1", _cp1252_fallback)
 
 
+def _latin1_fallback(err: UnicodeEncodeError) -> tuple[bytes, int]:
+    """Encode characters that cp1252 has no byte for as Latin-1 (raises again for those above U+00FF)."""
+    return err.object[err.start:err.end].encode("latin-1"), err.end
+
+
+codecs.register_error("cp1252_latin1_encode", _latin1_fallback)
+
+
+_CONTROL_BYTES = bytes(range(0x09)) + bytes(range(0x0E, 0x20)) + b"\x7f"   # the bytes that encode _CONTROL
+
+
+def _plain_utf8(data: bytes) -> str | None:
+    """``data`` decoded when it is plain UTF-8 text (no BOM, no control byte, not blank), else None."""
+    if data.startswith(codecs.BOM_UTF8) or len(data.translate(None, _CONTROL_BYTES)) != len(data):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text if text and not text.isspace() else None
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode file bytes: BOM, then UTF-16 sniffing, UTF-8, else cp1252; raise InputError if binary.
 
-    >>> decode_bytes("caf\\u00e9 “x”".encode("cp1252"))
-    ('café “x”', 'cp1252')
+    The usual file, plain UTF-8 without a BOM or control characters, is decoded at once: nothing
+    else applies to it.
+
+    >>> decode_bytes("café".encode()), decode_bytes("caf\\u00e9 “x”".encode("cp1252"))
+    (('café', 'utf-8'), ('café “x”', 'cp1252'))
     """
+    plain = _plain_utf8(data)
+    if plain is not None:
+        return plain, "utf-8"
     if not data.strip():
         raise InputError("empty file")
     for bom, enc in _BOMS:
@@ -96,16 +124,15 @@ def no_surrogates(s: str) -> str:
 
 
 def cp1252_bytes(s: str) -> bytes | None:
-    """The bytes that Windows-1252 (bytes it leaves undefined as Latin-1) would show as ``s``; None if none."""
-    out = bytearray()
-    for ch in s:
-        try:
-            out += ch.encode("cp1252")
-        except UnicodeEncodeError:
-            if ord(ch) > 0xFF:
-                return None
-            out.append(ord(ch))
-    return bytes(out)
+    """The bytes that Windows-1252 (bytes it leaves undefined as Latin-1) would show as ``s``; None if none.
+
+    >>> cp1252_bytes("Ã©â€™\x81"), cp1252_bytes("Ã© 中")
+    (b'\xc3\xa9\xe2\x80\x99\x81', None)
+    """
+    try:
+        return s.encode("cp1252", errors="cp1252_latin1_encode")
+    except UnicodeEncodeError:
+        return None
 
 
 def fix_mojibake_run(run: str) -> str:

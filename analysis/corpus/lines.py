@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import re._parser as re_parser
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -150,28 +150,46 @@ _BUCKETS: tuple[int, ...] = (0, 80, 150, 220)   # lines this long are only tried
 _HINTS: list[re.Pattern[str]] = [re.compile("(?!)")]
 
 
+class LineMemory(dict[str, Any]):
+    """Decisions about lines already seen (line -> ``decide(line)``), bounded by :data:`CACHE_MAX` lines.
+
+    ``memory[line]`` is a plain dict look-up for a line decided before; a new line is looked up in the
+    previous fill, else decided. When the memory is full, its lines become the previous fill (lines
+    still in use, such as a site's boilerplate, move back on their next use instead of being decided
+    again). :meth:`current` forgets every decision after :func:`analysis.corpus.patterns.reset`.
+    """
+
+    __slots__ = ("decide", "old", "generation")
+
+    def __init__(self, decide: Callable[[str], Any]) -> None:
+        """An empty memory of ``decide(line)``."""
+        super().__init__()
+        self.decide = decide
+        self.old: dict[str, Any] = {}
+        self.generation = patterns.GENERATION[0]
+
+    def current(self) -> LineMemory:
+        """This memory, emptied first when :func:`analysis.corpus.patterns.reset` was called since it was filled."""
+        if self.generation != patterns.GENERATION[0]:
+            self.clear()
+            self.old = {}
+            self.generation = patterns.GENERATION[0]
+        return self
+
+    def __missing__(self, line: str) -> Any:
+        """Decide a line not in the memory, or move it back from the previous fill (called by ``memory[line]``)."""
+        if len(self) >= CACHE_MAX:
+            self.old = dict(self)
+            self.clear()
+        got = self.old.get(line, _MISS)
+        if got is _MISS:
+            got = self.decide(line)
+        self[line] = got
+        return got
+
+
 _MISS = object()
-_SEEN: dict[str, Any] = {}                 # line -> classify(line), for the current patterns.GENERATION
-_SHAPES: dict[str, str] = {}               # line -> shape(line), same
-_SEEN_OLD: dict[str, Any] = {}             # the previous fill of _SEEN (a line found there moves back)
-_SHAPES_OLD: dict[str, str] = {}           # the previous fill of _SHAPES
-_SEEN_GEN: list[int] = [-1]
 CACHE_MAX: int = 50_000                    # distinct short lines remembered (boilerplate recurs across pages)
-
-
-def _caches_current() -> None:
-    """Forget remembered line decisions after :func:`analysis.corpus.patterns.reset`; when one memory is
-    full, its lines become the previous fill (lines still in use, such as a site's boilerplate, move
-    back on their next use instead of being decided again)."""
-    if _SEEN_GEN[0] != patterns.GENERATION[0]:
-        for memory in (_SEEN, _SHAPES, _SEEN_OLD, _SHAPES_OLD):
-            memory.clear()
-        _SEEN_GEN[0] = patterns.GENERATION[0]
-    for memory, old in ((_SEEN, _SEEN_OLD), (_SHAPES, _SHAPES_OLD)):
-        if len(memory) > CACHE_MAX:
-            old.clear()
-            old.update(memory)
-            memory.clear()
 
 
 def classify(line: str) -> str | None:
@@ -183,26 +201,13 @@ def classify(line: str) -> str | None:
     """
     if len(line) > patterns.LINE_RULE_MAX:
         return _classify(line)          # a long paragraph: decided at once, not remembered
-    if _SEEN_GEN[0] != patterns.GENERATION[0] or len(_SEEN) > CACHE_MAX:
-        _caches_current()
-    got = _SEEN.get(line, _MISS)
-    if got is _MISS:
-        got = _SEEN_OLD.get(line, _MISS)
-        if got is _MISS:
-            got = _classify(line)
-        _SEEN[line] = got
-    return got  # type: ignore[return-value]
+    return _SEEN.current()[line]  # type: ignore[no-any-return]
 
 
 def classify_all(lines: Sequence[str]) -> list[str | None]:
-    """:func:`classify` of every line (a remembered line is looked up directly, without a call per line;
-    a long paragraph is decided at once, without hashing it)."""
-    if _SEEN_GEN[0] != patterns.GENERATION[0] or len(_SEEN) > CACHE_MAX:
-        _caches_current()
-    get = _SEEN.get              # the same dict object after a rotation (rotations clear it in place)
-    most = patterns.LINE_RULE_MAX
-    return [_classify(line) if len(line) > most else got if (got := get(line, _MISS)) is not _MISS else classify(line)
-            for line in lines]
+    """:func:`classify` of every line (one memory check for the whole list)."""
+    seen, most = _SEEN.current(), patterns.LINE_RULE_MAX
+    return [_classify(line) if len(line) > most else seen[line] for line in lines]
 
 
 def _classify(line: str) -> str | None:
@@ -252,26 +257,13 @@ def shape(line: str) -> str:
     >>> shape("Body one."), shape("Senate passes the budget bill"), shape("Weather"), shape("Is the war over at last?")
     ('prose', 'headline', 'label', 'headline')
     """
-    if len(line) > PROSE_CHARS:
-        return "prose"
-    got = _SHAPES.get(line)
-    if got is None:
-        if _SEEN_GEN[0] != patterns.GENERATION[0] or len(_SHAPES) > CACHE_MAX:
-            _caches_current()
-        got = _SHAPES_OLD.get(line)
-        if got is None:
-            got = _shape(line)
-        _SHAPES[line] = got
-    return got
+    return "prose" if len(line) > PROSE_CHARS else _SHAPES.current()[line]  # type: ignore[no-any-return]
 
 
 def shapes_of(lines: Sequence[str]) -> list[str]:
-    """:func:`shape` of every line (a remembered line is looked up directly, without a call per line)."""
-    if _SEEN_GEN[0] != patterns.GENERATION[0] or len(_SHAPES) > CACHE_MAX:
-        _caches_current()
-    get = _SHAPES.get
-    return ["prose" if len(line) > PROSE_CHARS else got if (got := get(line)) is not None else shape(line)
-            for line in lines]
+    """:func:`shape` of every line (one memory check for the whole list)."""
+    shapes = _SHAPES.current()
+    return ["prose" if len(line) > PROSE_CHARS else shapes[line] for line in lines]
 
 
 def _shape(line: str) -> str:
@@ -297,6 +289,10 @@ def _shape(line: str) -> str:
     if words <= patterns.LABEL_MAX_WORDS and n <= patterns.LABEL_MAX_CHARS:
         return "label"
     return "headline"
+
+
+_SEEN = LineMemory(_classify)              # line -> classify(line), for the current patterns.GENERATION
+_SHAPES = LineMemory(_shape)               # line -> shape(line), same
 
 
 def title_case(line: str) -> bool:

@@ -34,10 +34,9 @@ from typing import Any
 
 from analysis.corpus import lines as L
 from analysis.corpus import patterns
-from analysis.corpus.clean import InputError
+from analysis.corpus.clean import InputError, decode_bytes
 from analysis.corpus.loaders.articles import iter_files, sniff_format
 from analysis.corpus.loaders.metadata import MetadataIndex
-from analysis.corpus.loaders.text import decode_page
 from analysis.corpus.store import current_version
 
 log = logging.getLogger(__name__)
@@ -132,7 +131,7 @@ def learn(paths: Iterable[str | os.PathLike[str]], min_files: int | None = None,
             data = path.read_bytes()
             if sniff_format(path, data[:4096]) != "text":
                 continue
-            text = decode_page(data)[0]
+            text = decode_bytes(data)[0]
         except (OSError, InputError):
             continue
         key = L.source_key(path, meta.lookup(path))

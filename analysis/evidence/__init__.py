@@ -14,7 +14,8 @@ engine runs when they are not given) and tags each row with the themes of its se
   ``doc_places``, ``theme_country_table``, ``mention_counts``.
 - ``gazetteer``: the place names and what they stand for -- ``gazetteer``, ``subnational``.
 - ``wordscan``: one Aho-Corasick pass per document for place names and number words -- ``word_scan``,
-  ``scan_document``, ``number_words``, ``clear_word_scan_cache``.
+  ``scan_document``, ``number_starts`` (number words alone until places are asked for), ``number_words``,
+  ``clear_word_scan_cache``.
 - ``actors``: people and organizations -- ``actors``, ``actor_mentions``, ``doc_actors``,
   ``canonical_person``, ``canonical_names``, ``resolve_surname``, ``is_place``, ``lexicon`` (and the
   name helpers ``speakers`` shares: ``analyse_sequence``, ``trim_tokens``, ``last_title``).
@@ -23,5 +24,5 @@ engine runs when they are not given) and tags each row with the themes of its se
 - ``vader``: the fast, identical VADER -- ``polarity_scores``, ``document_scores``.
 - ``documents``: shared plumbing -- ``resolve_hits``, ``article_theme_index``, ``themes_between``, ``paused_gc``,
   ``SentenceLocator``, ``iter_documents``, ``data_lines``, ``data_table``, ``frame``,
-  ``aggregate_mentions``.
+  ``aggregate_mentions``, ``extract_rows``, ``extract_mentions``.
 """

@@ -15,20 +15,19 @@ marks them as a person.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 import pandas as pd
 
 from analysis.evidence.documents import (
+    FoundMention,
     SentenceLocator,
-    aggregate_mentions,
-    article_theme_index,
     data_lines,
     data_table,
+    extract_mentions,
     extract_rows,
-    iter_documents,
-    paused_gc,
     themes_between,
 )
 from analysis.evidence.gazetteer import gazetteer, subnational
@@ -343,17 +342,13 @@ def actors(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataF
     >>> actors(df, hits=pd.DataFrame())[["kind", "canonical", "count"]].values.tolist()
     [['person', 'Kristi Noem', 2], ['org', 'Homeland Security', 1]]
     """
-    index = article_theme_index(articles, hits)
-    records = []
-    with paused_gc():  # the extractor makes no reference cycles: the collector's passes are overhead
-        for aid, doc in iter_documents(articles):
-            loc = SentenceLocator(doc) if index else None
-            for m in doc_actors(doc):
-                themes = themes_between(index, aid, loc.sid(m.start), loc.sid(m.start)) if loc else ()
-                records.append((aid, m.kind, m.name, m.canonical, None, themes))
-        out = aggregate_mentions(records)
-        del records  # freed before the collector is back on: nothing left for it to walk
-    return out
+    return extract_mentions(articles, hits, _actor_mentions)
+
+
+def _actor_mentions(doc: str) -> Iterator[FoundMention]:
+    """(start, kind, surface form, canonical name, no country) of each actor mention in ``doc``."""
+    for m in doc_actors(doc):
+        yield m.start, m.kind, m.name, m.canonical, None
 
 
 DOMINANT = 0.9  # share of a surname's mentions one full name needs to take the short form across the corpus

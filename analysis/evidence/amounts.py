@@ -32,7 +32,7 @@ from analysis.evidence.documents import (
     extract_rows,
     themes_between,
 )
-from analysis.evidence.wordscan import word_scan
+from analysis.evidence.wordscan import number_starts
 from analysis.schema import AMOUNT_COLUMNS
 from analysis.text.theme_tags import SentenceThemeIndex
 
@@ -124,7 +124,7 @@ def _candidates(doc: str) -> list[int]:
             elif doc[s - 1:s] in ("C", "A") and (s < 2 or not doc[s - 2].isalnum()):
                 s -= 1
         starts.append(s)
-    starts.extend(word_scan(doc).numbers)  # number words: the place scan finds them in the same pass
+    starts.extend(number_starts(doc))  # number words: found by the place scan when places are asked for too
     starts.sort()
     return starts
 

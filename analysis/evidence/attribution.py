@@ -37,7 +37,8 @@ from typing import NamedTuple
 from analysis.evidence.actors import analyse_sequence, lexicon
 from analysis.evidence.documents import data_lines
 from analysis.evidence.gazetteer import gazetteer
-from analysis.evidence.speakers import full_name
+from analysis.evidence.speakers import MEMO_CACHE_CHARS, full_name
+from analysis.text.sentences import DocumentCache
 
 PRONOUN_WORDS = frozenset({"he", "she", "they", "it", "He", "She", "They", "It", "I", "we", "We"})
 _MODIFIED = re.compile(r"[ \xa0]+(administration|campaign|government|team)\b")
@@ -215,8 +216,19 @@ def _names_in(doc: str, lo: int, hi: int, last: bool = True) -> tuple[Words | No
     return (people[k] if people else None), org
 
 
-@lru_cache(maxsize=4096)
+_SINGLE_NAMES: DocumentCache[dict[str, bool]] = DocumentCache(lambda _doc: {}, MEMO_CACHE_CHARS)
+
+
 def _single_name(doc: str, word: str) -> bool:
+    """:func:`_is_single_name`, remembered per document."""
+    memo = _SINGLE_NAMES[doc]
+    got = memo.get(word)
+    if got is None:
+        got = memo[word] = _is_single_name(doc, word)
+    return got
+
+
+def _is_single_name(doc: str, word: str) -> bool:
     """True when a lone capitalized word can be a person: a word the document never writes in lower case,
     or one that stands for a full name or known person ("Agents collected …" / "sent agents": not a name)."""
     low = word.lower()

@@ -180,6 +180,33 @@ def extract_rows(articles: pd.DataFrame, hits: pd.DataFrame | None, find: Callab
     return out
 
 
+FoundMention = tuple[int, str, str, str, str | None]  # start, kind, surface form, canonical name, ISO country
+
+
+def extract_mentions(articles: pd.DataFrame, hits: pd.DataFrame | None,
+                     find: Callable[[str], Iterable[FoundMention]]) -> pd.DataFrame:
+    """MENTION_COLUMNS rows (:func:`aggregate_mentions`) of the mentions ``find(document)`` yields in each article.
+
+    Each mention is tagged with the themes of its sentence. The document loop runs with the collector
+    paused (:func:`paused_gc`), and the records are freed before it is back on.
+
+    >>> extract_mentions(pd.DataFrame({"article_id": ["a"], "title": ["T"], "text": ["Acme. Acme Corp."]}),
+    ...                  pd.DataFrame(), lambda doc: [(3, "org", "Acme", "Acme", None)] * 2).values.tolist()
+    [['a', 'org', 'Acme', 'Acme', <NA>, 2, []]]
+    """
+    index = article_theme_index(articles, hits)
+    records = []
+    with paused_gc():  # the extractors make no reference cycles: the collector's passes are overhead
+        for aid, doc in iter_documents(articles):
+            loc = SentenceLocator(doc) if index else None
+            for start, kind, name, canon, iso in find(doc):
+                themes = themes_between(index, aid, loc.sid(start), loc.sid(start)) if loc else ()
+                records.append((aid, kind, name, canon, iso, themes))
+        out = aggregate_mentions(records)
+        del records  # freed before the collector is back on: nothing left for it to walk
+    return out
+
+
 def _most_frequent(names: dict[str, int]) -> str:
     """The most frequent surface form (ties: the longest, then the first seen)."""
     if len(names) == 1:

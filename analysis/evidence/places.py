@@ -11,19 +11,12 @@ case-sensitive, longest-first and on word boundaries (Aho-Corasick over the whol
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
 
-from analysis.evidence.documents import (
-    SentenceLocator,
-    aggregate_mentions,
-    article_theme_index,
-    extract_rows,
-    iter_documents,
-    paused_gc,
-    themes_between,
-)
+from analysis.evidence.documents import FoundMention, SentenceLocator, extract_mentions, extract_rows, themes_between
 from analysis.evidence.gazetteer import gazetteer
 from analysis.evidence.wordscan import PlaceMatch, word_scan
 from analysis.text.theme_tags import SentenceThemeIndex
@@ -119,17 +112,13 @@ def places(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataF
     >>> places(df, hits=pd.DataFrame())[["canonical", "iso_country", "count"]].values.tolist()
     [['El Salvador', 'SLV', 2], ['Mexico', 'MEX', 2]]
     """
-    index = article_theme_index(articles, hits)
-    records = []
-    with paused_gc():  # the extractor makes no reference cycles: the collector's passes are overhead
-        for aid, doc in iter_documents(articles):
-            loc = SentenceLocator(doc) if index else None
-            for start, _end, canon, iso3, form, _level in word_scan(doc).places:
-                themes = themes_between(index, aid, loc.sid(start), loc.sid(start)) if loc else ()
-                records.append((aid, "place", form, canon, iso3, themes))
-        out = aggregate_mentions(records)
-        del records  # freed before the collector is back on: nothing left for it to walk
-    return out
+    return extract_mentions(articles, hits, _place_mentions)
+
+
+def _place_mentions(doc: str) -> Iterator[FoundMention]:
+    """(start, "place", surface form, canonical name, ISO alpha-3) of each place mention in ``doc``."""
+    for start, _end, canon, iso3, form, _level in word_scan(doc).places:
+        yield start, "place", form, canon, iso3
 
 
 def mention_counts(long: pd.DataFrame, by: str = "theme") -> pd.DataFrame:

@@ -40,7 +40,7 @@ from analysis.evidence.actors import (
     trim_tokens,
 )
 from analysis.evidence.documents import data_table
-from analysis.text.sentences import sentence_starts
+from analysis.text.sentences import DocumentCache, sentence_starts
 
 PERSON, ORG, PLACE = "person", "org", "place"
 ACRONYM = "acronym"  # an all-capitals word ("CBO") that may stand for an organisation named in full
@@ -59,6 +59,7 @@ KNOWN_GENDER_SENTENCES = 3  # he/she prefer a person of known gender in their ow
 ORG_PRONOUN_SENTENCES = 2  # it/they look for an organisation in their own and the two previous sentences
 BACK = 1200  # how far back (characters) pronouns and descriptions look for their actor
 ROLE_BACK = 6000  # an organisation description with no fitting actor within BACK looks this far back
+MEMO_CACHE_CHARS = 4_000_000  # documents' characters the per-document look-ups keep (quotes reads one at a time)
 
 
 class Entity(NamedTuple):
@@ -187,18 +188,23 @@ def _acronym_pattern(acronym: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w’'])" + gap.join(ch + r"[a-z][\w’'\-]*" for ch in acronym) + r"(?![\w’'])")
 
 
-@lru_cache(maxsize=1024)
+_ACRONYMS: DocumentCache[dict[str, str | None]] = DocumentCache(lambda _doc: {}, MEMO_CACHE_CHARS)
+
+
 def expand_acronym(doc: str, acronym: str) -> str | None:
     """The organisation an acronym stands for, spelled out in the same document ("CBO" -> "Congressional
-    Budget Office"), or None.
+    Budget Office"), or None (remembered per document).
 
     >>> expand_acronym("The Congressional Budget Office said so. The CBO also said no.", "CBO")
     'Congressional Budget Office'
     """
     if not _ACRONYM.fullmatch(acronym):
         return None
-    m = _acronym_pattern(acronym).search(doc)
-    return None if m is None else m.group(0).replace("\xa0", " ")
+    memo = _ACRONYMS[doc]
+    if acronym not in memo:
+        m = _acronym_pattern(acronym).search(doc)
+        memo[acronym] = None if m is None else m.group(0).replace("\xa0", " ")
+    return memo[acronym]
 
 
 _COMPANY = re.compile(r"(?<![\w’'.])([A-Z][\w&’'\-]*)((?:\.com)?(?:,?[ \xa0](?:Inc\.|Corp\.|Co\.|Ltd\.|LLC|Inc|Corp|"
@@ -209,8 +215,7 @@ _COMPANY_MARKS = (".com", " Inc", ", Inc", " Corp", " Co.", " Ltd", " LLC", " Co
                   " Technologies", " Platforms", " Motors")
 
 
-@lru_cache(maxsize=64)
-def _company_names(doc: str) -> dict[str, str]:
+def _find_company_names(doc: str) -> dict[str, str]:
     """First word -> the first company name written with a company suffix in ``doc`` ("Amazon" -> "Amazon.com Inc.")."""
     out: dict[str, str] = {}
     for mark in _COMPANY_MARKS:
@@ -226,13 +231,16 @@ def _company_names(doc: str) -> dict[str, str]:
     return out
 
 
+_COMPANY_NAMES: DocumentCache[dict[str, str]] = DocumentCache(_find_company_names, MEMO_CACHE_CHARS)
+
+
 def long_company_name(doc: str, name: str) -> str:
     """A company's name as introduced in ``doc`` when later written short ("Amazon" -> "Amazon.com Inc.").
 
     >>> long_company_name("Huawei Technologies denied it. Huawei said no.", "Huawei")
     'Huawei Technologies'
     """
-    return _company_names(doc).get(name, name)
+    return _COMPANY_NAMES[doc].get(name, name)
 
 
 def resolve_speaker(name: str, pos: int, doc: str, memo: dict[str, list[tuple[int, str]]] | None = None) -> str:

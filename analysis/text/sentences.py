@@ -10,7 +10,9 @@ sentence ("U.S. authorities" continues; "U.S.-Mexico relations. Noem" ends).
 
 Sentences are cut from each article's document ``title + "\\n\\n" + text`` (:func:`document_text`);
 :func:`cached_sentence_spans` caches the spans per document for the tools that split the same
-documents one after the other (collocations, tone, the evidence extractors).
+documents one after the other (collocations, tone, the evidence extractors), in a
+:class:`DocumentCache`: the bounded per-document cache the evidence extractors use as well,
+emptied all at once by :func:`clear_document_caches`.
 
     >>> sentence_spans("He met Sen. Smith in the U.S. on Friday. It rained.")
     [(0, 40), (41, 51)]
@@ -18,9 +20,10 @@ documents one after the other (collocations, tone, the evidence extractors).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -199,23 +202,67 @@ def sentence_table(articles: pd.DataFrame) -> pd.DataFrame:
                        "end": "int64", "text": "string"})
 
 
-_SPANS: dict[str, tuple[list[tuple[int, int]], list[int], list[tuple[int, int]]]] = {}
-_SPANS_CHARS = [0]
+V = TypeVar("V")
+_CACHES: weakref.WeakValueDictionary[int, DocumentCache[Any]] = weakref.WeakValueDictionary()
+
+
+class DocumentCache(dict[str, V]):
+    """Values computed once per document text in this process, bounded by the documents' characters.
+
+    ``cache[doc]`` is a plain dict look-up for a document seen before; for a new one it computes
+    ``compute(doc)``, emptying the whole cache first when the documents it holds would pass ``budget``
+    characters (the documents, the keys, are what holds memory). :func:`clear_document_caches` empties
+    every instance: cluster workers call it after each partition, so their memory stays flat.
+
+    >>> lengths = DocumentCache(len, budget=12)
+    >>> lengths["One. Two."], lengths["One. Two."], len(lengths)
+    (9, 9, 1)
+    >>> lengths["Three."], len(lengths)  # 9 + 6 characters would pass 12: emptied first
+    (6, 1)
+    """
+
+    __slots__ = ("compute", "budget", "chars", "__weakref__")
+
+    def __init__(self, compute: Callable[[str], V], budget: int) -> None:
+        """An empty cache of ``compute(doc)`` holding at most ``budget`` characters of documents."""
+        super().__init__()
+        self.compute = compute
+        self.budget = budget
+        self.chars = 0
+        _CACHES[id(self)] = self
+
+    def __missing__(self, doc: str) -> V:
+        """Compute and keep the value of a document not seen yet (called by ``cache[doc]``)."""
+        if self.chars + len(doc) > self.budget:
+            self.clear()
+        value = self[doc] = self.compute(doc)
+        self.chars += len(doc)
+        return value
+
+    def clear(self) -> None:
+        """Forget every document."""
+        super().clear()
+        self.chars = 0
+
+
+def clear_document_caches() -> None:
+    """Empty every :class:`DocumentCache` of this process (sentence spans, word scans, speaker look-ups)."""
+    for cache in list(_CACHES.values()):
+        cache.clear()
+
+
 SPAN_CACHE_CHARS = 64_000_000  # documents' characters kept in the cache before it is emptied
 
 
-def _cached(doc: str) -> tuple[list[tuple[int, int]], list[int], list[tuple[int, int]]]:
-    """(sentence spans, sentence starts, paragraph spans) of ``doc``, cached per document text in this process."""
-    got = _SPANS.get(doc)
-    if got is None:
-        if _SPANS_CHARS[0] + len(doc) > SPAN_CACHE_CHARS:
-            _SPANS.clear()
-            _SPANS_CHARS[0] = 0
-        paras = paragraph_spans(doc)
-        spans = _sentences_in(doc, paras)
-        got = _SPANS[doc] = (spans, [s for s, _ in spans], paras)
-        _SPANS_CHARS[0] += len(doc)
-    return got
+def _split(doc: str) -> tuple[list[tuple[int, int]], list[int], list[tuple[int, int]]]:
+    """(sentence spans, sentence starts, paragraph spans) of ``doc``."""
+    paras = paragraph_spans(doc)
+    spans = _sentences_in(doc, paras)
+    return spans, [s for s, _ in spans], paras
+
+
+SPAN_CACHE: DocumentCache[tuple[list[tuple[int, int]], list[int], list[tuple[int, int]]]] = DocumentCache(
+    _split, SPAN_CACHE_CHARS)
 
 
 def cached_sentence_spans(doc: str) -> list[tuple[int, int]]:
@@ -228,7 +275,7 @@ def cached_sentence_spans(doc: str) -> list[tuple[int, int]]:
     >>> cached_sentence_spans("One. Two.")
     [(0, 4), (5, 9)]
     """
-    return _cached(doc)[0]
+    return SPAN_CACHE[doc][0]
 
 
 def sentence_starts(doc: str) -> list[int]:
@@ -237,7 +284,7 @@ def sentence_starts(doc: str) -> list[int]:
     >>> sentence_starts("One. Two.")
     [0, 5]
     """
-    return _cached(doc)[1]
+    return SPAN_CACHE[doc][1]
 
 
 def cached_paragraph_spans(doc: str) -> list[tuple[int, int]]:
@@ -246,13 +293,12 @@ def cached_paragraph_spans(doc: str) -> list[tuple[int, int]]:
     >>> cached_paragraph_spans("One.\\n\\nTwo.")
     [(0, 4), (6, 10)]
     """
-    return _cached(doc)[2]
+    return SPAN_CACHE[doc][2]
 
 
 def clear_sentence_cache() -> None:
     """Empty the sentence-span cache (benchmarks measure cold runs with it)."""
-    _SPANS.clear()
-    _SPANS_CHARS[0] = 0
+    SPAN_CACHE.clear()
 
 
 sentence_starts.cache_clear = clear_sentence_cache  # type: ignore[attr-defined]  # lru_cache-style API

@@ -1,6 +1,7 @@
 """Normalization: decoding, NFC, whitespace, dates, word counts, ids (analysis.corpus.clean)."""
 from __future__ import annotations
 
+import random
 import unicodedata
 
 import pandas as pd
@@ -24,6 +25,51 @@ def test_decode_utf8_bom_utf16_cp1252() -> None:
 def test_decode_rejects_empty_and_binary(data: bytes, reason: str) -> None:
     with pytest.raises(clean.InputError, match=reason):
         clean.decode_bytes(data)
+
+
+@pytest.mark.parametrize("data,want", [
+    ("Headline\n\nBody “quoted” — café.\n".encode(), ("Headline\n\nBody “quoted” — café.\n", "utf-8")),
+    ("\ufeffHeadline\n\nBody.\n".encode(), ("Headline\n\nBody.\n", "utf-8 (BOM)")),
+    ("Headline\n\nCafé “x”.\n".encode("cp1252"), ("Headline\n\nCafé “x”.\n", "cp1252")),
+    ("Headline\n\nBody.\n".encode("utf-16"), ("Headline\n\nBody.\n", "utf-16-le (BOM)")),
+    (b"Headline\tTab\r\n\x0cBody.\r\n", ("Headline\tTab\r\n\x0cBody.\r\n", "utf-8")),
+    (b"Head\x01\x02\x03\x04 binary" * 20, "binary file (control characters)"),
+    (b" \n\t ", "empty file"), ("\u00a0\n".encode(), "empty file"), ("\u00a0x\n".encode(), ("\xa0x\n", "utf-8")),
+    (b"A\x00B", ("A\ufffd", "utf-16-le")),
+])
+def test_decode_plain_utf8_at_once_and_the_rest_as_before(data: bytes, want: tuple[str, str] | str) -> None:
+    """Plain UTF-8 (no BOM, no control byte, not blank) is decoded at once; BOMs, UTF-16, cp1252, control
+    characters and blank files take the checks."""
+    try:
+        got: tuple[str, str] | str = clean.decode_bytes(data)
+    except clean.InputError as exc:
+        got = str(exc)
+    assert got == want
+
+
+def _cp1252_bytes_by_character(s: str) -> bytes | None:
+    """Reference: each character's cp1252 byte, else its Latin-1 byte; None when one has neither."""
+    out = bytearray()
+    for ch in s:
+        try:
+            out += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(ch) > 0xFF:
+                return None
+            out.append(ord(ch))
+    return bytes(out)
+
+
+def test_cp1252_bytes_equals_the_character_by_character_reading() -> None:
+    """Random strings of Latin-1 characters, every character cp1252 shows for 0x80-0x9F (and those it leaves
+    undefined), and characters outside both (CJK, emoji, a lone surrogate)."""
+    rng = random.Random(3)
+    high = [bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(0x80, 0xA0)]
+    pool = [chr(c) for c in range(0x100)] + high * 3 + ["\u0100", "中", "😀", "\ud800"]
+    strings = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 40))) for _ in range(20_000)] + ["".join(high)]
+    got = [clean.cp1252_bytes(s) for s in strings]
+    assert got == [_cp1252_bytes_by_character(s) for s in strings]
+    assert 0 < sum(g is None for g in got) < len(got) and got[-1] == bytes(range(0x80, 0xA0))
 
 
 def test_clean_text_nfc_whitespace_paragraphs() -> None:

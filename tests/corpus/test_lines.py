@@ -66,6 +66,27 @@ def test_line_lists_are_decided_like_single_lines() -> None:
     assert lines.shapes_of(got) == [shape(x) for x in got]
 
 
+def test_line_memory_rotates_when_full_and_forgets_after_reset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full memory becomes the previous fill (a line found there moves back, undecided); a rules reset
+    empties it; the decisions stay those of the single-line functions."""
+    decided: list[str] = []
+
+    def decide(line: str) -> int:
+        decided.append(line)
+        return len(line)
+
+    memory = lines.LineMemory(decide)
+    monkeypatch.setattr(lines, "CACHE_MAX", 2)
+    assert [memory[x] for x in ("a", "bb", "a")] == [1, 2, 1] and decided == ["a", "bb"]
+    assert memory["ccc"] == 3 and set(memory) == {"ccc"} and set(memory.old) == {"a", "bb"}
+    assert memory["a"] == 1 and decided == ["a", "bb", "ccc"]          # moved back from the previous fill
+    patterns.reset()
+    assert memory.current() is memory and not memory and not memory.old
+    assert memory["a"] == 1 and decided[-1] == "a"
+    got = ["Advertisement", "Weather", "Share prices fell.", "Watch Live"] * 2
+    assert lines.classify_all(got) == [classify(x) for x in got] and lines.shapes_of(got) == [shape(x) for x in got]
+
+
 def test_menus_lists_and_footer_by_position() -> None:
     long = "Body paragraph three goes on for quite a while, much longer than any teaser of another story would ever be."
     paras = ["Body paragraph one.", "News", "Sports", "Weather", "Body paragraph two.", "Related",

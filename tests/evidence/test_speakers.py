@@ -1,7 +1,12 @@
 """Who is speaking (analysis.evidence.speakers): a quotation's attribution resolved to a person of the article."""
 from __future__ import annotations
 
-from analysis.evidence.speakers import full_name, last_person, resolve_speaker
+import pandas as pd
+
+from analysis.evidence import attribution, speakers
+from analysis.evidence.quotes import quotes
+from analysis.evidence.speakers import expand_acronym, full_name, last_person, long_company_name, resolve_speaker
+from analysis.text.sentences import clear_document_caches
 
 DOC = ("Mayor Linda Okafor opened the hearing on the port budget on Monday. "
        "Her brother, the harbor pilot James Okafor, spoke after her. "
@@ -72,3 +77,18 @@ def test_entities_pronouns_and_roles() -> None:
     assert ents.role("the company", end).canonical == "Apple Inc."
     assert ents.role("the administration", end).canonical == "Obama administration"
     assert ents.role("the senator", end) is None  # nobody introduced as a senator
+
+
+def test_per_document_lookups_are_remembered_until_the_clear_call() -> None:
+    """Acronyms, company names and lone names are remembered per document, and clear_document_caches (a
+    cluster worker's call after each partition) forgets them with the sentence spans and word scans."""
+    doc = ("The Congressional Budget Office said so. The CBO also said no. Huawei Technologies denied it. "
+           "“We made no such deal,” Huawei said. “It is false,” Okafor said.")
+    assert expand_acronym(doc, "CBO") == "Congressional Budget Office" and expand_acronym(doc, "NATO") is None
+    assert long_company_name(doc, "Huawei") == "Huawei Technologies"
+    quotes(pd.DataFrame({"article_id": ["a"], "title": [""], "text": [doc]}), hits=pd.DataFrame())
+    memos = (speakers._ACRONYMS, speakers._COMPANY_NAMES, attribution._SINGLE_NAMES)
+    assert all(doc in memo for memo in memos)
+    clear_document_caches()
+    assert not any(memo for memo in memos)
+    assert expand_acronym(doc, "CBO") == "Congressional Budget Office"

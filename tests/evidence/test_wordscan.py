@@ -12,13 +12,17 @@ import pytest
 from analysis.evidence import wordscan
 from analysis.evidence.gazetteer import gazetteer, subnational
 from analysis.evidence.wordscan import (
+    NUMBER_CACHE,
+    SCAN_CACHE,
     WORD_BOUNDARY,
     clear_word_scan_cache,
+    number_starts,
     number_words,
     scan_document,
+    scan_numbers,
     word_scan,
 )
-from analysis.text.sentences import document_text
+from analysis.text.sentences import clear_document_caches, document_text
 
 
 def _places_alone(doc: str) -> list[tuple[int, int, str, str, str, str]]:
@@ -77,7 +81,7 @@ def test_cache_returns_the_scan_and_is_bounded(monkeypatch: pytest.MonkeyPatch) 
     first = word_scan(doc)
     assert word_scan(doc) is first and first == scan_document(doc)
     assert [p[2] for p in first.places] == ["Mexico", "El Paso"] and first.numbers == (0,)
-    monkeypatch.setattr(wordscan, "SCAN_CACHE_CHARS", len(doc) + 10)
+    monkeypatch.setattr(SCAN_CACHE, "budget", len(doc) + 10)
     other = "Two Canadian ministers."
     word_scan(other)
     assert word_scan(doc) is not first  # the budget was exceeded: the cache was emptied and rebuilt
@@ -91,3 +95,23 @@ def test_offsets_are_characters_with_emoji_and_cjk() -> None:
     scan = scan_document(doc)
     assert [doc[s:e] for s, e, *_ in scan.places] == ["Mexico", "Texas", "Canada"]
     assert [doc[i:i + 3] for i in scan.numbers] == ["two"]
+
+
+def test_number_words_alone_match_the_shared_scan() -> None:
+    """Before places are asked for, number words come from their own automaton (no gazetteer); the starts
+    are those of the shared scan, which serves them once the place automaton is built."""
+    rng = random.Random(11)
+    pieces = sorted(number_words()) + ["New York", "Mexico", "x", "-", "(", "“", "twos", "Tens", "a", "dozen", "é"]
+    docs = ["".join(rng.choice(pieces) + rng.choice(["", " ", "\n", "-", "s "]) for _ in range(rng.randint(1, 15)))
+            for _ in range(400)]
+    assert [scan_numbers(d) for d in docs] == [scan_document(d).numbers for d in docs]
+    clear_document_caches()
+    wordscan.automaton.cache_clear()
+    try:
+        first = number_starts(docs[0])
+        assert wordscan.automaton.cache_info().currsize == 0      # amounts alone: no place automaton built
+        assert docs[0] in NUMBER_CACHE and docs[0] not in SCAN_CACHE and number_starts(docs[0]) is first
+        word_scan(docs[1])                                         # places asked for: the shared scan from now on
+        assert number_starts(docs[1]) is word_scan(docs[1]).numbers and docs[1] not in NUMBER_CACHE
+    finally:
+        clear_document_caches()

@@ -3,7 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.text.sentences import paragraph_spans, sentence_spans, sentences
+from analysis.text.sentences import (
+    SPAN_CACHE,
+    DocumentCache,
+    cached_sentence_spans,
+    clear_document_caches,
+    paragraph_spans,
+    sentence_spans,
+    sentences,
+)
 
 
 @pytest.mark.parametrize(
@@ -59,3 +67,24 @@ def test_boundary_rules_on_edge_cases() -> None:
         "Born in the U.S.A.", "The band played.", "He said “No.” Then left.",
         "It was 5 p.m. Friday.", "Dr. No spoke.", "New paragraph without end", "E. Coli.", "Last one"]
     assert paragraph_spans("   \n\n  ") == []
+
+
+def test_document_cache_is_bounded_and_emptied_with_the_others() -> None:
+    """A DocumentCache computes once per document (None too), empties itself before passing its budget of
+    characters, and clear_document_caches empties every instance, the sentence spans' included."""
+    calls: list[str] = []
+
+    def length(doc: str) -> int:
+        calls.append(doc)
+        return len(doc)
+
+    cache = DocumentCache(length, budget=10)
+    nothing = DocumentCache(lambda doc: None, budget=100)
+    assert cache["abcd"] == 4 and cache["abcd"] == 4 and calls == ["abcd"]
+    assert cache["efgh"] == 4 and len(cache) == 2 and cache.chars == 8
+    assert cache["ijk"] == 3 and list(cache) == ["ijk"] and cache.chars == 3   # 8 + 3 > 10: emptied first
+    assert nothing["x"] is None and nothing["x"] is None and len(nothing) == 1
+    assert cached_sentence_spans("One. Two.") == [(0, 4), (5, 9)] and "One. Two." in SPAN_CACHE
+    clear_document_caches()
+    assert not cache and cache.chars == 0 and not nothing and not SPAN_CACHE
+    assert cache["abcd"] == 4 and calls == ["abcd", "efgh", "ijk", "abcd"]

@@ -18,7 +18,6 @@ furniture but no body raises ``InputError("no article text found")``.
 """
 from __future__ import annotations
 
-import codecs
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -32,26 +31,6 @@ ANCHOR_REACH: int = 4        # a byline/date stamp this many lines after a headl
 MIN_TITLE_SCORE: float = -2.5  # a known section label alone ("Sports") is not a headline
 LEAD_MIN_WORDS: int = 6      # a headline-shaped line after the headline and its stamps, this long, starts the text
 TITLE_MAX_WORDS: int = 30    # a prose-looking line this short can still be the headline (before a byline)
-_CONTROL_BYTES = bytes(range(0x09)) + bytes(range(0x0E, 0x20)) + b"\x7f"   # what decode_bytes counts as binary
-
-
-def decode_page(data: bytes) -> tuple[str, str]:
-    """:func:`analysis.corpus.clean.decode_bytes` with a fast path for the usual page (same result).
-
-    Plain UTF-8 without a BOM and without control bytes is decoded at once; anything else (a BOM,
-    UTF-16, cp1252, control characters, an empty page) goes through ``decode_bytes``.
-
-    >>> decode_page("café".encode()), decode_page("caf\u00e9".encode("cp1252"))
-    (('café', 'utf-8'), ('café', 'cp1252'))
-    """
-    if not data.startswith(codecs.BOM_UTF8) and len(data.translate(None, _CONTROL_BYTES)) == len(data):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return decode_bytes(data)
-        if text and not text.isspace():
-            return text, "utf-8"
-    return decode_bytes(data)
 
 
 def _same(a: str, b: str) -> bool:
@@ -277,7 +256,7 @@ def load_text(path: Path, data: bytes | None = None, hints: dict[str, Any] | Non
     and receives the run's counts (lines removed per reason, where byline/date/title came from).
     Warnings about the file (an over-long first line) are in the fields under ``_warnings``.
     """
-    text, encoding = decode_page(path.read_bytes() if data is None else data)
+    text, encoding = decode_bytes(path.read_bytes() if data is None else data)
     hints = hints or {}
     removed: Counter[str] = Counter()
     template = pages.lines_for(path, hints) if pages is not None else frozenset()

@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.corpus.clean import MAX_TITLE, InputError, decode_bytes
+from analysis.corpus.clean import MAX_TITLE
 from analysis.corpus.lines import PageContext
 from analysis.corpus.loaders.articles import read_articles
-from analysis.corpus.loaders.text import decode_page, load_text, parse_scraped_text
+from analysis.corpus.loaders.text import load_text, parse_scraped_text
 from analysis.schema import ARTICLE_COLUMNS
 
 BODY_FIRST = "Homeland Security Secretary Kristi Noem arrived in Mexico on Friday"
@@ -64,23 +64,6 @@ def test_load_text_decodes_before_parsing(tmp_path: Path) -> None:
     art, encoding = load_text(path)
     assert encoding == "cp1252" and art["title"] == "Café talks" and art["section"] == "World"
     assert art["text"] == "The minister’s offer."
-
-
-@pytest.mark.parametrize("data", [
-    "Headline\n\nBody “quoted” — café.\n".encode(), "\ufeffHeadline\n\nBody.\n".encode(),
-    "Headline\n\nCafé “x”.\n".encode("cp1252"), "Headline\n\nBody.\n".encode("utf-16"),
-    b"Headline\tTab\r\n\x0cBody.\r\n", b"Head\x01\x02\x03\x04 binary" * 20, b" \n\t ", "\u00a0\n".encode(),
-])
-def test_decode_page_fast_path_gives_decode_bytes_result(data: bytes) -> None:
-    try:
-        want: tuple[str, str] | str = decode_bytes(data)
-    except InputError as exc:
-        want = str(exc)
-    try:
-        got: tuple[str, str] | str = decode_page(data)
-    except InputError as exc:
-        got = str(exc)
-    assert got == want
 
 
 def test_single_line_megabytes_file_is_text_not_title(tmp_path: Path) -> None:
