@@ -18,6 +18,7 @@ import pandas as pd
 from analysis import schema
 from analysis.aggregate import counts as aggregate
 from analysis.notebook import plotting
+from analysis.notebook.findings import chart_label, label, percent
 from analysis.notebook.plotting import DEFAULT_SOURCE, OKABE_ITO, Chart, save_chart, source_note
 from analysis.periods import FREQ_LABELS, period_freq, periods
 
@@ -29,6 +30,11 @@ __all__ = [
 ]
 Stem = str | Path | None
 ALL_OUTLETS = "All outlets"
+
+
+def _names(values: object) -> dict[str, str]:
+    """Theme (or sub-theme) ids -> their labels as a chart shows them ("security_crime" -> "Security and crime")."""
+    return {str(v): chart_label(v) for v in dict.fromkeys(values)}
 
 
 def _unit(freq: str) -> str:
@@ -85,7 +91,7 @@ def theme_mix(shares: pd.DataFrame, freq: str = "MS", top: int = 6, *, source: s
                                     title=f"Theme mix: share of articles that carry each theme, per {_unit(use)}",
                                     ylabel=f"share of all articles per {_unit(use)}",
                                     note=" ".join(n for n in notes if n), source=source, stem=stem,
-                                    panel_titles={t: str(t).replace("_", " ") for t in keep})
+                                    panel_titles=_names(keep))
 
 
 def cooccurrence_heatmap(matrix: pd.DataFrame, *, normalized: bool = False, source: str = DEFAULT_SOURCE,
@@ -96,7 +102,7 @@ def cooccurrence_heatmap(matrix: pd.DataFrame, *, normalized: bool = False, sour
     return plotting.heatmap(matrix, title="Theme co-occurrence", xlabel="theme", ylabel="theme",
                             value_label="Jaccard index" if normalized else "articles that carry both themes",
                             fmt="{:.2f}" if normalized else "{:.0f}", source=source, stem=stem,
-                            diagonal=normalized, note=note)
+                            diagonal=normalized, note=note, names=_names([*matrix.index, *matrix.columns]))
 
 
 def outlet_themes(shares: pd.DataFrame, top: int = 12, *, source: str = DEFAULT_SOURCE,
@@ -113,7 +119,7 @@ def outlet_themes(shares: pd.DataFrame, top: int = 12, *, source: str = DEFAULT_
     matrix.index.name, matrix.columns.name = "source", "theme"
     return plotting.heatmap(matrix, title="Outlets × themes: share of each outlet's articles that carry the theme",
                             xlabel="theme", ylabel="outlet (articles)", value_label="share of outlet's articles (%)",
-                            percent=True, fmt="{:.0f}", source=source, stem=stem,
+                            percent=True, fmt="{:.0f}", source=source, stem=stem, names=_names(themes),
                             data=data.sort_values(["source", "theme"]))
 
 
@@ -136,7 +142,7 @@ def quality_panel(quality: pd.DataFrame, *, source: str = DEFAULT_SOURCE, stem: 
         note = "Checked, none found: " + "; ".join(clean) + "."
     else:
         note = ""
-    labels = [f"{int(n):,} ({sh:.1%})" if pd.notna(sh) else f"{int(n):,}" for n, sh in
+    labels = [f"{int(n):,} ({percent(sh)})" if pd.notna(sh) else f"{int(n):,}" for n, sh in
               zip(found["n"], found["share_of_articles"])]
     data = pd.concat([q[is_total].assign(share_of_articles=1.0 if total else float("nan")), found,
                       problems[problems["n"] == 0]], ignore_index=True)
@@ -161,7 +167,7 @@ def theme_attention(shares: pd.DataFrame, theme: str, freq: str = "W", *, source
         m = aggregate.theme_share(mentions[mentions["theme"] == theme], by=())
         m = m.rename(columns={"n_articles_with_theme": "n_articles_mentioning", "share": "mention_share"})
         d = d.merge(m[["period", "n_articles_mentioning", "mention_share"]], on="period", how="left")
-    return plotting.share_with_counts(d, title=f"Attention to {theme}: share of articles that carry the theme",
+    return plotting.share_with_counts(d, title=f"Attention to {label(theme)}: share of articles that carry the theme",
                                       freq_label=_unit(freq), source=source, stem=stem)
 
 
@@ -216,7 +222,7 @@ def attention_by_outlet(shares: pd.DataFrame, theme: str, freq: str = "MS", top:
     notes.append(_hidden_note(len(per) - len(shown), min_articles, f"outlet-{unit}"))
     titles = {s: f"{s} ({int(size[s]):,} articles)" for s in outlets}
     return plotting.small_multiples(data, "period", "share", "source", reference=ALL_OUTLETS, percent=True,
-                                    title=f"Attention to {theme} by outlet: share of each outlet's articles per {unit}",
+                                    title=f"Attention to {label(theme)} by outlet: share of each outlet's articles per {unit}",
                                     ylabel=f"share of outlet's articles per {unit}", note=" ".join(n for n in notes if n),
                                     panel_titles=titles, source=source, stem=stem)
 
@@ -224,14 +230,15 @@ def attention_by_outlet(shares: pd.DataFrame, theme: str, freq: str = "MS", top:
 def subthemes(table: pd.DataFrame, theme: str, *, source: str = DEFAULT_SOURCE, stem: Stem = None) -> Chart:
     """Bars: articles mentioning each sub-theme of ``theme``."""
     d = table[table["theme"] == theme].sort_values(["n_articles", "n_hits"], ascending=False, kind="stable")
-    return plotting.bar(d, "subtheme", "n_articles", title=f"Sub-themes of {theme}",
-                        xlabel="articles carrying the theme that mention the sub-theme", source=source, stem=stem)
+    return plotting.bar(d, "subtheme", "n_articles", title=f"Sub-themes of {label(theme)}",
+                        xlabel="articles carrying the theme that mention the sub-theme", source=source, stem=stem,
+                        names=_names(d["subtheme"]))
 
 
 def matched_terms(table: pd.DataFrame, theme: str, *, source: str = DEFAULT_SOURCE, stem: Stem = None) -> Chart:
     """Bars: the lexicon terms of ``theme`` matched most often."""
     d = table[table["theme"] == theme]
-    return plotting.bar(d, "term", "n_hits", title=f"Top matched terms: {theme}",
+    return plotting.bar(d, "term", "n_hits", title=f"Top matched terms: {label(theme)}",
                         xlabel="matches (count)", source=source, stem=stem, color=OKABE_ITO[2])
 
 
@@ -244,7 +251,7 @@ def keyness(table: pd.DataFrame, *, title: str = "Distinctive terms", source: st
     cols = ["term", "group", "z", "log_odds", "count_a", "count_b"]
     return plotting.diverging_bar(d[[c for c in cols if c in d.columns]], "term", "z", "group", title=title,
                                   xlabel="z-score of the log-odds ratio (informative Dirichlet prior)",
-                                  source=source, stem=stem)
+                                  source=source, stem=stem, names=_names(d["group"]))
 
 
 def collocations(table: pd.DataFrame, theme: str, *, source: str = DEFAULT_SOURCE, stem: Stem = None) -> Chart:
@@ -254,7 +261,7 @@ def collocations(table: pd.DataFrame, theme: str, *, source: str = DEFAULT_SOURC
     has_articles = "n_articles" in d.columns and d["n_articles"].notna().all()
     labels = [f"{int(f):,} in {int(a):,} articles" if has_articles else f"{int(f):,}"
               for f, a in zip(d["freq"], d["n_articles"] if has_articles else d["freq"])]
-    return plotting.bar(d, "ngram", "freq", title=f"Word pairs typical of {theme} coverage",
+    return plotting.bar(d, "ngram", "freq", title=f"Word pairs typical of {label(theme)} coverage",
                         xlabel="times the pair occurs (count)", labels=labels, source=source, stem=stem,
                         color=OKABE_ITO[2], note="Strongest association first (log-likelihood ratio).")
 
@@ -303,7 +310,8 @@ def theme_country(table: pd.DataFrame, title: str, *, source: str = DEFAULT_SOUR
     totals = table.fillna(0).sum(axis=0)
     t = table[totals[totals > 0].sort_values(ascending=False, kind="stable").index]  # largest themes first
     return plotting.heatmap(t, title=title, xlabel="theme of the sentence", ylabel="country",
-                            value_label="articles mentioning", source=source, stem=stem, scale="sqrt")
+                            value_label="articles mentioning", source=source, stem=stem, scale="sqrt",
+                            names=_names(t.columns))
 
 
 def who_is_quoted(table: pd.DataFrame, title: str, *, source: str = DEFAULT_SOURCE, stem: Stem = None) -> Chart:
@@ -317,9 +325,9 @@ def cooccurring(table: pd.DataFrame, theme: str, *, source: str = DEFAULT_SOURCE
     """Bars: share of ``theme``'s articles that also carry each other theme."""
     d = table[table["n_articles"] > 0]
     return plotting.bar(d, "co_theme", "share_of_theme_articles", percent=True,
-                        title=f"Themes co-occurring with {theme}",
-                        xlabel=f"share of {theme} articles that also carry the theme", source=source,
-                        stem=stem, color=OKABE_ITO[5])
+                        title=f"Themes co-occurring with {label(theme)}",
+                        xlabel=f"share of {label(theme)} articles that also carry the theme", source=source,
+                        stem=stem, color=OKABE_ITO[5], names=_names(d["co_theme"]))
 
 
 def theme_strip(strip: pd.DataFrame, *, title: str = "Theme strip: matches per paragraph",
@@ -329,7 +337,7 @@ def theme_strip(strip: pd.DataFrame, *, title: str = "Theme strip: matches per p
     matrix.columns.name, matrix.index.name = "theme", "paragraph"
     return plotting.heatmap(matrix, title=title, xlabel="theme", ylabel="paragraph (0 = headline)",
                             value_label="theme matches (count)", source=source, stem=stem,
-                            data=strip[["paragraph", "theme", "hits"]])
+                            names=_names(matrix.columns), data=strip[["paragraph", "theme", "hits"]])
 
 
 def compare_shares(table: pd.DataFrame, group_label: str = "group", *, source: str = DEFAULT_SOURCE,
@@ -345,7 +353,7 @@ def compare_shares(table: pd.DataFrame, group_label: str = "group", *, source: s
     return plotting.interval_dots(d.rename(columns={"group": group_label}), "theme", group_label,
                                   title=f"Theme shares by {group_label} (95% Wilson intervals)",
                                   xlabel="share of the group's articles that carry the theme", source=source,
-                                  stem=stem)
+                                  stem=stem, names=_names(order))
 
 
 def distinctive_terms(table: pd.DataFrame, top: int = 8, *, source: str = DEFAULT_SOURCE,

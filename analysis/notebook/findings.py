@@ -9,31 +9,60 @@ table gives a sentence saying there is nothing to show, never an error.
     ...                   "n_articles_with_theme": [4, 6, 8], "n_articles": [100, 100, 100]})
     >>> attention(t, "trade")
     'Trade was carried by 8% of articles in 2018, up from 4% in 2016.'
-    >>> percent(0.0004), percent(0.123), count(12345), label("security_crime")
-    ('0.04%', '12%', '12,345', 'security and crime')
+    >>> percent(0.0004), percent(0.05), percent(0.123), count(12345)
+    ('0.04%', '5%', '12%', '12,345')
+    >>> label("security_crime"), chart_label("security_crime"), label("drugs_fentanyl"), label("outlet_name")
+    ('security and crime', 'Security and crime', 'drugs and fentanyl', 'outlet name')
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 
-NO_THEME_LABEL = "no policy theme"
-# the shipped themes as their lexicons label them (lower case, for use inside a sentence)
-THEME_LABELS: dict[str, str] = {
-    "civil_rights": "civil rights and liberties", "foreign_affairs": "foreign affairs",
-    "government": "government operations", "politics_elections": "politics and elections",
-    "security_crime": "security and crime", "social_welfare": "social welfare",
-    "technology": "science and technology", "other": NO_THEME_LABEL,
-}
+from analysis.themes.lexicon import default_label, theme_labels
+
 MIN_GROUP_ARTICLES = 20  # an outlet or group below this many articles is left out of comparisons
+_LABELS: dict[str, str] = {}  # the labels of the lexicon set in use (use_labels); empty until first needed
 
 
 # ---------------------------------------------------------------------------- wording helpers
+def use_labels(labels: Mapping[str, str] | None = None) -> None:
+    """Word themes with ``labels`` from now on (``theme_labels`` of the report's lexicon set; None: the shipped set).
+
+    :func:`analysis.notebook.helpers.prepare` and ``score_article`` call it with the lexicon set
+    they score with, so a user's own ``label:`` lines reach every finding, chart and table.
+    """
+    _LABELS.clear()
+    _LABELS.update(theme_labels() if labels is None else labels)
+
+
+def labels_in_use() -> dict[str, str]:
+    """The theme and sub-theme labels findings, charts and tables use (as the lexicons write them)."""
+    if not _LABELS:
+        use_labels()
+    return _LABELS
+
+
 def label(name: object) -> str:
-    """A theme, sub-theme or group id as readers write it ("security_crime" -> "security and crime")."""
+    """A theme, sub-theme or group id as a sentence writes it ("security_crime" -> "security and crime").
+
+    Themes and sub-themes take their lexicon's ``label`` with its first letter lower-cased (not
+    for an acronym: "COVID-19 pandemic"); anything else is its id with underscores as spaces.
+    """
     text = str(name)
-    return THEME_LABELS.get(text, text.replace("_", " ").strip())
+    written = labels_in_use().get(text)
+    if written is None:
+        return default_label(text)
+    first = written.split(" ", 1)[0]
+    acronym = len(first) > 1 and (first[1].isupper() or first[1].isdigit())
+    return written if acronym else written[:1].lower() + written[1:]
+
+
+def chart_label(name: object) -> str:
+    """A theme, sub-theme or group as a chart or table shows it on its own ("Security and crime")."""
+    return capital(label(name))
 
 
 def capital(text: str) -> str:
@@ -47,7 +76,8 @@ def count(n: float) -> str:
 
 
 def percent(share: float) -> str:
-    """A 0..1 share as a percentage with sensible rounding ("12%", "3.4%", "0.04%")."""
+    """A 0..1 share as a percentage with sensible rounding ("12%", "3.4%", "5%", "0.04%"), the one rule
+    of every percentage readers see (sentences, table cells, chart labels)."""
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return "n/a"
     p = 100 * float(share)
@@ -55,7 +85,7 @@ def percent(share: float) -> str:
         return f"{p:.0f}%"
     if abs(p) >= 1:
         return f"{p:.1f}%".replace(".0%", "%")
-    return f"{p:.2g}%"
+    return f"{p:.2g}%" if abs(p) >= 0.01 else "<0.01%"  # never scientific notation
 
 
 def plural(n: float, word: str, words: str | None = None) -> str:

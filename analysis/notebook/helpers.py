@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-import numpy as np
 import pandas as pd
 
 from analysis import config
@@ -28,7 +27,7 @@ from analysis.notebook import findings, plotting, tables
 from analysis.spreadsheet import write_reader_csv
 from analysis.themes import scoring
 from analysis.themes.cache import load_scores
-from analysis.themes.lexicon import lexicon_fingerprint, with_user_lexicons
+from analysis.themes.lexicon import lexicon_fingerprint, theme_labels, with_user_lexicons
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +84,12 @@ def score_articles(articles: pd.DataFrame, store: Path | None = None,
     The cache is checked against the articles of the same store version (``store_version``, "" =
     the current one) that ``articles`` were read from, so scores never come from another version.
     ``lexicons`` is a folder of user themes added to the shipped ones (a same-named theme replaces
-    the shipped one; "" = the shipped themes only); each lexicon set has its own cache.
+    the shipped one; "" = the shipped themes only); each lexicon set has its own cache. Findings,
+    charts and tables word the themes with this set's labels from then on (``findings.use_labels``).
     """
     ids = set(articles["article_id"].astype(str))
     lex = with_user_lexicons(lexicons or None)
+    findings.use_labels(theme_labels(lex))
     if store is not None:
         got = load_scores(store=store, lexicons=lex, version=store_version or None)
         return {k: v[v["article_id"].astype(str).isin(ids)].reset_index(drop=True) for k, v in got.items()
@@ -191,8 +192,10 @@ def brief_article(article_id: str = "", path: str = "", store: str | Path | None
 
 
 def score_article(article: pd.DataFrame, lexicons: str | Path = "") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(theme scores, theme hits) of one article with the shipped themes plus ``lexicons`` ("" = shipped only)."""
+    """(theme scores, theme hits) of one article with the shipped themes plus ``lexicons`` ("" = shipped only);
+    findings, charts and tables word the themes with this set's labels from then on."""
     lex = with_user_lexicons(lexicons or None)
+    findings.use_labels(theme_labels(lex))
     return scoring.score_themes(article, lex), scoring.theme_hits(article, lex)
 
 
@@ -213,18 +216,9 @@ def out_path(out_dir: str | Path, name: str) -> Path:
 
 
 def _cell(value: object, max_chars: int, links: bool, hosts: bool = False) -> str:
-    """One escaped table cell; http(s) URLs become links with an escaped href (shown as their host
-    name with ``hosts``); numbers get thousands separators and never scientific notation."""
-    if isinstance(value, (list, tuple, np.ndarray)):
-        text = ", ".join(map(str, list(value)))
-    elif value is None or (not isinstance(value, dict) and pd.isna(value)):
-        return "<td></td>"
-    elif isinstance(value, pd.Timestamp):
-        text = value.strftime("%Y-%m-%d") if value == value.normalize() else str(value)
-    elif isinstance(value, (bool, np.bool_, int, np.integer, float, np.floating)):
-        text = tables.format_number(value)
-    else:
-        text = str(value)
+    """One escaped table cell (the text of :func:`analysis.notebook.tables.format_cell`); http(s) URLs
+    become links with an escaped href (shown as their host name with ``hosts``)."""
+    text = tables.format_cell(value)
     short = text if len(text) <= max_chars else text[: max_chars - 1] + "…"
     if links and _URL.match(text) and not any(ch.isspace() for ch in text):
         shown = (urlparse(text).hostname or short).removeprefix("www.") if hosts else short

@@ -14,7 +14,7 @@ Each primitive takes a tidy table and returns a ``Chart(fig, data)`` where ``dat
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -28,7 +28,9 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
+from analysis.notebook.findings import percent as percentage
 from analysis.spreadsheet import write_reader_csv
+from analysis.themes.lexicon import default_label
 
 OKABE_ITO: list[str] = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7",
                         "#F0E442", "#000000"]
@@ -45,10 +47,10 @@ STYLE: dict[str, object] = {
 DEFAULT_SOURCE = "Source: policy-news-analysis article store"
 
 
-def tick_label(value: object) -> str:
-    """A category as readers see it on an axis: identifiers lose their underscores ("foreign_affairs" ->
-    "foreign affairs"); the chart's CSV keeps the identifier."""
-    return str(value).replace("_", " ")
+def tick_label(value: object, names: Mapping[str, str] | None = None) -> str:
+    """A category as readers see it on an axis: its entry in ``names`` (the charts pass theme labels,
+    e.g. "Foreign affairs"), else the value with underscores as spaces; the chart's CSV keeps the value."""
+    return (names or {}).get(str(value)) or default_label(value)
 
 
 @contextmanager
@@ -261,12 +263,12 @@ def bar(data: pd.DataFrame, label: str, value: str, *, title: str, xlabel: str,
         source: str = DEFAULT_SOURCE, stem: str | Path | None = None, color: str = OKABE_ITO[0],
         err_low: str | None = None, err_high: str | None = None, percent: bool = False,
         labels: list[str] | None = None, note: str = "", csv: pd.DataFrame | None = None,
-        empty: str = "nothing to show") -> Chart:
+        empty: str = "nothing to show", names: Mapping[str, str] | None = None) -> Chart:
     """Horizontal bars, largest on top, optional error bars from ``err_low``/``err_high`` columns.
 
     ``labels``: the text at each bar's end (default: the value); ``note``: a line under the plot;
     ``csv``: the table saved instead of ``data`` (e.g. with the rows a note lists); ``empty``: the
-    text shown when there are no rows.
+    text shown when there are no rows; ``names``: how the categories read on the axis (:func:`tick_label`).
     """
     d = data.reset_index(drop=True)
     fig, ax = _new(title, size=(9, (max(2.5, 0.35 * len(d) + 1.4) if len(d) else 2.0) + (0.3 if note else 0)))
@@ -277,10 +279,11 @@ def bar(data: pd.DataFrame, label: str, value: str, *, title: str, xlabel: str,
     bars = ax.barh(ypos, d[value], color=color, xerr=xerr, capsize=3 if xerr is not None else 0,
                    error_kw={"ecolor": "#333333", "lw": 1})
     if xerr is None and len(d):
-        fmt = "{:.0%}" if percent else ("{:,.0f}" if np.allclose(d[value].fillna(0) % 1, 0) else "{:.3g}")
-        text = labels if labels is not None else [fmt.format(v) if pd.notna(v) else "" for v in d[value]]
+        fmt = "{:,.0f}" if np.allclose(d[value].fillna(0) % 1, 0) else "{:.3g}"
+        text = labels if labels is not None else [
+            "" if pd.isna(v) else percentage(v) if percent else fmt.format(v) for v in d[value]]
         ax.bar_label(bars, labels=text, padding=3, fontsize=9)
-    ax.set_yticks(ypos, [tick_label(v) for v in d[label]])
+    ax.set_yticks(ypos, [tick_label(v, names) for v in d[label]])
     _style_ax(ax)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(xlabel)
@@ -297,8 +300,10 @@ def bar(data: pd.DataFrame, label: str, value: str, *, title: str, xlabel: str,
 
 
 def diverging_bar(data: pd.DataFrame, label: str, value: str, side: str, *, title: str,
-                  xlabel: str, source: str = DEFAULT_SOURCE, stem: str | Path | None = None) -> Chart:
-    """Horizontal bars coloured by ``side`` (e.g. keyness: theme vs other coverage)."""
+                  xlabel: str, source: str = DEFAULT_SOURCE, stem: str | Path | None = None,
+                  names: Mapping[str, str] | None = None) -> Chart:
+    """Horizontal bars coloured by ``side`` (e.g. keyness: theme vs other coverage); ``names``: how the
+    sides read in the legend (:func:`tick_label`)."""
     d = data.reset_index(drop=True)
     fig, ax = _new(title, size=(9, max(2.5, 0.32 * len(d) + 1.4)))
     sides = list(dict.fromkeys(d[side]))
@@ -307,7 +312,7 @@ def diverging_bar(data: pd.DataFrame, label: str, value: str, side: str, *, titl
     ax.barh(ypos, d[value], color=[cmap[s] for s in d[side]])
     ax.set_yticks(ypos, [tick_label(v) for v in d[label]])
     ax.axvline(0, color="#333333", lw=0.8)
-    handles = [matplotlib.patches.Patch(color=cmap[s], label=str(s)) for s in sides]
+    handles = [matplotlib.patches.Patch(color=cmap[s], label=(names or {}).get(str(s), str(s))) for s in sides]
     ax.legend(handles=handles, loc="lower right")
     _style_ax(ax)
     ax.grid(axis="y", visible=False)
@@ -318,12 +323,13 @@ def diverging_bar(data: pd.DataFrame, label: str, value: str, side: str, *, titl
 def heatmap(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, value_label: str,
             source: str = DEFAULT_SOURCE, stem: str | Path | None = None, fmt: str = "{:.0f}",
             percent: bool = False, data: pd.DataFrame | None = None, scale: str = "linear",
-            diagonal: bool = True, note: str = "") -> Chart:
+            diagonal: bool = True, note: str = "", names: Mapping[str, str] | None = None) -> Chart:
     """Annotated heatmap of a matrix (index = rows); CSV: ``data`` or the long (row, column, value).
 
     ``scale="sqrt"`` spreads the colours of a matrix that one or two large cells would saturate;
     ``diagonal=False`` leaves the diagonal out of the colour scale (grey cells, values written), as
-    for a co-occurrence matrix whose diagonal is each theme's own total. ``note``: a line under the plot.
+    for a co-occurrence matrix whose diagonal is each theme's own total. ``note``: a line under the plot;
+    ``names``: how rows and columns read on the axes (:func:`tick_label`).
     """
     m = matrix.astype(float)
     fig, ax = _new(title, size=(max(6.0, 0.55 * m.shape[1] + 3.5),
@@ -339,8 +345,8 @@ def heatmap(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, value
             else matplotlib.colors.Normalize(vmin=min(0.0, float(finite.min())) if finite.size else 0, vmax=hi or 1.0))
     cmap = matplotlib.colormaps[HEATMAP_CMAP].with_extremes(bad="#E8E8E8")
     im = ax.imshow(np.ma.masked_invalid(shown), cmap=cmap, norm=norm, aspect="auto")
-    ax.set_xticks(range(m.shape[1]), [tick_label(c) for c in m.columns], rotation=45, ha="right")
-    ax.set_yticks(range(m.shape[0]), [tick_label(i) for i in m.index])
+    ax.set_xticks(range(m.shape[1]), [tick_label(c, names) for c in m.columns], rotation=45, ha="right")
+    ax.set_yticks(range(m.shape[0]), [tick_label(i, names) for i in m.index])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(False)
@@ -460,8 +466,10 @@ def small_multiples(data: pd.DataFrame, x: str, y: str, panel: str, *, title: st
 
 
 def interval_dots(data: pd.DataFrame, label: str, group: str, *, title: str, xlabel: str,
-                  source: str = DEFAULT_SOURCE, stem: str | Path | None = None) -> Chart:
-    """Dot-and-whisker plot of ``share`` with ``ci_low``/``ci_high`` per label, one colour per group."""
+                  source: str = DEFAULT_SOURCE, stem: str | Path | None = None,
+                  names: Mapping[str, str] | None = None) -> Chart:
+    """Dot-and-whisker plot of ``share`` with ``ci_low``/``ci_high`` per label, one colour per group;
+    ``names``: how the labels read on the axis (:func:`tick_label`)."""
     d = data.reset_index(drop=True)
     labels = list(dict.fromkeys(d[label]))
     groups = list(dict.fromkeys(d[group]))
@@ -472,7 +480,7 @@ def interval_dots(data: pd.DataFrame, label: str, group: str, *, title: str, xla
         y = np.array([len(labels) - 1 - labels.index(v) for v in s[label]]) - (k - (len(groups) - 1) / 2) * step
         err = np.vstack([(s["share"] - s["ci_low"]).clip(lower=0), (s["ci_high"] - s["share"]).clip(lower=0)])
         ax.errorbar(s["share"], y, xerr=err, fmt="o", ms=5, color=col, capsize=2, lw=1.2, label=str(g))
-    ax.set_yticks(np.arange(len(labels))[::-1], labels)
+    ax.set_yticks(np.arange(len(labels))[::-1], [tick_label(v, names) for v in labels])
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
     ax.set_xlabel(xlabel)
     ax.set_xlim(left=0)

@@ -23,7 +23,8 @@ from analysis.aggregate.counts import presence
 from analysis.aggregate.text_counts import count_speakers, who_is_quoted_from_counts
 from analysis.errors import UsageError
 from analysis.frames import isin
-from analysis.notebook.findings import label
+from analysis.notebook.findings import chart_label, label
+from analysis.notebook.findings import percent as percentage
 from analysis.text.keyness import keyness, keyness_from_counts
 from analysis.text.sentences import document_text, paragraph_spans, sentence_spans
 from analysis.text.words import term_counts
@@ -253,8 +254,8 @@ def format_number(value: object, percent: bool = False) -> str:
 
     >>> [format_number(v) for v in (12345, 3.7e11, 6.94e-18, 0.4567, 12.345, True)]
     ['12,345', '370,000,000,000', '0', '0.457', '12.3', 'yes']
-    >>> format_number(0.0812, percent=True), format_number(float("nan"))
-    ('8.1%', '')
+    >>> format_number(0.0812, percent=True), format_number(0.05, percent=True), format_number(float("nan"))
+    ('8.1%', '5%', '')
     """
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
@@ -262,8 +263,7 @@ def format_number(value: object, percent: bool = False) -> str:
         return ""
     v = float(value)
     if percent:
-        p = 100 * v
-        return f"{p:.0f}%" if p == 0 or abs(p) >= 10 else f"{p:.1f}%" if abs(p) >= 0.1 else f"{p:.2f}%"
+        return percentage(v)
     if v == int(v) or abs(v) >= 100:
         return f"{v:,.0f}"
     if abs(v) >= 10:
@@ -272,20 +272,27 @@ def format_number(value: object, percent: bool = False) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _format_cell(value: object) -> object:
-    """A non-number cell for readers: dates as YYYY-MM-DD, lists joined, missing values empty."""
+def format_cell(value: object) -> str:
+    """One cell as readers see it: numbers as :func:`format_number`, dates as YYYY-MM-DD (and the
+    time when there is one), lists of ids as labels, missing values empty.
+
+    >>> format_cell(["trade", "security_crime"]), format_cell(pd.Timestamp("2024-01-02")), format_cell(None)
+    ('trade, security and crime', '2024-01-02', '')
+    """
     if isinstance(value, (list, tuple, np.ndarray)):
         return ", ".join(label(v) for v in list(value))
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d") if value == value.normalize() else value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, (bool, np.bool_, int, np.integer, float, np.floating)):
+        return format_number(value)
     if value is None or (not isinstance(value, (dict, str)) and pd.isna(value)):
         return ""
-    return READER_VALUES.get(value, value) if isinstance(value, str) else value
+    return READER_VALUES.get(value, value) if isinstance(value, str) else str(value)
 
 
 def reader_table(df: pd.DataFrame, names: dict[str, str] | None = None,
                  hide: tuple[str, ...] = HIDDEN_COLUMNS) -> pd.DataFrame:
-    """The table as readers see it: human column names, formatted numbers and labels, ids hidden.
+    """The table as readers see it: human column names, formatted numbers, theme labels, ids hidden.
 
     The CSVs keep the machine table; this is only for display. ``names`` adds or overrides
     column names (e.g. ``{"count_a": "In trade articles"}``).
@@ -293,19 +300,19 @@ def reader_table(df: pd.DataFrame, names: dict[str, str] | None = None,
     >>> t = pd.DataFrame({"theme": ["security_crime"], "n_articles_with_theme": [1234], "share": [0.0812],
     ...                   "article_id": ["a1"]})
     >>> reader_table(t).to_dict("records")
-    [{'Theme': 'security and crime', 'Articles carrying the theme': '1,234', 'Share of articles': '8.1%'}]
+    [{'Theme': 'Security and crime', 'Articles carrying the theme': '1,234', 'Share of articles': '8.1%'}]
     """
     out = df.drop(columns=[c for c in hide if c in df.columns]).copy()
     for col in out.columns:
         s = out[col]
         if pd.api.types.is_datetime64_any_dtype(s):
-            out[col] = s.map(lambda v: "" if pd.isna(v) else _format_cell(pd.Timestamp(v)))
+            out[col] = s.map(lambda v: "" if pd.isna(v) else format_cell(pd.Timestamp(v)))
         elif pd.api.types.is_bool_dtype(s) or (pd.api.types.is_numeric_dtype(s)):
             out[col] = s.map(lambda v, p=str(col) in PERCENT_COLUMNS: format_number(v, percent=p))
         elif col in LABEL_COLUMNS:
-            out[col] = s.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else label(v))
+            out[col] = s.map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else chart_label(v))
         else:
-            out[col] = s.map(_format_cell)
+            out[col] = s.map(format_cell)
     mapping = {**READER_NAMES, **(names or {})}
-    out.columns = [mapping.get(str(c), str(c).replace("_", " ").capitalize()) for c in out.columns]
+    out.columns = [mapping.get(str(c), chart_label(c)) for c in out.columns]  # theme columns: their labels
     return out

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import yaml
 
-from analysis import config
+from analysis import config, schema
 from analysis.errors import LexiconError
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -80,6 +80,38 @@ class Lexicon:
     subthemes: dict[str, str] = field(default_factory=dict)  # name -> label
     path: str = ""
     weight: float = 1.0
+
+
+NO_THEME_LABEL = "No policy theme"  # the label of ``schema.NO_THEME`` (an article that carries no theme)
+
+
+def default_label(name: object) -> str:
+    """The label of a theme or sub-theme whose lexicon gives none: its id with underscores as spaces.
+
+    >>> default_label("border_security")
+    'border security'
+    """
+    return str(name).replace("_", " ").strip()
+
+
+def theme_labels(lexicons: dict[str, Lexicon] | None = None) -> dict[str, str]:
+    """The reader labels of a lexicon set (default: the shipped one) as its files write them.
+
+    Theme id and sub-theme name -> ``label``, and ``other`` (no theme) -> "No policy theme". A
+    sub-theme name that two themes share keeps the first one's label; a theme id wins over a sub-theme.
+
+    >>> labels = theme_labels()
+    >>> labels["security_crime"], labels["tariffs"], labels["other"]
+    ('Security and crime', 'Tariffs and duties', 'No policy theme')
+    """
+    lexicons = load_lexicons() if lexicons is None else lexicons
+    out: dict[str, str] = {}
+    for tid in sorted(lexicons):
+        for name, text in lexicons[tid].subthemes.items():
+            out.setdefault(name, text)
+    out.update({tid: lex.label for tid, lex in lexicons.items()})
+    out[schema.NO_THEME] = NO_THEME_LABEL
+    return out
 
 
 def normalize(text: str) -> str:
@@ -222,7 +254,7 @@ def parse_lexicon(data: object, path: Path) -> Lexicon:
             raise _fail(path, where, "sub-theme names must be lower-case identifiers")
         if not isinstance(sub, dict) or "terms" not in sub or set(sub) - {"label", "terms", "exclusions", "weight"}:
             raise _fail(path, where, "must be a mapping with 'terms' (and optional 'label', 'exclusions', 'weight')")
-        subs[name] = str(sub.get("label") or name.replace("_", " "))
+        subs[name] = str(sub.get("label") or "").strip() or default_label(name)
         sw = sub.get("weight", 1.0)
         if isinstance(sw, bool) or not isinstance(sw, (int, float)) or not 0 < sw <= 10:
             raise _fail(path, f"{where}.weight", f"must be a number in (0, 10], got {sw!r}")

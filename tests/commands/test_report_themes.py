@@ -63,7 +63,9 @@ def test_a_user_theme_in_one_yaml_file_is_charted(sample_store, cli_env, tmp_pat
     manifest = json.loads((run / "manifest.json").read_text())
     assert manifest["status"] == "ok" and manifest["options"]["lexicons"] == str(lex.resolve())
     page = (run / "02-theme-report-ports" / "02-theme-report-ports.html").read_text(encoding="utf-8")
-    assert re.search(r"of the [\d,]+ selected articles \([\d.]+%\) carry the theme ports\.", page)
+    # the user's theme is worded with its own label ("label: Ports and shipping"), in sentences and charts
+    assert re.search(r"of the [\d,]+ selected articles \([\d.]+%\) carry the theme ports and shipping\.", page)
+    assert "Attention to ports and shipping" in page
     assert page.count("<img") >= 3
     attention = pd.read_csv(run / "02-theme-report-ports" / "ports_attention.csv")
     assert set(attention["theme"]) == {"ports"} and attention["n_articles_mentioning"].sum() > 0

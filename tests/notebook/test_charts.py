@@ -13,6 +13,7 @@ import pytest
 from analysis.aggregate import counts as aggregate
 from analysis.notebook import (
     charts,
+    findings,
     plotting,
 )
 
@@ -63,7 +64,7 @@ def test_theme_mix_plots_exactly_the_csv(counts, tmp_path):
     assert "other" not in set(back["theme"]) and back["theme"].nunique() == 2
     # one panel per theme (small multiples), each line = that theme's CSV rows, with its interval
     panels = [ax for ax in c.fig.axes if ax.get_visible() and ax.get_lines()]
-    assert [ax.get_title(loc="left") for ax in panels] == list(dict.fromkeys(back["theme"]))
+    assert [ax.get_title(loc="left") for ax in panels] == [findings.chart_label(t) for t in dict.fromkeys(back["theme"])]
     for ax, (_theme, rows) in zip(panels, back.groupby("theme", sort=False)):
         assert np.allclose(ax.get_lines()[-1].get_ydata(), rows["share"].to_numpy())
     assert (back["ci_low"] <= back["share"]).all() and (back["share"] <= back["ci_high"]).all()
@@ -143,7 +144,7 @@ def test_quality_panel_shows_problems_as_shares(tmp_path):
     assert np.allclose(widths, [240 / 2724, 12 / 2724, 3 / 2724])  # shares, largest first; no total bar
     assert back["n"].tolist() == [2724, 240, 12, 3]
     labels = [t.get_text() for t in c.fig.axes[0].texts]
-    assert "240 (8.8%)" in labels and "12 (0.4%)" in labels
+    assert "240 (8.8%)" in labels and "12 (0.44%)" in labels  # the percent rule of the finding sentences
 
 
 def test_collocations_chart_shows_counts(tmp_path):
@@ -280,9 +281,20 @@ def test_chart_csv_neutralizes_formula_cells(tmp_path):
     assert c.data["term"].iloc[0] == '=HYPERLINK("http://evil","x")'  # the chart's own data stays raw
 
 
-def test_theme_ids_are_plain_words_on_the_axes_but_ids_in_the_data() -> None:
-    """A reader sees "foreign affairs" on the chart; the CSV numbers keep the theme id."""
-    strip = pd.DataFrame({"paragraph": [0, 1], "theme": ["foreign_affairs", "trade"], "hits": [2, 1]})
+def test_theme_ids_are_lexicon_labels_on_the_axes_but_ids_in_the_data() -> None:
+    """A reader sees the lexicon's label ("Security and crime") on the chart; the CSV keeps the theme id."""
+    strip = pd.DataFrame({"paragraph": [0, 1, 1], "theme": ["foreign_affairs", "trade", "security_crime"],
+                          "hits": [2, 1, 1]})
     c = charts.theme_strip(strip)
-    assert [t.get_text() for t in c.fig.axes[0].get_xticklabels()] == ["foreign affairs", "trade"]
-    assert set(c.data["theme"]) == {"foreign_affairs", "trade"}
+    assert [t.get_text() for t in c.fig.axes[0].get_xticklabels()] == ["Foreign affairs", "Security and crime", "Trade"]
+    assert set(c.data["theme"]) == {"foreign_affairs", "trade", "security_crime"}
+    subs = pd.DataFrame({"theme": ["security_crime"] * 2, "subtheme": ["drugs_fentanyl", "border_security"],
+                         "n_articles": [5, 3], "n_hits": [9, 4]})
+    c = charts.subthemes(subs, "security_crime")
+    assert {t.get_text() for t in c.fig.axes[0].get_yticklabels()} == {"Border security", "Drugs and fentanyl"}
+    assert c.fig._suptitle.get_text() == "Sub-themes of security and crime"  # inside a title: as in a sentence
+    co = pd.DataFrame({"co_theme": ["other", "civil_rights"], "n_articles": [4, 2],
+                       "share_of_theme_articles": [0.5, 0.05]})
+    c = charts.cooccurring(co, "trade")
+    assert {t.get_text() for t in c.fig.axes[0].get_yticklabels()} == {"Civil rights and liberties", "No policy theme"}
+    assert [t.get_text() for t in c.fig.axes[0].texts] == ["50%", "5%"]  # the one percent rule

@@ -106,3 +106,44 @@ def test_compare_and_brief_findings() -> None:
 def test_empty_tables_give_a_plain_sentence(fn, args) -> None:
     text = fn(pd.DataFrame(), *args)
     assert text.endswith(".") and text[0].isupper() and not CODE.search(text), text
+
+
+def test_labels_come_from_the_lexicons_lower_case_inside_sentences() -> None:
+    assert findings.label("security_crime") == "security and crime"
+    assert findings.chart_label("security_crime") == "Security and crime"
+    assert findings.label("other") == "no policy theme" and findings.label("drugs_fentanyl") == "drugs and fentanyl"
+    assert findings.label("covid") == "COVID-19 pandemic"  # an acronym keeps its capitals
+    assert findings.label("New York Times") == "New York Times" and findings.label("source_bias") == "source bias"
+
+
+def test_a_user_lexicon_set_labels_findings_and_charts(tmp_path) -> None:
+    """The lexicon set a report scores with (helpers.score_article / prepare) words its findings and charts."""
+    import matplotlib.pyplot as plt
+
+    from analysis.notebook import charts, helpers
+
+    (tmp_path / "flu.yml").write_text("id: flu\nlabel: Flu season\ndescription: d\ncap_major: []\nsource: s\n"
+                                      "terms: [flu]\n", encoding="utf-8")
+    (tmp_path / "trade.yml").write_text("id: trade\nlabel: EU trade\ndescription: d\ncap_major: []\nsource: s\n"
+                                        "terms: [tariff]\n", encoding="utf-8")
+    article = pd.DataFrame({"article_id": ["a"], "title": ["Flu"], "text": ["Flu and a tariff."]})
+    try:
+        helpers.score_article(article, str(tmp_path))
+        assert findings.label("flu") == "flu season" and findings.label("trade") == "EU trade"
+        strip = pd.DataFrame({"paragraph": [0, 0], "theme": ["flu", "trade"], "hits": [1, 1]})
+        assert findings.strip(strip) == "Flu season first appears in the headline and peaks in paragraph 0 (1 match)."
+        chart = charts.theme_strip(strip)
+        assert [t.get_text() for t in chart.fig.axes[0].get_xticklabels()] == ["Flu season", "EU trade"]
+        plt.close(chart.fig)
+        helpers.score_article(article)  # the shipped set again
+        assert findings.label("trade") == "trade" and findings.label("flu") == "flu"
+    finally:
+        findings.use_labels()
+
+
+def test_one_percent_rule_for_sentences_and_tables() -> None:
+    from analysis.notebook import tables
+
+    for share, text in ((0.05, "5%"), (0.0512, "5.1%"), (0.123, "12%"), (0.0044, "0.44%"), (1e-7, "<0.01%"),
+                        (0.0, "0%")):
+        assert findings.percent(share) == tables.format_number(share, percent=True) == text

@@ -90,11 +90,23 @@ def test_section_reads_finding_chart_then_folded_table(hostile_store: Path, tmp_
     assert "Articles carrying the theme" in html and "n_articles_with_theme" not in html
     table = html[html.index("<table"):]
     assert "1,234" in table and "370,000,000,000" in table and "e+" not in table and "e-1" not in table
-    assert "security and crime" in html and "security_crime" not in html
+    assert "<td>Security and crime</td>" in html and "security_crime" not in html  # the lexicon's label
     assert _cells(csv_path)[0] == ["theme", "n_articles_with_theme", "n_articles", "n_hits"]
     import matplotlib.pyplot as plt
 
     assert not plt.fignum_exists(chart.fig.number)   # shown once, as the <img>, not again by the backend
+
+
+def test_reader_tables_and_raw_tables_format_cells_alike() -> None:
+    """One cell formatter: a raw table (show_table) and a reader table show lists, dates and numbers the same way."""
+    import pandas as pd
+
+    raw = pd.DataFrame({"themes": [["trade", "security_crime"]], "when": [pd.Timestamp("2024-01-02 10:30")],
+                        "note": [None], "n": [12345]})
+    html = helpers.table_html(raw)
+    assert "<td>trade, security and crime</td><td>2024-01-02 10:30</td><td></td><td>12,345</td>" in html
+    shown = tables.reader_table(raw.astype({"when": object, "n": object}))
+    assert shown.iloc[0].tolist() == ["trade, security and crime", "2024-01-02 10:30", "", "12,345"]
 
 
 def test_section_table_links_show_the_host(shown) -> None:
