@@ -183,5 +183,5 @@ def pick_groups(grouped: pd.DataFrame, groups: Sequence[str] | str | None = None
             raise ValueError(f"unknown group(s) {unknown}; known: {', '.join(known)}")
     else:
         names = grouped[column].value_counts(sort=True).index[:top].tolist()
-    return grouped[grouped[column].isin(names)]
+    return grouped[grouped[column].astype(str).isin(names)]
 

@@ -141,6 +141,8 @@ def number_starts(doc: str) -> tuple[int, ...]:
     (0, 21)
     """
     if automaton.cache_info().currsize:
+        if NUMBER_CACHE:  # no longer read: free the documents it holds
+            NUMBER_CACHE.clear()
         return SCAN_CACHE[doc].numbers
     return NUMBER_CACHE[doc]
 

@@ -119,7 +119,7 @@ def outlet_themes(shares: pd.DataFrame, top: int = 12, *, source: str = DEFAULT_
     matrix.index.name, matrix.columns.name = "source", "theme"
     return plotting.heatmap(matrix, title="Outlets × themes: share of each outlet's articles that carry the theme",
                             xlabel="theme", ylabel="outlet (articles)", value_label="share of outlet's articles (%)",
-                            percent=True, fmt="{:.0f}", source=source, stem=stem, names=_names(themes),
+                            percent=True, source=source, stem=stem, names=_names(themes),
                             data=data.sort_values(["source", "theme"]))
 
 

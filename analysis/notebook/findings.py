@@ -16,7 +16,6 @@ table gives a sentence saying there is nothing to show, never an error.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import pandas as pd
@@ -24,7 +23,7 @@ import pandas as pd
 from analysis.themes.lexicon import default_label, theme_labels
 
 MIN_GROUP_ARTICLES = 20  # an outlet or group below this many articles is left out of comparisons
-_LABELS: dict[str, str] = {}  # the labels of the lexicon set in use (use_labels); empty until first needed
+_LABELS: list[dict[str, str]] = []  # [the labels of the lexicon set in use] (use_labels); empty until first needed
 
 
 # ---------------------------------------------------------------------------- wording helpers
@@ -34,30 +33,40 @@ def use_labels(labels: Mapping[str, str] | None = None) -> None:
     :func:`analysis.notebook.helpers.prepare` and ``score_article`` call it with the lexicon set
     they score with, so a user's own ``label:`` lines reach every finding, chart and table.
     """
-    _LABELS.clear()
-    _LABELS.update(theme_labels() if labels is None else labels)
+    _LABELS[:] = [dict(theme_labels() if labels is None else labels)]  # swapped whole: never seen half-filled
 
 
 def labels_in_use() -> dict[str, str]:
     """The theme and sub-theme labels findings, charts and tables use (as the lexicons write them)."""
     if not _LABELS:
         use_labels()
-    return _LABELS
+    return _LABELS[0]
+
+
+def keeps_case(written: str) -> bool:
+    """True when a label keeps its first capital inside a sentence: it holds a name or an acronym (another
+    capital or a digit anywhere after its first letter: "EU rules", "COVID-19 pandemic", "Medicare and
+    Medicaid"), its first word has a dot ("U.S. trade") or is a single letter.
+
+    >>> [keeps_case(w) for w in ("Security and crime", "EU rules", "U.S. trade", "X", "Medicare and Medicaid")]
+    [False, True, True, True, True]
+    """
+    first = written.split(" ", 1)[0]
+    return len(first) <= 1 or "." in first or any(ch.isupper() or ch.isdigit() for ch in written[1:])
 
 
 def label(name: object) -> str:
     """A theme, sub-theme or group id as a sentence writes it ("security_crime" -> "security and crime").
 
-    Themes and sub-themes take their lexicon's ``label`` with its first letter lower-cased (not
-    for an acronym: "COVID-19 pandemic"); anything else is its id with underscores as spaces.
+    Themes and sub-themes take their lexicon's ``label`` with its first letter lower-cased, unless the
+    label holds a name or an acronym (:func:`keeps_case`: "COVID-19 pandemic", "U.S. trade"); anything
+    else is its id with underscores as spaces.
     """
     text = str(name)
     written = labels_in_use().get(text)
     if written is None:
         return default_label(text)
-    first = written.split(" ", 1)[0]
-    acronym = len(first) > 1 and (first[1].isupper() or first[1].isdigit())
-    return written if acronym else written[:1].lower() + written[1:]
+    return written if keeps_case(written) else written[:1].lower() + written[1:]
 
 
 def chart_label(name: object) -> str:
@@ -77,15 +86,21 @@ def count(n: float) -> str:
 
 def percent(share: float) -> str:
     """A 0..1 share as a percentage with sensible rounding ("12%", "3.4%", "5%", "0.04%"), the one rule
-    of every percentage readers see (sentences, table cells, chart labels)."""
-    if share is None or (isinstance(share, float) and math.isnan(share)):
+    of every percentage readers see (sentences, table cells, chart labels); never scientific notation.
+
+    >>> percent(0.00004), percent(-0.00004), percent(float("nan")), percent(pd.NA), percent(-0.25)
+    ('<0.01%', '>-0.01%', 'n/a', 'n/a', '-25%')
+    """
+    if share is None or pd.isna(share):
         return "n/a"
     p = 100 * float(share)
     if p == 0 or abs(p) >= 10:
         return f"{p:.0f}%"
     if abs(p) >= 1:
         return f"{p:.1f}%".replace(".0%", "%")
-    return f"{p:.2g}%" if abs(p) >= 0.01 else "<0.01%"  # never scientific notation
+    if abs(p) >= 0.01:
+        return f"{p:.2g}%"
+    return "<0.01%" if p > 0 else ">-0.01%"
 
 
 def plural(n: float, word: str, words: str | None = None) -> str:

@@ -312,7 +312,7 @@ def diverging_bar(data: pd.DataFrame, label: str, value: str, side: str, *, titl
     ax.barh(ypos, d[value], color=[cmap[s] for s in d[side]])
     ax.set_yticks(ypos, [tick_label(v) for v in d[label]])
     ax.axvline(0, color="#333333", lw=0.8)
-    handles = [matplotlib.patches.Patch(color=cmap[s], label=(names or {}).get(str(s), str(s))) for s in sides]
+    handles = [matplotlib.patches.Patch(color=cmap[s], label=tick_label(s, names)) for s in sides]
     ax.legend(handles=handles, loc="lower right")
     _style_ax(ax)
     ax.grid(axis="y", visible=False)
@@ -328,7 +328,8 @@ def heatmap(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, value
 
     ``scale="sqrt"`` spreads the colours of a matrix that one or two large cells would saturate;
     ``diagonal=False`` leaves the diagonal out of the colour scale (grey cells, values written), as
-    for a co-occurrence matrix whose diagonal is each theme's own total. ``note``: a line under the plot;
+    for a co-occurrence matrix whose diagonal is each theme's own total. ``percent``: a 0..1 matrix shown in
+    percent (cells written by the one percent rule, ``fmt`` then unused). ``note``: a line under the plot;
     ``names``: how rows and columns read on the axes (:func:`tick_label`).
     """
     m = matrix.astype(float)
@@ -356,7 +357,7 @@ def heatmap(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, value
             if np.isfinite(v):
                 light = np.isfinite(shown[i, j]) and float(norm(shown[i, j])) > 0.6
                 dark = not np.isfinite(shown[i, j]) or light
-                ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=size,
+                ax.text(j, i, percentage(v / 100) if percent else fmt.format(v), ha="center", va="center", fontsize=size,
                         color="black" if dark else "white")
     cbar = fig.colorbar(im, ax=ax)
     cbar.set_label(value_label + (" (square-root colour scale)" if scale == "sqrt" else ""))

@@ -49,7 +49,7 @@ from analysis.evidence.amounts import amounts
 from analysis.evidence.places import place_mentions, places, theme_country_table
 from analysis.evidence.quotes import quotes
 from analysis.evidence.tone import tone
-from analysis.notebook import tables, text_samples
+from analysis.notebook import findings, tables, text_samples
 from analysis.notebook.helpers import Corpus, check_version, prepare
 from analysis.notebook.model_themes import with_model
 from analysis.periods import periods
@@ -426,6 +426,7 @@ def load_aggregate_data(store: str | Path | None = "", start: str = "", end: str
     if missing:
         raise UsageError(f"the aggregates in {folder} lack {', '.join(missing)}: {rerun}")
     label = (corpus_label or f"Source: article store '{folder.name}'") + " (Dask aggregates)"
+    findings.use_labels()  # aggregates are counted with the shipped themes: word them with the shipped labels
     return AggregateData(found, aggregate_note(found, label), folder,
                          {**sel, "store": str(folder), "store_version": store_version})
 

@@ -23,7 +23,7 @@ from analysis.aggregate.counts import presence
 from analysis.aggregate.text_counts import count_speakers, who_is_quoted_from_counts
 from analysis.errors import UsageError
 from analysis.frames import isin
-from analysis.notebook.findings import chart_label, label
+from analysis.notebook.findings import capital, chart_label, label, labels_in_use
 from analysis.notebook.findings import percent as percentage
 from analysis.text.keyness import keyness, keyness_from_counts
 from analysis.text.sentences import document_text, paragraph_spans, sentence_spans
@@ -274,13 +274,16 @@ def format_number(value: object, percent: bool = False) -> str:
 
 def format_cell(value: object) -> str:
     """One cell as readers see it: numbers as :func:`format_number`, dates as YYYY-MM-DD (and the
-    time when there is one), lists of ids as labels, missing values empty.
+    time when there is one), lists joined (themes by their labels, as the Theme column writes them:
+    "Trade, security and crime"; anything else as it is), missing values empty.
 
-    >>> format_cell(["trade", "security_crime"]), format_cell(pd.Timestamp("2024-01-02")), format_cell(None)
-    ('trade, security and crime', '2024-01-02', '')
+    >>> format_cell(["trade", "security_crime"]), format_cell(["nyt_2024_01"]), format_cell(None)
+    ('Trade, security and crime', 'nyt_2024_01', '')
     """
     if isinstance(value, (list, tuple, np.ndarray)):
-        return ", ".join(label(v) for v in list(value))
+        known = labels_in_use()
+        parts = [label(v) if str(v) in known else str(v) for v in list(value)]
+        return ", ".join([capital(parts[0]), *parts[1:]] if parts and str(value[0]) in known else parts)
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d") if value == value.normalize() else value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, (bool, np.bool_, int, np.integer, float, np.floating)):

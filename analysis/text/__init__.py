@@ -7,7 +7,8 @@
   ``clear_document_caches`` (empties them all).
 - ``words``: tokens and terms -- ``words``, ``ngrams``, ``normalize``, ``is_term``, ``terms``,
   ``STOPWORDS``, ``term_counts``, ``term_counts_table``, ``top_terms_from_counts``.
-- ``concordance``: close reading -- ``kwic``, ``collocations``, ``sentence_ngram_counts``, ``top_terms``.
+- ``concordance``: close reading -- ``kwic``, ``kwic_sample``, ``kwic_ranked``, ``collocations``,
+  ``sentence_ngram_counts``, ``top_terms``.
 - ``keyness``: distinctive terms of two groups -- ``keyness``, ``keyness_from_counts``, ``log_odds_table``.
 - ``theme_tags``: theme hits passed in as data -- ``sentence_theme_index`` ((article, sentence) -> themes),
   ``require_hits``.

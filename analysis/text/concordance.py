@@ -390,4 +390,4 @@ def top_terms(articles: pd.DataFrame, by: str | None = None, top: int = 20,
     return top_terms_from_counts(term_counts_table(articles, by=by, hits=hits, freq=freq), top)
 
 
-__all__ = ["KWIC_READER_COLUMNS", "collocation_thresholds", "collocations", "kwic", "kwic_sample", "score_collocations", "sentence_ngram_counts", "top_terms"]
+__all__ = ["KWIC_READER_COLUMNS", "collocation_thresholds", "collocations", "kwic", "kwic_ranked", "kwic_sample", "score_collocations", "sentence_ngram_counts", "top_terms"]

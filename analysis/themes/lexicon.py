@@ -98,17 +98,20 @@ def theme_labels(lexicons: dict[str, Lexicon] | None = None) -> dict[str, str]:
     """The reader labels of a lexicon set (default: the shipped one) as its files write them.
 
     Theme id and sub-theme name -> ``label``, and ``other`` (no theme) -> "No policy theme". A
-    sub-theme name that two themes share keeps the first one's label; a theme id wins over a sub-theme.
+    sub-theme name is left out (read as :func:`default_label`) when it is also a theme id or ``other``,
+    or when two themes label it differently: a reader never sees another theme's name for it.
 
     >>> labels = theme_labels()
     >>> labels["security_crime"], labels["tariffs"], labels["other"]
     ('Security and crime', 'Tariffs and duties', 'No policy theme')
     """
     lexicons = load_lexicons() if lexicons is None else lexicons
-    out: dict[str, str] = {}
-    for tid in sorted(lexicons):
-        for name, text in lexicons[tid].subthemes.items():
-            out.setdefault(name, text)
+    seen: dict[str, set[str]] = {}
+    for lex in lexicons.values():
+        for name, text in lex.subthemes.items():
+            seen.setdefault(name, set()).add(text)
+    reserved = set(lexicons) | {schema.NO_THEME}
+    out = {name: texts.pop() for name, texts in seen.items() if len(texts) == 1 and name not in reserved}
     out.update({tid: lex.label for tid, lex in lexicons.items()})
     out[schema.NO_THEME] = NO_THEME_LABEL
     return out

@@ -209,9 +209,11 @@ def test_articles_per_period_lumps_outlets(counts, tmp_path):
 def test_heatmaps_and_interval_chart(counts, tmp_path):
     by_src = aggregate.theme_share(counts.groupby(["source", "theme"], as_index=False)[
         ["n_articles_with_theme", "n_articles"]].sum())
-    charts.outlet_themes(by_src, top=4, stem=tmp_path / "ot")
+    chart = charts.outlet_themes(by_src, top=4, stem=tmp_path / "ot")
     back = _read(tmp_path / "ot")
     assert back["source"].nunique() == 4 and "other" not in set(back["theme"])
+    cells = [t.get_text() for t in chart.fig.axes[0].texts]  # written by the one percent rule
+    assert cells and all(c.endswith("%") for c in cells), cells
     assert np.allclose(back["share"], back["n_articles_with_theme"] / back["n_articles"])
     mat = pd.DataFrame([[3, 1], [1, 2]], index=["trade", "migration"], columns=["trade", "migration"])
     mat.index.name, mat.columns.name = "theme", "co_theme"

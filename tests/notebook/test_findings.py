@@ -116,6 +116,14 @@ def test_labels_come_from_the_lexicons_lower_case_inside_sentences() -> None:
     assert findings.label("New York Times") == "New York Times" and findings.label("source_bias") == "source bias"
 
 
+def test_a_label_that_starts_with_a_name_keeps_its_case_inside_sentences() -> None:
+    findings.use_labels({"us_trade": "U.S. trade", "eu": "EU rules", "x": "X", "flu": "Flu season",
+                         "care": "Medicare and Medicaid"})
+    assert [findings.label(t) for t in ("us_trade", "eu", "x", "flu", "care")] == [
+        "U.S. trade", "EU rules", "X", "flu season", "Medicare and Medicaid"]
+    assert findings.chart_label("flu") == "Flu season"
+
+
 def test_a_user_lexicon_set_labels_findings_and_charts(tmp_path) -> None:
     """The lexicon set a report scores with (helpers.score_article / prepare) words its findings and charts."""
     import matplotlib.pyplot as plt

@@ -104,9 +104,11 @@ def test_reader_tables_and_raw_tables_format_cells_alike() -> None:
     raw = pd.DataFrame({"themes": [["trade", "security_crime"]], "when": [pd.Timestamp("2024-01-02 10:30")],
                         "note": [None], "n": [12345]})
     html = helpers.table_html(raw)
-    assert "<td>trade, security and crime</td><td>2024-01-02 10:30</td><td></td><td>12,345</td>" in html
+    assert "<td>Trade, security and crime</td><td>2024-01-02 10:30</td><td></td><td>12,345</td>" in html
     shown = tables.reader_table(raw.astype({"when": object, "n": object}))
-    assert shown.iloc[0].tolist() == ["trade, security and crime", "2024-01-02 10:30", "", "12,345"]
+    assert shown.iloc[0].tolist() == ["Trade, security and crime", "2024-01-02 10:30", "", "12,345"]
+    ids = helpers.table_html(pd.DataFrame({"ids": [["nyt_2024_01", "trade"]]}))
+    assert "<td>nyt_2024_01, trade</td>" in ids  # a list of other ids stays as written
 
 
 def test_section_table_links_show_the_host(shown) -> None:

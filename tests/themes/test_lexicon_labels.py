@@ -32,3 +32,16 @@ def test_user_lexicon_labels_replace_and_add(tmp_path: Path) -> None:
     assert labels["trade"] == "Trade (mine)" and labels["flu"] == "Flu season"
     assert labels["steel_dumping"] == "steel dumping" and labels["quotas"] == "Import quotas"  # sub-theme: same rule
     assert labels["migration"] == "Migration"  # shipped themes stay
+
+
+def test_a_sub_theme_name_never_borrows_another_themes_label(tmp_path: Path) -> None:
+    """A user sub-theme named like a theme, like ``other`` or like another theme's sub-theme with another
+    label reads as its own name, not as the other theme's label."""
+    (tmp_path / "water.yml").write_text(
+        "id: water\nlabel: Water\ndescription: d\ncap_major: []\nsource: s\nterms: [water]\nsubthemes:\n"
+        "  trade:\n    terms: [water trade]\n  other:\n    terms: [wells]\n"
+        "  enforcement:\n    label: Water police\n    terms: [water police]\n", encoding="utf-8")
+    labels = theme_labels(with_user_lexicons(tmp_path))
+    assert labels["trade"] == "Trade" and labels["other"] == "No policy theme"  # the themes keep their labels
+    assert "enforcement" not in labels  # two themes label it differently: neither label is used
+    assert labels["water"] == "Water" and labels["tariffs"] == "Tariffs and duties"
