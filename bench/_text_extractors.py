@@ -2,8 +2,9 @@
 
 Each callable takes an articles chunk and returns a DataFrame. They pass an empty theme-hits table
 so that the timing is the extractor's own work (theme scoring is benchmarked in bench/themes.py).
-The per-document caches shared by the extractors (sentence starts, ``analysis.text.sentences``; the
-place and number-word scan, ``analysis.evidence.wordscan``) are cleared at every call, so each single extractor pays for its own sentence split ("cold"), while
+The per-document caches shared by the extractors (sentence spans, place scans, speaker look-ups: every
+``analysis.text.sentences.DocumentCache``) are cleared at every call, so each single extractor pays
+for its own sentence split ("cold"), while
 ``evidence`` measures the real pipeline: one sentence split per document, then quotes, amounts
 and places on the same chunk -- the "sentences + quotes + amounts + places together" figure.
 
@@ -29,8 +30,7 @@ from analysis.evidence.actors import actors
 from analysis.evidence.amounts import amounts
 from analysis.evidence.places import places
 from analysis.evidence.quotes import quotes
-from analysis.evidence.wordscan import clear_word_scan_cache
-from analysis.text.sentences import documents, sentence_starts
+from analysis.text.sentences import clear_document_caches, documents, sentence_starts
 
 NO_HITS = pd.DataFrame({"article_id": pd.Series([], dtype="string"), "theme": pd.Series([], dtype="string"),
                         "sentence_id": pd.Series([], dtype="int64")})
@@ -39,8 +39,7 @@ NO_HITS = pd.DataFrame({"article_id": pd.Series([], dtype="string"), "theme": pd
 def _cold(fn: Callable[..., pd.DataFrame]) -> Callable[[pd.DataFrame], pd.DataFrame]:
     """Wrap an extractor: clear the per-document caches, run without theme hits."""
     def run(articles: pd.DataFrame) -> pd.DataFrame:
-        sentence_starts.cache_clear()
-        clear_word_scan_cache()
+        clear_document_caches()
         return fn(articles, hits=NO_HITS)
     run.__name__ = fn.__name__
     return run
@@ -48,8 +47,7 @@ def _cold(fn: Callable[..., pd.DataFrame]) -> Callable[[pd.DataFrame], pd.DataFr
 
 def evidence(articles: pd.DataFrame) -> pd.DataFrame:
     """Sentences, quotes, amounts and places over one chunk, sharing one sentence split per document."""
-    sentence_starts.cache_clear()
-    clear_word_scan_cache()
+    clear_document_caches()
     parts = [quotes(articles, hits=NO_HITS).assign(table="quotes"),  # splits each document into sentences
              amounts(articles, hits=NO_HITS).assign(table="amounts"),
              places(articles, hits=NO_HITS).assign(table="places")]
@@ -87,8 +85,8 @@ def load_baseline(rev: str = "HEAD") -> dict[str, ModuleType] | None:
 def _baseline_evidence(mods: dict[str, ModuleType]) -> Callable[[pd.DataFrame], pd.DataFrame]:
     """Today's sentences + quotes + amounts + places over one chunk (as ``evidence``)."""
     def run(articles: pd.DataFrame) -> pd.DataFrame:
-        sentence_starts.cache_clear()
-        if "wordscan" in mods:
+        clear_document_caches()  # today's sentence cache (the baseline's own lru_caches clear themselves by size)
+        if hasattr(mods.get("wordscan"), "clear_word_scan_cache"):
             mods["wordscan"].clear_word_scan_cache()
         parts = [mods["quotes"].quotes(articles, hits=NO_HITS).assign(table="quotes"),
                  mods["amounts"].amounts(articles, hits=NO_HITS).assign(table="amounts"),

@@ -182,6 +182,6 @@ def pick_groups(grouped: pd.DataFrame, groups: Sequence[str] | str | None = None
         if unknown:
             raise ValueError(f"unknown group(s) {unknown}; known: {', '.join(known)}")
     else:
-        names = grouped[column].value_counts(sort=True).index[:top].tolist()
+        names = [str(v) for v in grouped[column].value_counts(sort=True).index[:top]]
     return grouped[grouped[column].astype(str).isin(names)]
 

@@ -49,12 +49,14 @@ from analysis.aggregate.grouping import combine_counts
 from analysis.cluster.session import progress
 from analysis.corpus.store import current_version, read_manifest, reader_lease, version_dir
 from analysis.errors import UsageError
-from analysis.evidence.actors import actors
+from analysis.evidence.actors import actors, clear_name_cache
 from analysis.evidence.amounts import amounts
 from analysis.evidence.places import places
 from analysis.evidence.quotes import quotes
 from analysis.evidence.tone import tone
+from analysis.evidence.vader import clear_tone_cache
 from analysis.schema import ARTICLE_COLUMNS, ARTICLE_DTYPES
+from analysis.text.sentences import clear_document_caches
 from analysis.text.words import term_counts_table
 from analysis.themes import scoring as themes
 
@@ -218,6 +220,14 @@ def article_themes(articles: Any, lexicons: Any = None) -> Any:
     return articles.map_partitions(_article_themes_part, lexicons, meta=meta)
 
 
+def clear_worker_caches() -> None:
+    """Empty the per-process caches the extractors fill (per-document caches: sentences, place scans,
+    speaker look-ups; names; tone): a worker calls it after each partition, so its memory stays flat."""
+    clear_document_caches()
+    clear_name_cache()
+    clear_tone_cache()
+
+
 def extract_partition(part: pd.DataFrame, kind: str, lexicons: Any = None,
                       hits: pd.DataFrame | None = None) -> pd.DataFrame:
     """Run one text extractor (quotes, amounts, places, actors, tone[:level]) on one partition."""
@@ -238,7 +248,15 @@ def extract(articles: Any, kind: str, lexicons: Any = None) -> Any:
     """
     sample = articles._meta.head(0)
     meta = extract_partition(sample, kind, lexicons)
-    return articles.map_partitions(extract_partition, kind, lexicons, meta=meta, enforce_metadata=False)
+    return articles.map_partitions(extract_and_clear, kind, lexicons, meta=meta, enforce_metadata=False)
+
+
+def extract_and_clear(part: pd.DataFrame, kind: str, lexicons: Any = None) -> pd.DataFrame:
+    """:func:`extract_partition` of one partition, then :func:`clear_worker_caches` (also on errors)."""
+    try:
+        return extract_partition(part, kind, lexicons)
+    finally:
+        clear_worker_caches()
 
 
 # ---------------------------------------------------------------------------- aggregates
@@ -274,7 +292,10 @@ def partition_counts(part: pd.DataFrame, freq: str = "W", by: Sequence[str] = ("
         "places": lambda: evidence_counts.count_mentions(extract_partition(part, "places", hits=hits)),
         "actors": lambda: evidence_counts.count_mentions(extract_partition(part, "actors", hits=hits)),
     }
-    return {name: make[name]() for name in tables}
+    try:
+        return {name: make[name]() for name in tables}
+    finally:
+        clear_worker_caches()  # the extractors' per-document caches: a worker's memory stays flat
 
 
 def aggregates(articles: Any, freq: str = "W", by: Sequence[str] = ("source",), lexicons: Any = None,

@@ -33,7 +33,7 @@ from analysis.aggregate.report_counts import (
     selected_counts,
 )
 from analysis.cluster import engine
-from analysis.cluster.report_text import choose_kwic, clear_worker_caches, combine_piece, kwic_pass, text_pieces
+from analysis.cluster.report_text import choose_kwic, combine_piece, kwic_pass, text_pieces
 from analysis.cluster.session import progress
 from analysis.corpus import quality
 from analysis.corpus.store import corpus_fingerprint
@@ -55,7 +55,7 @@ def partition_tables(part: pd.DataFrame, sel: dict[str, Any], lexicons: Any = No
         return {"quality": quality.count_quality(part), **selected_counts(arts, scores, hits),
                 **text_pieces(arts, scores, hits, part_no, text_themes=text_themes)}
     finally:
-        clear_worker_caches()
+        engine.clear_worker_caches()
 
 
 def _combine(name: str) -> Any:

@@ -34,10 +34,9 @@ from analysis.aggregate import text_counts
 from analysis.aggregate.counts import presence
 from analysis.aggregate.grouping import combine_counts
 from analysis.aggregate.report_counts import KWIC_ROWS, KWIC_WINDOW, TEXT_ROWS, TEXT_TABLES, select_and_score
-from analysis.evidence.actors import clear_name_cache
+from analysis.cluster.engine import clear_worker_caches
 from analysis.evidence.amounts import amounts
 from analysis.evidence.quotes import quotes
-from analysis.evidence.vader import clear_tone_cache
 from analysis.notebook import tables
 from analysis.notebook.text_samples import (
     META,
@@ -49,7 +48,6 @@ from analysis.notebook.text_samples import (
     top_from_sample,
     top_sample,
 )
-from analysis.text.sentences import clear_document_caches
 
 POSITION_BITS: int = 32          # first-quote positions: partition << 32 | row
 VOCAB_TABLES: tuple[str, ...] = ("keyness_terms", "collocation_words", "collocation_pairs")
@@ -65,14 +63,6 @@ def _cat(frames: list[pd.DataFrame], empty: Callable[[], pd.DataFrame]) -> pd.Da
     """Concatenate non-empty frames (``empty()`` when there are none)."""
     frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else empty()
-
-
-def clear_worker_caches() -> None:
-    """Empty the per-process caches the extractors fill (per-document caches: sentences, word scan,
-    speaker look-ups; names; tone)."""
-    clear_document_caches()
-    clear_name_cache()
-    clear_tone_cache()
 
 
 def text_pieces(arts: pd.DataFrame, scores: pd.DataFrame, hits: pd.DataFrame, part_no: int = 0,

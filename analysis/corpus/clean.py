@@ -58,7 +58,7 @@ def _latin1_fallback(err: UnicodeEncodeError) -> tuple[bytes, int]:
 codecs.register_error("cp1252_latin1_encode", _latin1_fallback)
 
 
-_CONTROL_BYTES = bytes(range(0x09)) + bytes(range(0x0E, 0x20)) + b"\x7f"   # the bytes that encode _CONTROL
+_CONTROL_BYTES = bytes(b for b in range(0x80) if _CONTROL.match(chr(b)))   # the bytes that encode _CONTROL
 
 
 def _plain_utf8(data: bytes) -> str | None:

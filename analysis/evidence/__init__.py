@@ -13,9 +13,8 @@ engine runs when they are not given) and tags each row with the themes of its se
 - ``places``: countries, nationalities, US states and major cities -- ``places``, ``place_mentions``,
   ``doc_places``, ``theme_country_table``, ``mention_counts``.
 - ``gazetteer``: the place names and what they stand for -- ``gazetteer``, ``subnational``.
-- ``wordscan``: one Aho-Corasick pass per document for place names and number words -- ``word_scan``,
-  ``scan_document``, ``number_starts`` (number words alone until places are asked for), ``number_words``,
-  ``clear_word_scan_cache``.
+- ``wordscan``: Aho-Corasick scans of place names (cached per document) and number words --
+  ``place_matches``, ``scan_places``, ``number_starts``, ``number_words``.
 - ``actors``: people and organizations -- ``actors``, ``actor_mentions``, ``doc_actors``,
   ``canonical_person``, ``canonical_names``, ``resolve_surname``, ``is_place``, ``lexicon`` (and the
   name helpers ``speakers`` shares: ``analyse_sequence``, ``trim_tokens``, ``last_title``).

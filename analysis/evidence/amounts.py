@@ -124,7 +124,7 @@ def _candidates(doc: str) -> list[int]:
             elif doc[s - 1:s] in ("C", "A") and (s < 2 or not doc[s - 2].isalnum()):
                 s -= 1
         starts.append(s)
-    starts.extend(number_starts(doc))  # number words: found by the place scan when places are asked for too
+    starts.extend(number_starts(doc))  # number words ("two", "a dozen")
     starts.sort()
     return starts
 

@@ -166,17 +166,32 @@ def extract_rows(articles: pd.DataFrame, hits: pd.DataFrame | None, find: Callab
     >>> rows.values.tolist()
     [['a', 2]]
     """
+    def rows(aid: str, doc: str, index: SentenceThemeIndex) -> list[dict[str, Any]]:
+        found = find(doc)
+        if not found:
+            return []
+        loc = SentenceLocator(doc)
+        return [row(aid, doc, item, loc, index) for item in found]
+
+    return collect(articles, hits, rows, lambda items: frame(items, columns, dtypes))
+
+
+def collect(articles: pd.DataFrame, hits: pd.DataFrame | None,
+            per_document: Callable[[str, str, SentenceThemeIndex], Iterable[Any]],
+            build: Callable[[list[Any]], pd.DataFrame]) -> pd.DataFrame:
+    """``build`` of the items ``per_document(article_id, document, theme_index)`` gives for every article.
+
+    The one document loop of the extractors: it runs with the collector paused (:func:`paused_gc`; the
+    extractors make no reference cycles, so its passes are overhead), and the items are freed before
+    it is back on, so it has nothing left to walk.
+    """
     index = article_theme_index(articles, hits)
-    rows = []
-    with paused_gc():  # the extractors make no reference cycles: the collector's passes are overhead
+    items: list[Any] = []
+    with paused_gc():
         for aid, doc in iter_documents(articles):
-            found = find(doc)
-            if not found:
-                continue
-            loc = SentenceLocator(doc)
-            rows.extend(row(aid, doc, item, loc, index) for item in found)
-        out = frame(rows, columns, dtypes)
-        del rows  # freed before the collector is back on: nothing left for it to walk
+            items.extend(per_document(aid, doc, index))
+        out = build(items)
+        del items
     return out
 
 
@@ -194,17 +209,13 @@ def extract_mentions(articles: pd.DataFrame, hits: pd.DataFrame | None,
     ...                  pd.DataFrame(), lambda doc: [(3, "org", "Acme", "Acme", None)] * 2).values.tolist()
     [['a', 'org', 'Acme', 'Acme', <NA>, 2, []]]
     """
-    index = article_theme_index(articles, hits)
-    records = []
-    with paused_gc():  # the extractors make no reference cycles: the collector's passes are overhead
-        for aid, doc in iter_documents(articles):
-            loc = SentenceLocator(doc) if index else None
-            for start, kind, name, canon, iso in find(doc):
-                themes = themes_between(index, aid, loc.sid(start), loc.sid(start)) if loc else ()
-                records.append((aid, kind, name, canon, iso, themes))
-        out = aggregate_mentions(records)
-        del records  # freed before the collector is back on: nothing left for it to walk
-    return out
+    def records(aid: str, doc: str, index: SentenceThemeIndex) -> Iterator[tuple[Any, ...]]:
+        loc = SentenceLocator(doc) if index else None
+        for start, kind, name, canon, iso in find(doc):
+            sid = loc.sid(start) if loc else 0
+            yield aid, kind, name, canon, iso, themes_between(index, aid, sid, sid) if loc else ()
+
+    return collect(articles, hits, records, aggregate_mentions)
 
 
 def _most_frequent(names: dict[str, int]) -> str:

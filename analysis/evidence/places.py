@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.evidence.documents import FoundMention, SentenceLocator, extract_mentions, extract_rows, themes_between
 from analysis.evidence.gazetteer import gazetteer
-from analysis.evidence.wordscan import PlaceMatch, word_scan
+from analysis.evidence.wordscan import PlaceMatch, place_matches
 from analysis.text.theme_tags import SentenceThemeIndex
 
 PLACE_LONG_COLUMNS: list[str] = [
@@ -29,10 +29,9 @@ PLACE_LONG_COLUMNS: list[str] = [
 def doc_places(doc: str) -> list[tuple[int, int, str, str, str, str]]:
     """Return (start, end, canonical, iso3, surface, level) for each place mention in ``doc``.
 
-    The longest name at each leftmost position, on word boundaries (``wordscan.word_scan``: one
-    Aho-Corasick pass shared with the number words of ``amounts``).
+    The longest name at each leftmost position, on word boundaries (``wordscan.place_matches``).
     """
-    return list(word_scan(doc).places)
+    return list(place_matches(doc))
 
 
 def country_names() -> dict[str, str]:
@@ -117,7 +116,7 @@ def places(articles: pd.DataFrame, hits: pd.DataFrame | None = None) -> pd.DataF
 
 def _place_mentions(doc: str) -> Iterator[FoundMention]:
     """(start, "place", surface form, canonical name, ISO alpha-3) of each place mention in ``doc``."""
-    for start, _end, canon, iso3, form, _level in word_scan(doc).places:
+    for start, _end, canon, iso3, form, _level in place_matches(doc):
         yield start, "place", form, canon, iso3
 
 

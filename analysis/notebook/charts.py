@@ -18,7 +18,7 @@ import pandas as pd
 from analysis import schema
 from analysis.aggregate import counts as aggregate
 from analysis.notebook import plotting
-from analysis.notebook.findings import chart_label, label, percent
+from analysis.notebook.findings import chart_label, label, labels_in_use, percent
 from analysis.notebook.plotting import DEFAULT_SOURCE, OKABE_ITO, Chart, save_chart, source_note
 from analysis.periods import FREQ_LABELS, period_freq, periods
 
@@ -33,8 +33,10 @@ ALL_OUTLETS = "All outlets"
 
 
 def _names(values: object) -> dict[str, str]:
-    """Theme (or sub-theme) ids -> their labels as a chart shows them ("security_crime" -> "Security and crime")."""
-    return {str(v): chart_label(v) for v in dict.fromkeys(values)}
+    """Theme and sub-theme ids among ``values`` -> their labels as a chart shows them ("security_crime" ->
+    "Security and crime"); anything else (an outlet, a group) is left to the axis's own rule."""
+    known = labels_in_use()
+    return {str(v): chart_label(v) for v in dict.fromkeys(values) if str(v) in known}
 
 
 def _unit(freq: str) -> str:

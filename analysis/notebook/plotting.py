@@ -357,7 +357,8 @@ def heatmap(matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, value
             if np.isfinite(v):
                 light = np.isfinite(shown[i, j]) and float(norm(shown[i, j])) > 0.6
                 dark = not np.isfinite(shown[i, j]) or light
-                ax.text(j, i, percentage(v / 100) if percent else fmt.format(v), ha="center", va="center", fontsize=size,
+                text = percentage(m.values[i, j]) if percent else fmt.format(v)
+                ax.text(j, i, text, ha="center", va="center", fontsize=size,
                         color="black" if dark else "white")
     cbar = fig.colorbar(im, ax=ax)
     cbar.set_label(value_label + (" (square-root colour scale)" if scale == "sqrt" else ""))

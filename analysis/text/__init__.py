@@ -3,7 +3,7 @@
 - ``sentences``: the sentence splitter and the analysed document -- ``sentence_spans``,
   ``paragraph_spans``, ``sentences``, ``document_text``, ``documents``, ``article_documents``,
   ``sentence_table``, ``cached_sentence_spans``, ``sentence_starts``, ``cached_paragraph_spans``,
-  ``clear_sentence_cache``, ``abbreviations``; ``DocumentCache`` (a bounded per-document cache) and
+  ``abbreviations``; ``DocumentCache`` (a bounded per-document cache) and
   ``clear_document_caches`` (empties them all).
 - ``words``: tokens and terms -- ``words``, ``ngrams``, ``normalize``, ``is_term``, ``terms``,
   ``STOPWORDS``, ``term_counts``, ``term_counts_table``, ``top_terms_from_counts``.

@@ -296,9 +296,3 @@ def cached_paragraph_spans(doc: str) -> list[tuple[int, int]]:
     return SPAN_CACHE[doc][2]
 
 
-def clear_sentence_cache() -> None:
-    """Empty the sentence-span cache (benchmarks measure cold runs with it)."""
-    SPAN_CACHE.clear()
-
-
-sentence_starts.cache_clear = clear_sentence_cache  # type: ignore[attr-defined]  # lru_cache-style API

@@ -138,6 +138,21 @@ def test_top_terms_and_evidence_counts_identical(sample, client):
     assert len(top_terms_from_counts(term_counts_table(sample))) == 20
 
 
+def test_partition_work_leaves_no_document_in_the_caches(sample):
+    """A worker's partition functions empty the per-document caches after each partition (memory stays flat)."""
+    from analysis.evidence.wordscan import PLACE_CACHE
+    from analysis.text.sentences import SPAN_CACHE
+
+    part = sample.head(20)
+    dx.partition_counts(part, freq="MS", by=(), tables=["places", "actors", "tone"])
+    assert not SPAN_CACHE and not PLACE_CACHE
+    dx.extract_and_clear(part, "places")
+    assert not SPAN_CACHE and not PLACE_CACHE
+    dx.extract_partition(part, "places")  # the plain function keeps them (the caller decides when to clear)
+    assert SPAN_CACHE and PLACE_CACHE
+    dx.clear_worker_caches()
+
+
 def test_dask_option_and_errors():
     parser = argparse.ArgumentParser()
     options.add_dask_argument(parser)

@@ -91,11 +91,27 @@ def test_against_a_saved_index(tmp_path: Path) -> None:
     assert len(DedupeIndex.load(tmp_path / "absent.npz")) == 0
 
 
+def _pairs_by_brute_force(sig: np.ndarray, valid: np.ndarray) -> list[list[int]]:
+    """Every (i, j) in one band bucket, j at most MAX_GROUP_PAIRS places after i (rows ascending), once."""
+    rows = np.flatnonzero(valid)
+    bh = dedupe.band_hashes(sig[rows])
+    pairs = set()
+    for b in range(dedupe.BANDS):
+        buckets: dict[int, list[int]] = {}
+        for r, h in zip(rows.tolist(), bh[:, b].tolist()):
+            buckets.setdefault(h, []).append(r)
+        for members in buckets.values():
+            for k, j in enumerate(members):
+                pairs.update((members[k - off], j) for off in range(1, min(k, dedupe.MAX_GROUP_PAIRS) + 1))
+    return [list(p) for p in sorted(pairs)]
+
+
 def test_candidate_pairs_of_new_rows_are_those_of_the_whole_index() -> None:
     rng = np.random.default_rng(7)
     sig = rng.integers(0, 3, size=(400, dedupe.NUM_BINS), dtype=np.uint32)     # crowded buckets
     valid = rng.random(400) < 0.9
     every = dedupe.candidate_pairs(sig, valid, 0)
+    assert every.tolist() == _pairs_by_brute_force(sig, valid)
     for first_new in (1, 150, 399):
         got = dedupe.candidate_pairs(sig, valid, first_new)
         assert got.tolist() == every[every[:, 1] >= first_new].tolist()

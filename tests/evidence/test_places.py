@@ -7,7 +7,13 @@ from analysis.evidence.actors import actor_mentions, actors, doc_actors
 from analysis.evidence.gazetteer import gazetteer
 from analysis.evidence.places import doc_places, mention_counts, place_mentions, places
 from analysis.schema import MENTION_COLUMNS
-from analysis.text.sentences import cached_sentence_spans, documents, sentence_spans, sentence_starts
+from analysis.text.sentences import (
+    cached_sentence_spans,
+    clear_document_caches,
+    documents,
+    sentence_spans,
+    sentence_starts,
+)
 from analysis.text.theme_tags import sentence_theme_index
 
 NO_HITS = pd.DataFrame(columns=["article_id", "theme", "sentence_id"])
@@ -110,7 +116,7 @@ def test_sentence_theme_index_of_some_articles_and_sentence_cache() -> None:
     assert some == {k: v for k, v in everything.items() if k[0] in ("a", "c")}
     assert some[("a", 2)] == ("economy", "trade") and ("b", 0) not in some
     doc = "He met Sen. Smith in the U.S. on Friday. It rained."
-    sentence_starts.cache_clear()
+    clear_document_caches()
     assert cached_sentence_spans(doc) == sentence_spans(doc) == cached_sentence_spans(doc)
     assert sentence_starts(doc) == [s for s, _ in sentence_spans(doc)]
 

@@ -13,9 +13,9 @@ import pytest
 from analysis.aggregate import counts as aggregate
 from analysis.notebook import (
     charts,
-    findings,
     plotting,
 )
+from analysis.themes.lexicon import theme_labels
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +64,8 @@ def test_theme_mix_plots_exactly_the_csv(counts, tmp_path):
     assert "other" not in set(back["theme"]) and back["theme"].nunique() == 2
     # one panel per theme (small multiples), each line = that theme's CSV rows, with its interval
     panels = [ax for ax in c.fig.axes if ax.get_visible() and ax.get_lines()]
-    assert [ax.get_title(loc="left") for ax in panels] == [findings.chart_label(t) for t in dict.fromkeys(back["theme"])]
+    shipped = theme_labels()  # the lexicons' own label lines ("Security and crime")
+    assert [ax.get_title(loc="left") for ax in panels] == [shipped[t] for t in dict.fromkeys(back["theme"])]
     for ax, (_theme, rows) in zip(panels, back.groupby("theme", sort=False)):
         assert np.allclose(ax.get_lines()[-1].get_ydata(), rows["share"].to_numpy())
     assert (back["ci_low"] <= back["share"]).all() and (back["share"] <= back["ci_high"]).all()

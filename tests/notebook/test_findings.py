@@ -135,18 +135,15 @@ def test_a_user_lexicon_set_labels_findings_and_charts(tmp_path) -> None:
     (tmp_path / "trade.yml").write_text("id: trade\nlabel: EU trade\ndescription: d\ncap_major: []\nsource: s\n"
                                         "terms: [tariff]\n", encoding="utf-8")
     article = pd.DataFrame({"article_id": ["a"], "title": ["Flu"], "text": ["Flu and a tariff."]})
-    try:
-        helpers.score_article(article, str(tmp_path))
-        assert findings.label("flu") == "flu season" and findings.label("trade") == "EU trade"
-        strip = pd.DataFrame({"paragraph": [0, 0], "theme": ["flu", "trade"], "hits": [1, 1]})
-        assert findings.strip(strip) == "Flu season first appears in the headline and peaks in paragraph 0 (1 match)."
-        chart = charts.theme_strip(strip)
-        assert [t.get_text() for t in chart.fig.axes[0].get_xticklabels()] == ["Flu season", "EU trade"]
-        plt.close(chart.fig)
-        helpers.score_article(article)  # the shipped set again
-        assert findings.label("trade") == "trade" and findings.label("flu") == "flu"
-    finally:
-        findings.use_labels()
+    helpers.score_article(article, str(tmp_path))
+    assert findings.label("flu") == "flu season" and findings.label("trade") == "EU trade"
+    strip = pd.DataFrame({"paragraph": [0, 0], "theme": ["flu", "trade"], "hits": [1, 1]})
+    assert findings.strip(strip) == "Flu season first appears in the headline and peaks in paragraph 0 (1 match)."
+    chart = charts.theme_strip(strip)
+    assert [t.get_text() for t in chart.fig.axes[0].get_xticklabels()] == ["Flu season", "EU trade"]
+    plt.close(chart.fig)
+    helpers.score_article(article)  # the shipped set again
+    assert findings.label("trade") == "trade" and findings.label("flu") == "flu"
 
 
 def test_one_percent_rule_for_sentences_and_tables() -> None:

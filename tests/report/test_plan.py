@@ -65,6 +65,9 @@ def test_a_notebook_run_by_hand_selects_outlets_the_same_way():
     assert set(selection.pick_groups(grouped, "fox news").group) == {"Fox News"}
     with pytest.raises(ValueError, match="did you mean 'Fox News'"):
         selection.pick_groups(grouped, "Fox Newz")
+    years = pd.DataFrame({"year": [2019, 2020, 2020], "n": [1, 2, 3]})  # a group column that is not text
+    assert selection.pick_groups(years, top=1, column="year")["n"].tolist() == [2, 3]
+    assert selection.pick_groups(years, "2019", column="year")["n"].tolist() == [1]
 
 
 def test_runner_outlets_come_back_in_the_corpus_spelling(corpus):
